@@ -1,0 +1,18 @@
+package dev.tasknode.contracts;
+
+import java.time.Instant;
+
+/** One log line of a task. {@code level} is INFO, WARN or ERROR. */
+public record LogLine(int v, String type, String taskId, long seq, Instant ts, String level, String message)
+        implements TaskEvent {
+    public static final String TYPE = "log";
+
+    public static LogLine of(String taskId, long seq, Instant ts, String level, String message) {
+        return new LogLine(Wire.VERSION, TYPE, taskId, seq, ts, level, message);
+    }
+
+    @Override
+    public String toString() {
+        return ts + " " + level + " " + message;
+    }
+}
