@@ -114,6 +114,7 @@ public class BackupStore {
         public Path commit(Manifest m) throws IOException {
             Path mf = newFile(MANIFEST);
             Files.write(mf, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m), StandardOpenOption.WRITE);
+            Files.deleteIfExists(tmp.resolve(".lock")); // still locked through the open channel until close()
             try (Stream<Path> files = Files.list(tmp)) {
                 for (Path f : files.toList()) {
                     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
@@ -121,13 +122,13 @@ public class BackupStore {
                 }
             }
             fsync(tmp, true);
-            Path target = dir().resolve(id);
+            Path target = BackupStore.this.dir().resolve(id);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("backup directory " + dir() + " does not support atomic rename", e);
+                throw new IOException("backup directory " + BackupStore.this.dir() + " does not support atomic rename", e);
             }
-            fsync(dir(), true);
+            fsync(BackupStore.this.dir(), true);
             committed = true;
             return target;
         }
