@@ -128,17 +128,14 @@ public class BackupService {
                             return null;
                         }));
                     }
-                    // row counts at the snapshot, on the snapshot's own connection, while the dumps run
-                    Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
-                    for (String s : todo) {
-                        ctx.checkCancelled();
-                        counts.put(s, SchemaCatalog.rowCounts(c, s));
-                    }
+                    Map<String, String> countErrors = new LinkedHashMap<>();
+                    Map<String, Map<String, Long>> counts = countRows(ctx, snapshot, todo, countErrors);
                     for (Future<?> f : running) {
                         waitFor(f);
                     }
-                    entries.replaceAll((s, e) -> e.ok()
-                            ? new Manifest.SchemaEntry(s, "ok", e.file(), counts.get(s), prints.get(s), null) : e);
+                    entries.replaceAll((s, e) -> !e.ok() ? e : countErrors.containsKey(s)
+                            ? new Manifest.SchemaEntry(s, "failed", null, null, null, countErrors.get(s))
+                            : new Manifest.SchemaEntry(s, "ok", e.file(), counts.get(s), prints.get(s), null));
                 } finally {
                     pool.shutdownNow();
                 }
@@ -161,6 +158,39 @@ public class BackupService {
                 }
             }
         }
+    }
+
+    /**
+     * Exact row counts at the snapshot, while the dumps run. Each schema is counted in its own short transaction
+     * that imports the snapshot: one long transaction would keep a lock on every table of the fleet until the end
+     * (overflowing the lock table and blocking migrations). A table locked longer than the lock-wait timeout fails
+     * its schema, like pg_dump would.
+     */
+    private Map<String, Map<String, Long>> countRows(TaskContext ctx, String snapshot, List<String> schemas,
+                                                     Map<String, String> errors) throws SQLException {
+        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (java.sql.Statement st = c.createStatement()) {
+                for (String s : schemas) {
+                    ctx.checkCancelled();
+                    try {
+                        st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+                        st.execute("SET LOCAL lock_timeout = " + pg.props().getLockWaitTimeout().toMillis());
+                        counts.put(s, SchemaCatalog.rowCounts(c, s));
+                    } catch (SQLException e) {
+                        errors.put(s, "row counts: " + e.getMessage());
+                        ctx.log().error("schema %s: cannot count its rows: %s", s, e.getMessage());
+                    } finally {
+                        c.rollback();
+                    }
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return counts;
     }
 
     private Manifest manifest(TaskContext ctx, String id, String scope, String reason, Instant started, String server,
