@@ -113,7 +113,10 @@ public class BackupService {
                 String database = SchemaCatalog.one(c, "SELECT current_database()");
                 Map<String, String> prints = fingerprints(c, todo, ctx);
                 Map<String, Integer> rels = SchemaCatalog.lockableRelations(c, todo);
-                List<List<String>> batches = plan(todo, rels, budget(c));
+                // no batch above the lock budget, and enough batches to keep every worker busy
+                int total = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).sum();
+                int perBatch = Math.max(1, Math.min(budget(c), (total + workers() - 1) / workers()));
+                List<List<String>> batches = plan(todo, rels, perBatch);
                 ctx.log().info("snapshot %s; %d pg_dump run(s), %d worker(s)", snapshot, batches.size(), workers());
                 AtomicInteger done = new AtomicInteger();
                 ExecutorService pool = Executors.newFixedThreadPool(workers(), Thread.ofPlatform().daemon().factory());
@@ -170,20 +173,25 @@ public class BackupService {
                                                      Map<String, String> errors) throws SQLException {
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         try (Connection c = ds.getConnection()) {
+            Map<String, List<String>> tables = SchemaCatalog.tables(c, schemas);
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try (java.sql.Statement st = c.createStatement()) {
+            try {
+                // a few hundred tables per statement and transaction: few round trips, few locks held at once
+                List<String> chunk = new ArrayList<>();
+                int n = 0;
                 for (String s : schemas) {
-                    ctx.checkCancelled();
-                    try {
-                        st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
-                        st.execute("SET LOCAL lock_timeout = " + pg.props().getLockWaitTimeout().toMillis());
-                        counts.put(s, SchemaCatalog.rowCounts(c, s));
-                    } catch (SQLException e) {
-                        errors.put(s, "row counts: " + e.getMessage());
-                        ctx.log().error("schema %s: cannot count its rows: %s", s, e.getMessage());
-                    } finally {
-                        c.rollback();
+                    chunk.add(s);
+                    n += tables.get(s).size();
+                    if (n >= 200 || s.equals(schemas.get(schemas.size() - 1))) {
+                        ctx.checkCancelled();
+                        if (!count(c, snapshot, chunk, tables, counts, chunk.size() == 1 ? errors : null) && chunk.size() > 1) {
+                            for (String one : chunk) { // find the schema that failed
+                                count(c, snapshot, List.of(one), tables, counts, errors);
+                            }
+                        }
+                        chunk = new ArrayList<>();
+                        n = 0;
                     }
                 }
             } finally {
@@ -191,6 +199,26 @@ public class BackupService {
             }
         }
         return counts;
+    }
+
+    /** One short transaction at the snapshot; false (and the error noted, when {@code errors} is given) on failure. */
+    private boolean count(Connection c, String snapshot, List<String> schemas, Map<String, List<String>> tables,
+                          Map<String, Map<String, Long>> counts, Map<String, String> errors) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+            st.execute("SET LOCAL lock_timeout = " + pg.props().getLockWaitTimeout().toMillis());
+            Map<String, List<String>> part = new LinkedHashMap<>();
+            schemas.forEach(s -> part.put(s, tables.get(s)));
+            counts.putAll(SchemaCatalog.rowCounts(c, part));
+            return true;
+        } catch (SQLException e) {
+            if (errors != null) {
+                schemas.forEach(s -> errors.put(s, "row counts: " + e.getMessage()));
+            }
+            return false;
+        } finally {
+            c.rollback();
+        }
     }
 
     private Manifest manifest(TaskContext ctx, String id, String scope, String reason, Instant started, String server,

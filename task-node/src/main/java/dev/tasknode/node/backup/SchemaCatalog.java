@@ -77,19 +77,45 @@ final class SchemaCatalog {
      * in their own table). One statement per schema: a thousand schemas cost a thousand round trips, not 20,000.
      */
     static Map<String, Long> rowCounts(Connection c, String schema) throws SQLException {
-        List<String> tables = tables(c, schema);
-        Map<String, Long> out = new TreeMap<>();
-        if (tables.isEmpty()) {
-            return out;
+        return rowCounts(c, Map.of(schema, tables(c, schema))).getOrDefault(schema, new TreeMap<>());
+    }
+
+    /** Ordinary tables of several schemas in one query; every schema is in the result, maybe with no table. */
+    static Map<String, List<String>> tables(Connection c, Collection<String> schemas) throws SQLException {
+        Map<String, List<String>> out = new HashMap<>();
+        schemas.forEach(s -> out.put(s, new ArrayList<>()));
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname = ANY (?) AND c.relkind = 'r' ORDER BY 1, 2")) {
+            ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.get(rs.getString(1)).add(rs.getString(2));
+                }
+            }
         }
+        return out;
+    }
+
+    /** Exact row counts of the given tables of several schemas, in one statement. */
+    static Map<String, Map<String, Long>> rowCounts(Connection c, Map<String, List<String>> tables) throws SQLException {
+        Map<String, Map<String, Long>> out = new HashMap<>();
+        List<String[]> index = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < tables.size(); i++) {
-            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", count(*) FROM ONLY ")
-                    .append(Fleet.quote(schema)).append('.').append(Fleet.quote(tables.get(i)));
+        for (var e : tables.entrySet()) {
+            out.put(e.getKey(), new TreeMap<>());
+            for (String t : e.getValue()) {
+                sql.append(index.isEmpty() ? "" : " UNION ALL ").append("SELECT ").append(index.size())
+                        .append(", count(*) FROM ONLY ").append(Fleet.quote(e.getKey())).append('.').append(Fleet.quote(t));
+                index.add(new String[] {e.getKey(), t});
+            }
+        }
+        if (index.isEmpty()) {
+            return out;
         }
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
             while (rs.next()) {
-                out.put(tables.get(rs.getInt(1)), rs.getLong(2));
+                String[] st2 = index.get(rs.getInt(1));
+                out.get(st2[0]).put(st2[1], rs.getLong(2));
             }
         }
         return out;

@@ -1,0 +1,214 @@
+package dev.tasknode.node.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tasknode.contracts.Json;
+import dev.tasknode.contracts.RestoreSpec;
+import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.TaskNames;
+import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.task.TaskOutcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backup and restore at fleet scale, beside PostgreSQL's own tools in the same run. Run:
+ * {@code ./mvnw -B -Pbench -pl task-node -am verify -Dtest=BackupBenchmark}. System properties:
+ * {@code bench.projects} (1000), {@code bench.tables} (20), {@code bench.bigMb} (1024), {@code bench.repeats} (3),
+ * {@code bench.sample} (10 schemas for the per-schema pg_dump). Prints a table; writes
+ * {@code target/benchmarks/backup.json}.
+ */
+@Tag("benchmark")
+class BackupBenchmark {
+    final int projects = Integer.getInteger("bench.projects", 1000);
+    final int tables = Integer.getInteger("bench.tables", 20);
+    final int bigMb = Integer.getInteger("bench.bigMb", 1024);
+    final int repeats = Integer.getInteger("bench.repeats", 3);
+    final int sample = Integer.getInteger("bench.sample", 10);
+    final Map<String, Object> results = new LinkedHashMap<>();
+    final List<String> table = new ArrayList<>();
+
+    @Test
+    void fleetAndBigSchema() throws Exception {
+        try (BackupFixture f = new BackupFixture("bk_bench")) {
+            long t0 = System.nanoTime();
+            createFleet(f);
+            results.put("fleet", Map.of("projects", projects, "tables_per_project", tables, "rows_per_table", 5,
+                    "create_s", secs(System.nanoTime() - t0)));
+            fleet(f);
+            big(f);
+        }
+        Path out = Path.of("target/benchmarks/backup.json");
+        Files.createDirectories(out.getParent());
+        results.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(), "workers", 3,
+                "note", "shared 2-core VM, other builds running"));
+        Files.write(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(results));
+        System.out.println("\n=== Backup benchmark (medians of " + repeats + ") ===");
+        table.forEach(System.out::println);
+        System.out.println("JSON: " + out.toAbsolutePath());
+    }
+
+    private void createFleet(BackupFixture f) throws Exception {
+        f.exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY, name text);"
+                + " INSERT INTO shared.projects SELECT g::text, 'p' || g FROM generate_series(1, " + projects + ") g");
+        // ten schemas per transaction: one transaction creating everything would overflow the lock table
+        for (int from = 1; from <= projects; from += 10) {
+            int to = Math.min(projects, from + 9);
+            f.exec("DO $$ DECLARE i int; j int; BEGIN FOR i IN " + from + ".." + to + " LOOP"
+                    + " EXECUTE format('CREATE SCHEMA p_%s', i);"
+                    + " FOR j IN 1.." + tables + " LOOP"
+                    + " EXECUTE format('CREATE TABLE p_%s.t%s (id int PRIMARY KEY, name text, n int)', i, j);"
+                    + " EXECUTE format('INSERT INTO p_%s.t%s SELECT g, md5(g::text), g FROM generate_series(1, 5) g', i, j);"
+                    + " END LOOP; END LOOP; END $$");
+        }
+    }
+
+    private void fleet(BackupFixture f) throws Exception {
+        List<Double> ours = new ArrayList<>();
+        Manifest last = null;
+        for (int r = 0; r < repeats; r++) {
+            if (last != null) {
+                f.store.delete(last);
+            }
+            long t = System.nanoTime();
+            last = f.backups.backup(new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()), Scope.ALL, "manual");
+            ours.add(secs(System.nanoTime() - t));
+            assertEquals(Manifest.COMPLETE, last.status());
+        }
+        // per-schema pg_dump, as the prototype did, on a sample, extrapolated to the fleet
+        List<Double> per = new ArrayList<>();
+        Path tmp = Files.createTempDirectory("bench-per-schema");
+        for (int i = 0; i < sample; i++) {
+            String s = "p_" + (1 + i * Math.max(1, projects / sample));
+            long t = System.nanoTime();
+            PgTools.Result res = f.pg.run(new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()),
+                    f.pg.command("pg_dump", f.database, List.of("-Fc", "-n", s, "-f", tmp.resolve(s + ".dump").toString())),
+                    "bench", null, null);
+            per.add(secs(System.nanoTime() - t));
+            assertEquals(0, res.exit());
+        }
+        BackupStore.deleteTree(tmp);
+        double oursMed = median(ours);
+        double perMed = median(per);
+        double perFleet = perMed * (projects + 1);
+        // restore of one project from the fleet backup: the swap alone, and with the safety backup first
+        String pid = Integer.toString(projects / 2);
+        List<Double> restore = new ArrayList<>();
+        List<Double> restoreSafety = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            restore.add(timeRestore(f, last.id() + ":" + pid, false));
+            restoreSafety.add(timeRestore(f, last.id() + ":" + pid, true));
+        }
+        int batches = (int) last.files().size();
+        results.put("backup_all", Map.of("median_s", oursMed, "runs_s", ours, "schemas", last.schemas().size(),
+                "pg_dump_runs", batches, "bytes", last.size(), "goal_s", 20));
+        results.put("per_schema_pg_dump", Map.of("median_s_per_schema", perMed, "sample", per.size(),
+                "extrapolated_fleet_s", perFleet, "ratio_vs_ours", perFleet / oursMed));
+        results.put("restore_one_project", Map.of("median_s", median(restore), "runs_s", restore,
+                "with_safety_backup_median_s", median(restoreSafety), "goal_s", 2));
+        table.add(String.format("%-48s %10s %10s", "measure", "median s", "goal"));
+        table.add(String.format("%-48s %10.2f %10s", "backup_database all (" + last.schemas().size() + " schemas, "
+                + batches + " pg_dump runs)", oursMed, "<= 20"));
+        table.add(String.format("%-48s %10.2f %10s", "per-schema pg_dump, one schema (sample " + per.size() + ")", perMed, ""));
+        table.add(String.format("%-48s %10.1f %10s", "  -> fleet extrapolated, ratio " + String.format("%.0fx", perFleet / oursMed), perFleet, ""));
+        table.add(String.format("%-48s %10.2f %10s", "restore one project (no safety backup)", median(restore), "<= 2"));
+        table.add(String.format("%-48s %10.2f %10s", "restore one project (with safety backup)", median(restoreSafety), ""));
+        f.store.list().stream().filter(m -> Manifest.TASKNODE.equals(m.format())).forEach(m -> {
+            try {
+                f.store.delete(m);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private double timeRestore(BackupFixture f, String spec, boolean safety) throws Exception {
+        RecordingContext ctx = new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of("param", spec, "safety_backup", safety));
+        long t = System.nanoTime();
+        TaskOutcome o = f.restore.restore(ctx, RestoreSpec.parse(spec), safety);
+        double s = secs(System.nanoTime() - t);
+        assertEquals(TaskStatus.SUCCEEDED, o.status(), o.summary());
+        return s;
+    }
+
+    private void big(BackupFixture f) throws Exception {
+        if (bigMb <= 0) {
+            return;
+        }
+        // rows of ~120 bytes on disk (tuple + index): about bigMb MB in total
+        long rows = bigMb * 1024L * 1024L / 120;
+        long t0 = System.nanoTime();
+        f.exec("CREATE SCHEMA p_big; CREATE TABLE p_big.data (id bigint, a text, b int, c timestamptz);"
+                + " INSERT INTO p_big.data SELECT g, md5(g::text) || md5((g * 7)::text), g % 1000, now() FROM generate_series(1, " + rows + ") g;"
+                + " ALTER TABLE p_big.data ADD PRIMARY KEY (id)");
+        f.exec("VACUUM ANALYZE p_big.data");
+        long size = f.count("SELECT pg_total_relation_size('p_big.data')");
+        double create = secs(System.nanoTime() - t0);
+        Path tmp = Files.createTempDirectory("bench-big");
+        Path bare = tmp.resolve("bare.dump");
+        List<Double> bareDump = new ArrayList<>();
+        List<Double> oursDump = new ArrayList<>();
+        List<Double> bareRestore = new ArrayList<>();
+        List<Double> oursRestore = new ArrayList<>();
+        Manifest m = null;
+        RecordingContext ctx = new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of());
+        for (int r = 0; r < repeats; r++) {
+            long t = System.nanoTime();
+            assertEquals(0, f.pg.run(ctx, f.pg.command("pg_dump", f.database, List.of("-Fc", "-n", "p_big", "-f", bare.toString())),
+                    "bench", null, null).exit());
+            bareDump.add(secs(System.nanoTime() - t));
+            if (m != null) {
+                f.store.delete(m);
+            }
+            t = System.nanoTime();
+            m = f.backups.backup(ctx, new Scope.Project("big"), "manual");
+            oursDump.add(secs(System.nanoTime() - t));
+            assertEquals(Manifest.COMPLETE, m.status());
+            // bare restore: what a person does by hand (schema gone, pg_restore -n into a created schema)
+            f.exec("DROP SCHEMA p_big CASCADE; CREATE SCHEMA p_big");
+            t = System.nanoTime();
+            assertEquals(0, f.pg.run(ctx, f.pg.command("pg_restore", f.database, List.of("--exit-on-error", "-n", "p_big", bare.toString())),
+                    "bench", null, null).exit());
+            bareRestore.add(secs(System.nanoTime() - t));
+            oursRestore.add(timeRestore(f, m.id() + ":big", false));
+        }
+        BackupStore.deleteTree(tmp);
+        double bd = median(bareDump);
+        double od = median(oursDump);
+        double br = median(bareRestore);
+        double or = median(oursRestore);
+        results.put("big_schema", map("size_bytes", size, "target_mb", bigMb, "create_s", create,
+                "bare_pg_dump_s", bd, "backup_database_s", od, "backup_ratio", od / bd,
+                "bare_pg_restore_s", br, "restore_database_s", or, "restore_ratio", or / br, "goal_ratio", 1.15,
+                "runs", Map.of("bare_dump", bareDump, "ours_dump", oursDump, "bare_restore", bareRestore, "ours_restore", oursRestore)));
+        table.add(String.format("%-48s %10.2f %10s", "big schema " + (size >> 20) + " MB: bare pg_dump -Fc", bd, ""));
+        table.add(String.format("%-48s %10.2f %10s", "  backup_database (ratio " + String.format("%.2f", od / bd) + ")", od, "<= 1.15x"));
+        table.add(String.format("%-48s %10.2f %10s", "big schema: bare pg_restore -n", br, ""));
+        table.add(String.format("%-48s %10.2f %10s", "  restore_database (ratio " + String.format("%.2f", or / br) + ")", or, "<= 1.15x"));
+    }
+
+    static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    static double secs(long nanos) {
+        return Math.round(nanos / 1e7) / 100.0;
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}
