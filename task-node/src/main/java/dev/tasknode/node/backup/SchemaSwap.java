@@ -255,12 +255,16 @@ public class SchemaSwap {
         }
     }
 
-    /** {@code <schema>__restore_<6 hex>}, within PostgreSQL's 63-byte names, readable at 3 a.m. */
+    /**
+     * {@code _restore_<schema>_<6 hex>}, within PostgreSQL's 63-byte names and readable at 3 a.m. The leading
+     * underscore keeps it from ever matching the project template (ids start with a letter or digit), so neither
+     * a backup of everything, nor the schema engine, nor restore's "not in backup" report takes it for a project.
+     */
     static String asideName(String schema) {
         String base = schema.length() > 46 ? schema.substring(0, 46) : schema;
         byte[] r = new byte[3];
         ThreadLocalRandom.current().nextBytes(r);
-        return base + "__restore_" + HexFormat.of().formatHex(r);
+        return "_restore_" + base + "_" + HexFormat.of().formatHex(r);
     }
 
     private static List<String> query(Connection c, String sql, String arg) throws SQLException {

@@ -97,7 +97,7 @@ class BackupRoundTripTest {
         // each project's foreign key points at the restored shared.projects, validated
         assertEquals(3, f.count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated"
                 + " AND confrelid = 'shared.projects'::regclass AND connamespace <> 'shared'::regnamespace"));
-        assertEquals(0, f.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'shared__restore%'"));
+        assertEquals(0, f.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE '\\_restore\\_shared%'"));
         // and it still enforces
         try {
             f.exec("INSERT INTO p_1.items (project_id) VALUES ('nope')");

@@ -179,7 +179,7 @@ class BackupSafetyTest {
         // the state a kill -9 leaves: p_1 moved aside (journal row), a partial new p_1
         try (Connection c = f.ds.getConnection()) {
             SchemaSwap.Swap sw = f.swap.moveAside(c, "p_1", m.id(), "killed-task");
-            assertTrue(sw.aside().startsWith("p_1__restore_"));
+            assertTrue(sw.aside().startsWith("_restore_p_1_"));
             f.exec("CREATE SCHEMA p_1; CREATE TABLE p_1.items (id int); INSERT INTO p_1.items VALUES (1)");
             // and one whose schema did not exist before the restore: p_9, partial
             f.swap.moveAside(c, "p_9", m.id(), "killed-task");
