@@ -12,9 +12,9 @@ import javax.sql.DataSource;
 import org.springframework.stereotype.Component;
 
 /**
- * apply_migrations' backup of the schemas it is about to change. It does not take the schemas' advisory locks:
- * apply holds (or is about to take) them itself, and a session lock taken from another connection would wait
- * for apply forever. Only a complete backup lets the migration go on.
+ * apply_migrations' backup of the schemas it is about to change. apply calls it before it takes the schemas'
+ * advisory locks, so the backup takes them like any backup (a restore running on one of them makes that schema
+ * fail after the lock wait). Only a complete backup lets the migration go on.
  */
 @Component
 public class BackupPreMigration implements PreMigrationBackup {
@@ -37,7 +37,7 @@ public class BackupPreMigration implements PreMigrationBackup {
             return null;
         }
         Manifest m = service.backupSchemas(ctx, existing, existing.size() == 1 ? existing.get(0) : "[" + existing.size()
-                + " schemas]", "pre_migration", false);
+                + " schemas]", "pre_migration", true);
         if (!Manifest.COMPLETE.equals(m.status())) {
             throw new TaskFailedException(ErrorCode.TASK_FAILED, "pre-migration backup " + m.id() + " is " + m.status()
                     + "; not migrating (run with backup=false to skip it)");
