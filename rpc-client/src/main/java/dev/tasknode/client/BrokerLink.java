@@ -266,6 +266,11 @@ final class BrokerLink implements AutoCloseable {
         }
     }
 
+    /** For tests: the routing keys the answer queue is bound with. */
+    Set<String> bindings() {
+        return Set.copyOf(bindings);
+    }
+
     /** For tests: the current answer queue (null while disconnected). */
     String queue() {
         synchronized (state) {

@@ -167,9 +167,9 @@ public final class RpcManager implements AutoCloseable {
         return link.connected();
     }
 
-    /** For tests: the current answer queue. */
-    String answerQueue() {
-        return link.queue();
+    /** For tests. */
+    BrokerLink link() {
+        return link;
     }
 
     TaskHandle start(RpcCall call, String node, String task, Map<String, ?> params, String taskId) {
