@@ -12,6 +12,7 @@ import dev.tasknode.contracts.Wire;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -134,6 +135,7 @@ final class BrokerLink implements AutoCloseable {
                 publishLock.unlock();
             }
             reopenPublishChannel(s);
+            pause(); // not a busy loop while the connection is going down
         }
     }
 
@@ -155,6 +157,15 @@ final class BrokerLink implements AutoCloseable {
                 }
             }
             return session;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskRpcException(TaskRpcException.CONNECTION, "interrupted", e);
         }
     }
 
@@ -218,7 +229,7 @@ final class BrokerLink implements AutoCloseable {
             attempt = 0;
         }
         log.warn("broker connection lost ({}); reconnecting", sig.getMessage());
-        scheduler.execute(this::reconnect);
+        Thread.ofVirtual().name("tasknode-rpc-reconnect").start(this::reconnect);
     }
 
     private void reconnect() {
@@ -234,7 +245,7 @@ final class BrokerLink implements AutoCloseable {
                 delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
             }
             log.debug("reconnect failed ({}); next try in {} ms", e.toString(), delay);
-            scheduler.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+            retry(delay);
             return;
         }
         synchronized (state) {
@@ -248,11 +259,11 @@ final class BrokerLink implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 closeQuietly(s.connection());
-                scheduler.schedule(this::reconnect, BACKOFF_MS[0], TimeUnit.MILLISECONDS);
+                retry(BACKOFF_MS[0]);
                 return;
             }
             if (!s.connection().isOpen()) { // died before its shutdown listener was in place
-                scheduler.schedule(this::reconnect, BACKOFF_MS[0], TimeUnit.MILLISECONDS);
+                retry(BACKOFF_MS[0]);
                 return;
             }
             session = s;
@@ -263,6 +274,16 @@ final class BrokerLink implements AutoCloseable {
             listener.reconnected();
         } catch (RuntimeException e) {
             log.warn("after reconnect: {}", e.toString());
+        }
+    }
+
+    /** The timer only waits; the attempt (network I/O, up to the connect timeout) runs on its own thread. */
+    private void retry(long delayMs) {
+        try {
+            scheduler.schedule(() -> Thread.ofVirtual().name("tasknode-rpc-reconnect").start(this::reconnect),
+                    delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("closed meanwhile: no more reconnects");
         }
     }
 

@@ -200,16 +200,19 @@ public final class RpcManager implements AutoCloseable {
                 throw new TaskRejectedException(reply);
             }
             handle.accepted(reply);
-            scheduler.schedule(() -> handle.fail(new TaskTimeoutException("no result for task " + id + " within "
-                    + call.timeout().toMillis() + " ms")), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            handle.timer(scheduler.schedule(() -> handle.fail(new TaskTimeoutException("no result for task " + id
+                    + " within " + call.timeout().toMillis() + " ms")), deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
             started = true;
             return handle;
         } catch (IOException e) {
             throw new TaskRpcException(TaskRpcException.CONNECTION, "cannot bind the events of " + id, e);
         } finally {
             if (!started) {
-                handles.remove(id, handle);
-                executor.execute(() -> link.unbind(binding));
+                // ends a recovery poll a reconnect may have begun for it, drops map entry and binding
+                handle.fail(new TaskRpcException(TaskRpcException.CLOSED, "the start of " + id + " failed", null));
+                if (handles.remove(id, handle)) {
+                    executor.execute(() -> link.unbind(binding));
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,7 @@ public final class TaskHandle {
     private final long deadlineNanos;
     private final CompletableFuture<TaskResult> result = new CompletableFuture<>();
     private volatile TaskReply reply;
+    private volatile Future<?> timer;
 
     // ordering (guarded by this)
     private long nextSeq = 1;
@@ -105,6 +107,22 @@ public final class TaskHandle {
 
     void accepted(TaskReply r) {
         this.reply = r;
+    }
+
+    /** The call's timeout; cancelled when the result comes first (so a finished handle is not kept until then). */
+    void timer(Future<?> t) {
+        this.timer = t;
+        if (result.isDone()) {
+            t.cancel(false);
+        }
+    }
+
+    private void ended() {
+        Future<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        backend.finished(this);
     }
 
     public TaskHandle onLog(Consumer<LogLine> listener) {
@@ -312,7 +330,7 @@ public final class TaskHandle {
                     }
                     if (e instanceof TaskResult r) {
                         result.complete(r);
-                        backend.finished(this);
+                        ended();
                     }
                 }
             }, backend.executor());
@@ -322,7 +340,7 @@ public final class TaskHandle {
     /** The call's timeout passed, or the manager closed: the task may go on, this handle gives up. */
     void fail(TaskRpcException e) {
         if (result.completeExceptionally(e)) {
-            backend.finished(this);
+            ended();
         }
     }
 
