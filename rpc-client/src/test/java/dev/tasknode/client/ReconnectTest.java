@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.contracts.TaskEvent;
 import dev.tasknode.contracts.TaskResult;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.testing.TcpProxy;
 import dev.tasknode.testing.TestEndpoints;
 import java.time.Duration;
 import java.util.List;

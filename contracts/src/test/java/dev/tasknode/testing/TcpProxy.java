@@ -1,4 +1,4 @@
-package dev.tasknode.client;
+package dev.tasknode.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,34 +10,35 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP forwarder between the client and the real broker, so a test can cut the client's connection (as a
- * network failure or a broker restart would) without touching the broker other engineers share.
+ * A TCP forwarder in front of the real broker (or database), so a test can cut one side's connections, as a
+ * network failure or a broker restart would, without restarting a server other test runs share.
+ * {@link #refuse} keeps it "down" until the test lets connections through again.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String host;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
 
-    TcpProxy(String host, int port) throws IOException {
+    public TcpProxy(String host, int port) throws IOException {
         this.host = host;
         this.port = port;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::accept);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** While refusing, new connections are closed at once (the broker is "down"). */
-    void refuse(boolean refuse) {
+    public void refuse(boolean refuse) {
         this.refusing = refuse;
     }
 
     /** Drops every open connection. */
-    void cut() {
+    public void cut() {
         for (Socket s : open) {
             try {
                 s.close();
