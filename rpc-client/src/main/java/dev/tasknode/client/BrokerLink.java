@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BrokerLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerLink.class);
-    private static final long[] BACKOFF_MS = {100, 250, 500, 1000, 2000, 5000};
+    private static final long[] BACKOFF_MS = {100, 250, 500, 1000, 2000};
 
     interface Listener {
         /** A message arrived on the answer queue. Runs on amqp-client's consumer thread: must not block. */
