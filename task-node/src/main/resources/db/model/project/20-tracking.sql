@@ -24,7 +24,7 @@ CREATE TABLE {schema}.time_entries (
     note        text
 );
 CREATE INDEX time_entries_task_idx ON {schema}.time_entries (task_id);
-CREATE INDEX time_entries_user_day_idx ON {schema}.time_entries (user_id, (started_at::date));
+CREATE INDEX time_entries_user_day_idx ON {schema}.time_entries (user_id, ((started_at AT TIME ZONE 'UTC')::date));
 
 CREATE SEQUENCE {schema}.invoice_number_seq START WITH 1000 INCREMENT BY 1;
 
