@@ -93,13 +93,16 @@ final class ObjectDiff {
                             gone.isEmpty() ? null : new Step.Check("rows holding a removed value",
                                     "SELECT count(*) FROM " + Sql.rel(t.name()) + " WHERE " + Sql.q(col.name())
                                             + "::text IN (" + labels(gone) + ")")));
+                    if (col.dflt() != null) {
+                        s.add(new Step(Phase.ENUM, alter + " SET DEFAULT " + col.dflt(), Step.Safety.DESTRUCTIVE, reason,
+                                obj, false, null));
+                    }
                     x.reshapedTables.add(t.name());
                 }
             }
         }
         s.add(new Step(Phase.ENUM, "DROP TYPE " + Sql.rel(old), Step.Safety.DESTRUCTIVE, reason, obj, false, null));
         s.forEach(x::add);
-        // defaults are put back by the column diff: the desired default differs from the (now absent) one
     }
 
     private static boolean inOrder(List<String> sub, List<String> all) {
