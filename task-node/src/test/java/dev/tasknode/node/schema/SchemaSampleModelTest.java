@@ -63,7 +63,7 @@ class SchemaSampleModelTest {
         Results.Status s = (Results.Status) out.result();
         assertEquals(4, s.counts().get("up_to_date"), ctx.text());
         assertEquals(4, w.metrics().count("up_to_date"));
-        assertEquals(4.0, db.registry.get("tasknode.schemas").tag("state", "up_to_date").gauge().value());
+        assertEquals(4.0, w.registry().get("tasknode.schemas").tag("state", "up_to_date").gauge().value());
 
         // create_tables is idempotent
         ctx = new SchemaTestDb.Ctx("create_tables", Map.of());

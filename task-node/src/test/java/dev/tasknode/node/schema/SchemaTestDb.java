@@ -30,7 +30,6 @@ public final class SchemaTestDb implements AutoCloseable {
     public final String database;
     public final HikariDataSource ds;
     public final SchemaProperties props = new SchemaProperties();
-    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     public SchemaTestDb(String prefix) {
         database = TestEndpoints.createDatabase(prefix);
@@ -53,15 +52,18 @@ public final class SchemaTestDb implements AutoCloseable {
         }
     }
 
-    public record Wiring(SchemaEngine engine, SchemaReports reports, FleetApplier applier, SchemaMetrics metrics) {}
+    /** Each wiring has its own meter registry, as a node has one SchemaMetrics. */
+    public record Wiring(SchemaEngine engine, SchemaReports reports, FleetApplier applier, SchemaMetrics metrics,
+                         SimpleMeterRegistry registry) {}
 
     /** Engine over {@code model} (null = the sample model shipped in task-node). */
     public Wiring wire(ModelSet model) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SchemaMetrics metrics = new SchemaMetrics(registry);
         SchemaEngine engine = new SchemaEngine(ds, props, new Fleet(props), "tasknode", model, metrics);
         StaticListableBeanFactory none = new StaticListableBeanFactory();
         FleetApplier applier = new FleetApplier(engine, none.getBeanProvider(dev.tasknode.node.db.PreMigrationBackup.class));
-        return new Wiring(engine, new SchemaReports(engine), applier, metrics);
+        return new Wiring(engine, new SchemaReports(engine), applier, metrics, registry);
     }
 
     public void exec(String sql) {
