@@ -2,11 +2,20 @@ package dev.tasknode.node.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tasknode.contracts.ErrorCode;
+import dev.tasknode.contracts.TaskNames;
+import dev.tasknode.contracts.TaskResult;
+import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.run.TaskRegistry;
+import dev.tasknode.node.support.ProtocolClient;
 import dev.tasknode.testing.TestEndpoints;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +24,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -50,16 +61,23 @@ class DeployLiveNodeTest {
     /** Made by Prometheus for every target. */
     static final Set<String> PROMETHEUS_METRICS = Set.of("up");
     /**
-     * Names the rules and dashboard use ahead of the code that exports them (issue 4 schema gauges, issue 5
-     * backup meters). Each must still be missing from the scrape: once it lands this test fails until the
-     * name is removed here, so the list never hides a real mismatch for long.
+     * Meters that come with a feature other issues deliver: required in the scrape as soon as the node has the
+     * feature's task (so the check is strict once that code is merged, and names that differ from these fail
+     * it then), not before. Issue 4: schema_status and the schema gauges; issue 5: backup_database and its meters.
      */
-    static final Set<String> NOT_YET_EXPORTED = Set.of();
+    static final Map<String, Set<String>> FEATURE_METRICS = Map.of(
+            TaskNames.SCHEMA_STATUS, Set.of("tasknode_schemas", "tasknode_schemas_pending_since_timestamp_seconds"),
+            TaskNames.BACKUP_DATABASE, Set.of("tasknode_backup_last_success_timestamp_seconds",
+                    "tasknode_backup_size_bytes", "tasknode_backup_duration_seconds_count",
+                    "tasknode_backup_duration_seconds_sum", "tasknode_backup_duration_seconds_max"));
 
+    private static boolean exercised;
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String DB = TestEndpoints.createDatabase("deploy");
     private static final String NODE = TestEndpoints.uniqueName("deploy");
     /** A password nobody else uses, so finding it anywhere in the output can only be a leak. */
     private static final String PASSWORD = "pw-" + UUID.randomUUID();
+    private static final Path BACKUP_DIR = tempDir();
 
     @DynamicPropertySource
     static void endpoints(DynamicPropertyRegistry r) {
@@ -74,16 +92,52 @@ class DeployLiveNodeTest {
         r.add("spring.rabbitmq.username", rabbit::user);
         r.add("spring.rabbitmq.password", rabbit::password);
         r.add("tasknode.node-name", () -> NODE);
+        r.add("tasknode.backup.dir", BACKUP_DIR::toString);
     }
 
     @AfterAll
-    static void dropDatabase() {
+    static void cleanUp() throws Exception {
+        try (ProtocolClient client = new ProtocolClient(NODE)) {
+            client.deleteNodeQueues();
+        }
         // The context (and its pool) stays cached until the JVM ends; FORCE disconnects it.
         TestEndpoints.dropDatabase(DB);
+        try (var files = Files.walk(BACKUP_DIR)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    /**
+     * Meters with tags appear in the scrape once used: run a task and send a request that is rejected, as a
+     * node in service would have done, so the scrape holds what Prometheus sees in production. Once per class,
+     * after the context (the node) is up, hence not @BeforeAll.
+     */
+    @BeforeEach
+    void exerciseTheNode() throws Exception {
+        if (exercised) {
+            return;
+        }
+        exercised = true;
+        try (ProtocolClient client = new ProtocolClient(NODE)) {
+            ProtocolClient.Call ping = client.start(TaskNames.PING, Map.of());
+            assertThat(ping.result(WAIT).status()).isEqualTo(TaskStatus.SUCCEEDED);
+            ProtocolClient.Call unknown = client.start("no_such_task", Map.of());
+            assertThat(unknown.reply(WAIT).error().code()).isEqualTo(ErrorCode.UNKNOWN_TASK);
+            // What a platform does first: create the shared schema, look at the fleet, back up.
+            for (String task : List.of(TaskNames.CREATE_TABLES, TaskNames.SCHEMA_STATUS, TaskNames.BACKUP_DATABASE)) {
+                if (registry.find(task).isPresent()) {
+                    TaskResult result = client.start(task, Map.of("param", "shared")).result(Duration.ofMinutes(2));
+                    assertThat(result.status()).as(task + " on a fresh database: " + result).isEqualTo(TaskStatus.SUCCEEDED);
+                }
+            }
+        }
     }
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    TaskRegistry registry;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -92,16 +146,25 @@ class DeployLiveNodeTest {
         Set<String> scraped = scrapedNames(get("/actuator/prometheus"));
         assertThat(scraped).as("the scrape has the node's own meters").anyMatch(n -> n.startsWith("tasknode_"));
 
+        Set<String> notYet = new TreeSet<>();
+        FEATURE_METRICS.forEach((task, names) -> {
+            if (registry.find(task).isEmpty()) {
+                notYet.addAll(names);
+            }
+        });
         Map<String, Set<String>> missing = new TreeMap<>();
         DeployFiles.usedMetricNames().forEach((name, where) -> {
             boolean elsewhere = name.contains(":") || BROKER_METRICS.contains(name) || PROMETHEUS_METRICS.contains(name);
-            if (!elsewhere && !scraped.contains(name) && !NOT_YET_EXPORTED.contains(name)) {
+            if (!elsewhere && !scraped.contains(name) && !notYet.contains(name)) {
                 missing.put(name, where);
             }
         });
         assertThat(missing).as("metric names used by deploy/prometheus/alerts.yml or the dashboard that the node "
                 + "does not export (scraped: " + new TreeSet<>(scraped) + ")").isEmpty();
-        assertThat(NOT_YET_EXPORTED).as("exported now: remove from NOT_YET_EXPORTED").doesNotContainAnyElementsOf(scraped);
+        if (!notYet.isEmpty()) {
+            // Visible in the test output: what this run could not check yet.
+            System.err.println("DeployLiveNodeTest: node has no task for these metrics yet, not checked: " + notYet);
+        }
         assertThat(scraped).as("broker-side names must not be confused with the node's client metrics")
                 .doesNotContainAnyElementsOf(BROKER_METRICS);
     }
@@ -155,6 +218,14 @@ class DeployLiveNodeTest {
     private static final java.util.regex.Pattern PLAIN_LOG_LINE = java.util.regex.Pattern.compile(
             "^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}\\S*\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\b"
                     + "|\\d{2}:\\d{2}:\\d{2}\\.\\d{3} \\[)");
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("tasknode-deploy-backups");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private String base() {
         return "http://127.0.0.1:" + port;
