@@ -208,6 +208,7 @@ export function selectRun(taskId) {
   $('detail-result').replaceChildren();
   $('detail-progress').hidden = true;
   $('detail-task').textContent = '…';
+  $('detail-status').replaceWith(Object.assign(badge('…'), { id: 'detail-status' }));
   const stop = $('stop');
   stop.onclick = async () => {
     stop.disabled = true;
