@@ -202,8 +202,7 @@ export function selectRun(taskId) {
   state.selected = taskId;
   history.replaceState(null, '', '#run=' + taskId);
   for (const tr of $('runs-table').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.taskId === taskId);
-  const pane = $('run-detail');
-  pane.hidden = false;
+  state.summary = {};
   $('log').replaceChildren();
   $('detail-result').replaceChildren();
   $('detail-progress').hidden = true;
@@ -224,7 +223,7 @@ export function selectRun(taskId) {
       bar.value = p.done;
       appendLog($('log'), p);
     },
-    result: r => { showStatus({ ...r, status: r.status }); showResult(r); refreshRuns(); },
+    result: r => { showStatus({ ...state.summary, ...r, cancel_requested: false }); showResult(r); refreshRuns(); },
     failure: m => banner(m),
   });
 }
@@ -237,6 +236,7 @@ function appendLog(list, e) {
 }
 
 function showStatus(s) {
+  state.summary = s;
   $('detail-task').textContent = s.task;
   const b = $('detail-status');
   b.replaceWith(Object.assign(badge(s.status), { id: 'detail-status' }));

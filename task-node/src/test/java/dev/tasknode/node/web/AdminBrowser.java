@@ -45,11 +45,11 @@ final class AdminBrowser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1360,1000", "--user-data-dir=" + profile);
+                "--window-size=1360,1100", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1360, 1000));
+        driver.manage().window().setSize(new Dimension(1360, 1100));
         base = "http://127.0.0.1:" + port;
     }
 
