@@ -95,7 +95,8 @@ function schemasOf(cs) {
 
 /** The whole proposal as one .sql file: each change set's script with the schemas it applies to. */
 export function proposalSql(result) {
-  const out = ['-- tasknode proposal' + (fingerprint(result) ? ' ' + fingerprint(result) : ''), ''];
+  const out = ['-- tasknode proposal' + (fingerprint(result) ? ' ' + fingerprint(result) : ''),
+    '-- {schema} stands for the schema being migrated, {shared} for the shared schema', ''];
   changeSets(result).forEach((cs, i) => {
     out.push(`-- change set ${i + 1}: applies to ${schemasOf(cs).join(', ') || '(see proposal)'}`);
     const script = pick(cs, 'script', 'sql');
@@ -124,8 +125,14 @@ export function proposalView(result, { onApply, canDestructive }) {
         el('span', { class: 'muted', text: `applies to ${count} schema${count === 1 ? '' : 's'}: ${shown}` })),
       statements(cs).map(s => el('div', { class: 'stmt' },
         s.cls ? badge(s.cls) : el('span'), el('pre', { class: 'sql', text: s.sql }),
-        s.reason ? el('span', { class: 'reason', text: s.reason }) : null))));
+        s.reason ? el('span', { class: 'reason', text: s.reason }) : null)),
+      findingsView(pick(cs, 'findings'))));
   });
+  const totals = pick(result, 'totals');
+  if (totals) {
+    box.prepend(el('p', { class: 'muted', id: 'proposal-totals' }, `${pick(result, 'to_change') ?? '?'} of ${pick(result, 'schemas') ?? '?'} schemas to change · `,
+      badge('safe'), ` ${totals.safe ?? 0} `, badge('locking'), ` ${totals.locking ?? 0} `, badge('destructive'), ` ${totals.destructive ?? 0}`));
+  }
   const fp = fingerprint(result);
   const destructive = el('input', { type: 'checkbox', id: 'apply-destructive', disabled: !canDestructive });
   const download = el('button', { type: 'button', id: 'download-sql', onclick: () => {
@@ -139,6 +146,13 @@ export function proposalView(result, { onApply, canDestructive }) {
     el('label', { for: 'apply-destructive' }, destructive, 'also destructive changes' + (canDestructive ? '' : ' (ADMIN only)'))));
   if (fp) box.append(el('p', { class: 'hint', text: `Apply sends expect=${fp}: the node refuses if the fleet changed since this proposal.` }));
   return box;
+}
+
+/** Data checks that found rows: the statement would fail or lose data on that schema. */
+function findingsView(findings) {
+  if (!Array.isArray(findings) || !findings.length) return null;
+  return el('div', { class: 'error-box' }, el('strong', { text: 'Data checks found rows:' }),
+    el('ul', {}, findings.map(f => el('li', { text: `${pick(f, 'schema') || ''}: statement ${pick(f, 'statement') ?? '?'} — ${pick(f, 'check') || ''} (${pick(f, 'count') ?? '?'} rows)` }))));
 }
 
 // ---- backups (list_backups, show_backup)
@@ -175,26 +189,35 @@ export function backupTable(result, onChoose) {
 }
 
 /** A manifest: its schemas (size, rows) when it has them, always the full document below. */
-export function manifestView(m) {
+export function manifestView(doc) {
+  const m = pick(doc, 'manifest') || doc;
   const list = pick(m, 'schemas', 'entries');
   const box = el('div', { class: 'manifest' });
+  const valid = pick(doc, 'valid');
+  if (valid !== undefined) {
+    box.append(el('p', {}, badge(valid ? 'valid' : 'invalid'), ' ', pick(m, 'status') ? badge(pick(m, 'status')) : '',
+      ` ${pick(m, 'id') || ''} · started ${pick(m, 'started_at') || '?'} · PostgreSQL ${pick(m, 'server_version') || '?'}`));
+    const problems = pick(doc, 'problems');
+    if (Array.isArray(problems) && problems.length) box.append(el('div', { class: 'error-box' }, el('ul', {}, problems.map(p => el('li', { text: p })))));
+  }
   if (Array.isArray(list) && list.length && typeof list[0] === 'object') {
-    box.append(el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'Size', 'Tables', 'Rows', 'Status'].map(h => el('th', { text: h })))),
+    box.append(el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'File', 'Tables', 'Rows', 'Status'].map(h => el('th', { text: h })))),
       el('tbody', {}, list.map(s => {
         const counts = pick(s, 'row_counts', 'tables');
         const rows = counts && typeof counts === 'object' ? Object.values(counts).reduce((a, x) => a + (typeof x === 'number' ? x : pick(x, 'rows') || 0), 0) : '';
         return el('tr', {}, el('td', {}, el('code', { text: pick(s, 'schema', 'name') || '?' })),
-          el('td', { class: 'num', text: fmtBytes(pick(s, 'size_bytes', 'size', 'bytes')) }),
+          el('td', {}, pick(s, 'file') ? el('code', { text: pick(s, 'file') }) : fmtBytes(pick(s, 'size_bytes', 'size', 'bytes'))),
           el('td', { class: 'num', text: counts && typeof counts === 'object' ? Object.keys(counts).length : '' }),
           el('td', { class: 'num', text: rows }), el('td', {}, pick(s, 'status') ? badge(pick(s, 'status')) : ''));
       }))));
   }
-  box.append(el('details', {}, el('summary', { text: 'Full manifest' }), jsonTree(m, false)));
+  box.append(el('details', {}, el('summary', { text: 'Full manifest' }), jsonTree(doc, false)));
   return box;
 }
 
 /** Project ids a backup holds, from its manifest (p_<id> schema names or explicit project ids). */
-export function projectsOf(m, sharedName = 'shared') {
+export function projectsOf(doc, sharedName = 'shared') {
+  const m = pick(doc, 'manifest') || doc;
   const list = pick(m, 'schemas', 'entries') || [];
   const ids = new Set();
   for (const s of list) {
@@ -211,13 +234,22 @@ export function projectsOf(m, sharedName = 'shared') {
 export const STATES = ['up_to_date', 'pending', 'drifted', 'failed'];
 
 export function fleetOf(result) {
-  const list = pick(result, 'schemas', 'items') || [];
-  const rows = (Array.isArray(list) ? list : []).map(s => ({
-    schema: pick(s, 'schema', 'name') || '?',
-    project: pick(s, 'project_id', 'project') || '',
-    state: String(pick(s, 'state', 'status') || '?').toLowerCase().replace(/[ -]/g, '_'),
-    detail: pick(s, 'detail', 'reason', 'message', 'error') || '',
-  }));
+  let list = pick(result, 'schema_states', 'states', 'schemas', 'items');
+  if (!Array.isArray(list)) list = [];
+  const rows = list.map(s => {
+    const schema = pick(s, 'schema', 'name') || '?';
+    const pending = pick(s, 'pending_statements');
+    const destructive = pick(s, 'destructive');
+    const detail = [pending ? `${pending} statement${pending === 1 ? '' : 's'} pending` : '',
+      destructive ? `${destructive} destructive` : '', pick(s, 'last_outcome') ? 'last apply: ' + pick(s, 'last_outcome') : '',
+      pick(s, 'detail', 'reason', 'message', 'error') || ''].filter(Boolean).join(' · ');
+    return {
+      schema,
+      project: pick(s, 'project_id', 'project') || (/^p_/.test(schema) ? schema.slice(2) : schema === 'shared' ? '(shared)' : ''),
+      state: String(pick(s, 'state', 'status') || '?').toLowerCase().replace(/[ -]/g, '_'),
+      detail,
+    };
+  });
   const given = pick(result, 'counts', 'summary');
   const counts = {};
   for (const st of STATES) counts[st] = typeof given === 'object' && given && typeof given[st] === 'number'

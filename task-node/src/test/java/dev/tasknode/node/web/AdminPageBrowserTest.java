@@ -95,6 +95,20 @@ class AdminPageBrowserTest {
     }
 
     @Test
+    void stopEndsARunningTask() {
+        browser.signInToPage(AdminTestNode.OPERATOR, AdminTestNode.OPERATOR_PASSWORD);
+        new Select(browser.find(By.id("task-select"))).selectByValue("sleep");
+        browser.type(By.id("param"), "60");
+        browser.waitFor(d -> d.findElement(By.id("param-feedback")).getText().contains("seconds = 60"));
+        browser.find(By.id("start")).click();
+        browser.waitFor(d -> d.findElement(By.id("stop")).isDisplayed());
+        browser.waitFor(d -> !d.findElements(By.cssSelector("#log li")).isEmpty());
+        browser.find(By.id("stop")).click();
+        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("detail-status")).getText().equals("cancelled"));
+        assertThat(browser.find(By.id("stop")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void anInvalidParameterIsRefusedInThePage() {
         browser.signInToPage(AdminTestNode.OPERATOR, AdminTestNode.OPERATOR_PASSWORD);
         new Select(browser.find(By.id("task-select"))).selectByValue("sleep");
