@@ -1,0 +1,267 @@
+package dev.tasknode.node.run;
+
+import dev.tasknode.contracts.ErrorCode;
+import dev.tasknode.contracts.Json;
+import dev.tasknode.contracts.ParamException;
+import dev.tasknode.contracts.TaskError;
+import dev.tasknode.contracts.TaskEvent;
+import dev.tasknode.contracts.TaskParams;
+import dev.tasknode.contracts.TaskResult;
+import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.Wire;
+import dev.tasknode.node.broker.Publisher;
+import dev.tasknode.node.config.NodeProperties;
+import dev.tasknode.node.store.TaskRow;
+import dev.tasknode.node.store.TaskStore;
+import dev.tasknode.node.task.Task;
+import dev.tasknode.node.task.TaskFailedException;
+import dev.tasknode.node.task.TaskLauncher;
+import dev.tasknode.node.task.TaskOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs tasks on a bounded pool. A request is taken from the broker only once a worker permit is held, so
+ * excess requests wait in the broker, not here. Each run: record → run → flush events → record result →
+ * publish result (event + every reply queue that asked).
+ */
+@Component
+public class TaskRunner implements TaskLauncher {
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final TaskStore store;
+    private final EventBuffer events;
+    private final Publisher publisher;
+    private final NodeMetrics metrics;
+    private final TaskRegistry registry;
+    private final NodeProperties props;
+    private final Semaphore permits;
+    private final ExecutorService pool;
+    private final Map<String, RunContext> running = new ConcurrentHashMap<>();
+    private volatile boolean accepting = true;
+
+    public TaskRunner(TaskStore store, EventBuffer events, Publisher publisher, NodeMetrics metrics,
+                      TaskRegistry registry, NodeProperties props) {
+        this.store = store;
+        this.events = events;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.props = props;
+        this.permits = new Semaphore(props.getWorkers(), true);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(props.getWorkers(), r -> new Thread(r, "tasknode-worker-" + n.incrementAndGet()));
+    }
+
+    /** Waits up to {@code wait} for a free worker. */
+    public boolean acquire(Duration wait) throws InterruptedException {
+        return accepting && permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void release() {
+        permits.release();
+    }
+
+    public boolean accepting() {
+        return accepting;
+    }
+
+    /**
+     * Records a new run (the caller holds a permit). Empty when the id is already known — then the permit is
+     * released here and the caller answers as for a duplicate.
+     */
+    public Optional<RunContext> record(String taskId, Task task, TaskParams params, String requestedBy,
+                                       Instant deadline, String replyTo) {
+        boolean inserted;
+        try {
+            inserted = store.insert(taskId, props.getNodeName(), task.spec().name(), params.toWire(), requestedBy,
+                    props.getInstanceId(), deadline);
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+        if (!inserted) {
+            release();
+            return Optional.empty();
+        }
+        RunContext ctx = new RunContext(taskId, task.spec().name(), params, requestedBy, this::emit);
+        if (replyTo != null) {
+            ctx.replyTos.add(replyTo);
+        }
+        running.put(taskId, ctx);
+        return Optional.of(ctx);
+    }
+
+    /** Starts a recorded run on a worker. */
+    public void start(RunContext ctx, Task task) {
+        pool.execute(() -> execute(ctx, task));
+    }
+
+    @Override
+    public boolean launch(String taskId, String taskName, Map<String, ?> rawParams, String requestedBy) {
+        Task task = registry.find(taskName).orElseThrow(() -> new IllegalArgumentException("no task " + taskName));
+        TaskParams params = task.spec().parse(rawParams);
+        if (store.find(taskId).isPresent()) {
+            return false;
+        }
+        try {
+            if (!acquire(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("no free worker for " + taskName + " within 10 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        Optional<RunContext> ctx = record(taskId, task, params, requestedBy, null, null);
+        ctx.ifPresent(c -> start(c, task));
+        return ctx.isPresent();
+    }
+
+    /** A duplicate request for a run of this replica also wants the result. */
+    public boolean addReplyTo(String taskId, String replyTo) {
+        RunContext ctx = running.get(taskId);
+        if (ctx == null || replyTo == null) {
+            return false;
+        }
+        ctx.replyTos.add(replyTo);
+        return true;
+    }
+
+    /** Stops a run of this replica, if it runs here. */
+    public boolean cancelLocal(String taskId) {
+        RunContext ctx = running.get(taskId);
+        if (ctx == null) {
+            return false;
+        }
+        ctx.stop("cancelled");
+        return true;
+    }
+
+    public List<String> runningIds() {
+        return List.copyOf(running.keySet());
+    }
+
+    private void emit(TaskEvent e) {
+        publisher.event(e);
+        events.add(e);
+    }
+
+    private void execute(RunContext ctx, Task task) {
+        ctx.worker = Thread.currentThread();
+        Instant started = RunContext.now();
+        metrics.started();
+        TaskOutcome outcome;
+        try {
+            store.markRunning(ctx.taskId(), started);
+            if (store.cancelRequested(props.getInstanceId()).contains(ctx.taskId())) {
+                ctx.stop("cancelled"); // cancelled between accepted and started
+            }
+            ctx.checkCancelled();
+            outcome = task.run(ctx);
+            if (outcome == null) {
+                outcome = TaskOutcome.ok("done", null);
+            }
+        } catch (Throwable t) {
+            outcome = failure(ctx, t);
+        } finally {
+            Thread.interrupted(); // clear a cancel interrupt before the bookkeeping below uses JDBC
+            ctx.worker = null;
+        }
+        try {
+            finish(ctx, outcome, started);
+        } finally {
+            running.remove(ctx.taskId());
+            metrics.finished(ctx.task(), outcome.status(), Duration.between(started, Instant.now()));
+            permits.release();
+        }
+    }
+
+    private TaskOutcome failure(RunContext ctx, Throwable t) {
+        if (ctx.cancelled()) {
+            boolean interrupted = "interrupted".equals(ctx.stopReason());
+            String code = interrupted ? ErrorCode.INTERRUPTED : ErrorCode.CANCELLED;
+            String msg = interrupted ? "the node shut down before the task finished" : "cancelled on request";
+            ctx.log().warn(msg);
+            return new TaskOutcome(interrupted ? TaskStatus.INTERRUPTED : TaskStatus.CANCELLED, msg, null,
+                    TaskError.of(code, msg));
+        }
+        if (t instanceof CancellationException) {
+            return new TaskOutcome(TaskStatus.CANCELLED, "cancelled", null, TaskError.of(ErrorCode.CANCELLED, "cancelled"));
+        }
+        TaskError error = switch (t) {
+            case TaskFailedException f -> f.error();
+            case ParamException p -> p.toError();
+            default -> TaskError.of(ErrorCode.TASK_FAILED, t.getMessage() == null ? t.toString() : t.getMessage());
+        };
+        if (!(t instanceof TaskFailedException) && !(t instanceof ParamException)) {
+            log.warn("task {} {} failed", ctx.task(), ctx.taskId(), t);
+        }
+        ctx.log().error("failed: " + error.message());
+        return TaskOutcome.failed(error, null);
+    }
+
+    private void finish(RunContext ctx, TaskOutcome outcome, Instant started) {
+        Instant finished = RunContext.now();
+        JsonNode result = outcome.result() == null ? null : Json.MAPPER.valueToTree(outcome.result());
+        long seq = ctx.nextSeq();
+        TaskResult tr = TaskResult.of(ctx.taskId(), seq, ctx.task(), outcome.status(), outcome.summary(), result,
+                outcome.error(), started, finished);
+        try {
+            events.flush();
+            if (!store.finish(ctx.taskId(), outcome.status(), outcome.summary(), result, outcome.error(), seq, finished)) {
+                // a peer already recorded an end (it believed this node dead): report what is recorded
+                tr = store.find(ctx.taskId()).map(TaskRow::toResult).orElse(tr);
+            }
+        } catch (RuntimeException e) {
+            log.error("could not record the result of {} {}: {}", ctx.task(), ctx.taskId(), e.toString());
+        }
+        publisher.event(tr);
+        for (String replyTo : ctx.replyTos) {
+            publisher.reply(replyTo, ctx.taskId(), Wire.TYPE_RESULT, tr);
+        }
+    }
+
+    /**
+     * Graceful stop: take no new work, let runs finish within the grace period, then ask the rest to stop
+     * (they end as interrupted) and give them a few seconds to record that.
+     */
+    public void shutdown(Duration grace) {
+        accepting = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        if (!running.isEmpty()) {
+            log.warn("stopping {} task(s) still running after the grace period: {}", running.size(), running.keySet());
+            running.values().forEach(c -> c.stop("interrupted"));
+            long hard = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!running.isEmpty() && System.nanoTime() < hard) {
+                sleep(100);
+            }
+        }
+        pool.shutdownNow();
+        events.close();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
