@@ -95,15 +95,15 @@ public class RestoreService {
                                 notInBackup.size(), m.id(), notInBackup.size() > 20 ? notInBackup.subList(0, 20) + "…" : notInBackup);
                     }
                 }
-                return run(ctx, m, spec, targets, safety, notInBackup);
+                return run(ctx, w, m, spec, targets, safety, notInBackup);
             } finally {
                 SchemaCatalog.unlockAll(lock);
             }
         }
     }
 
-    private TaskOutcome run(TaskContext ctx, Manifest m, RestoreSpec spec, List<String> targets, String safety,
-                            List<String> notInBackup) throws Exception {
+    private TaskOutcome run(TaskContext ctx, Connection w, Manifest m, RestoreSpec spec, List<String> targets,
+                            String safety, List<String> notInBackup) throws Exception {
         List<SchemaResult> results = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         String failure = null;
@@ -114,7 +114,7 @@ public class RestoreService {
                 continue;
             }
             ctx.progress(i, targets.size(), "restoring " + s);
-            try (Connection w = ds.getConnection()) {
+            try {
                 Map<String, Long> rows = restoreOne(ctx, w, m, m.schema(s).orElseThrow(), warnings);
                 results.add(new SchemaResult(s, "restored", rows, null));
                 ctx.log().info("restored %s (%d table(s), %d row(s))", s, rows.size(), rows.values().stream().mapToLong(Long::longValue).sum());

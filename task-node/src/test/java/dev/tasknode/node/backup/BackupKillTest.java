@@ -1,0 +1,155 @@
+package dev.tasknode.node.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tasknode.contracts.TaskResult;
+import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.support.NodeProcess;
+import dev.tasknode.node.support.NodeTestSupport;
+import dev.tasknode.node.support.ProtocolClient;
+import dev.tasknode.testing.TestEndpoints;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 of the whole node (a real process) in the middle of a backup and of a restore: after the restart
+ * nothing is lost and nothing is half done.
+ */
+class BackupKillTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    NodeTestSupport.Env env;
+    Path dir;
+    ProtocolClient client;
+    final List<NodeProcess> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = NodeTestSupport.create("bkkill");
+        dir = Files.createTempDirectory("tn-kill-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY); INSERT INTO shared.projects VALUES ('1');"
+                + BackupFixture.project("1", 10)
+                // enough data that pg_dump / pg_restore run for a few seconds
+                + "CREATE TABLE p_1.big AS SELECT g AS id, md5(g::text) || md5((g + 1)::text) AS a FROM generate_series(1, 1500000) g;"
+                + "ALTER TABLE p_1.big ADD PRIMARY KEY (id);");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+        if (client != null) {
+            client.deleteNodeQueues();
+            client.close();
+        }
+        TestEndpoints.dropDatabase(env.database());
+        BackupStore.deleteTree(dir);
+    }
+
+    private NodeProcess node(String instance) throws Exception {
+        NodeProcess n = NodeProcess.start(env, instance, "--tasknode.backup.dir=" + dir, "--tasknode.backup.workers=1");
+        nodes.add(n);
+        if (client == null) {
+            client = new ProtocolClient(env.nodeName());
+        }
+        return n;
+    }
+
+    @Test
+    void killDuringRestoreThenRestartPutsTheOriginalBack() throws Exception {
+        NodeProcess first = node("first");
+        ProtocolClient.Call backup = client.start("backup_database", Map.of("param", "1"));
+        TaskResult b = backup.result(Duration.ofMinutes(3));
+        assertThat(b.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        String id = String.valueOf(((Map<?, ?>) b.result()).get("backup_id"));
+        exec("UPDATE p_1.items SET payload = 'after the backup' WHERE id = 1");
+        String before = state();
+        client.start("restore_database", Map.of("param", id + ":1", "safety_backup", false));
+        // mid-way: the original is aside, pg_restore is writing the new p_1
+        await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tn-restore:p_1'") > 0, WAIT);
+        assertThat(count("SELECT count(*) FROM tasknode.backup_restore_journal")).isEqualTo(1);
+        first.kill9();
+        node("second");
+        await(() -> count("SELECT count(*) FROM tasknode.backup_restore_journal") == 0, WAIT);
+        assertThat(count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE '\\_restore\\_%'")).isZero();
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void killDuringBackupLeavesNoHalfBackup() throws Exception {
+        NodeProcess first = node("first");
+        client.start("backup_database", Map.of("param", ""));
+        await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tasknode-backup'") > 0, WAIT);
+        assertThat(tmpDirs()).isNotEmpty();
+        first.kill9();
+        node("second");
+        await(() -> tmpDirs().isEmpty(), WAIT);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.toList()).isEmpty(); // nothing listed: no backup, no leftover
+        }
+        // and the next backup works
+        TaskResult again = client.start("backup_database", Map.of("param", "shared")).result(Duration.ofMinutes(3));
+        assertThat(again.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    private List<Path> tmpDirs() {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(BackupStore.TMP)).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(BooleanSupplier cond, Duration wait) throws InterruptedException {
+        long end = System.nanoTime() + wait.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within " + wait);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private Connection connect() throws Exception {
+        TestEndpoints.Postgres pg = TestEndpoints.postgres();
+        return DriverManager.getConnection(env.jdbcUrl(), pg.user(), pg.password());
+    }
+
+    private void exec(String sql) throws Exception {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private long count(String sql) {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return -1; // e.g. the journal table before the node created it
+        }
+    }
+
+    private String state() throws Exception {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT (SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM p_1.items x)"
+                        + " || (SELECT count(*) FROM p_1.big) || (SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM p_1.notes x)")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
