@@ -47,7 +47,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Prints a table; writes task-node/target/benchmarks/roundtrip.json. Results: docs/benchmarks.md.
  */
 @Tag("benchmark")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+// RANDOM_PORT: the node as it runs, web layer (actuator, Admin page security) included
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RoundTripBenchmark {
     static final NodeTestSupport.Env ENV = NodeTestSupport.create("bench");
     static final int WARMUP = Integer.getInteger("bench.warmup", 300);
