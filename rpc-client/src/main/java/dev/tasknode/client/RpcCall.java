@@ -44,7 +44,8 @@ public final class RpcCall {
     }
 
     /**
-     * The person a service acts for (header {@code x-on-behalf-of}). Shown and recorded by the node only:
+     * The person a service acts for (header {@code x-on-behalf-of}), e.g. the Admin page's web user. The node
+     * records it ({@code requested_by = "<person> (via <user>)"}) only when the broker user is one it trusts;
      * authorization is always by the connection's broker user.
      */
     public RpcCall onBehalfOf(String person) {
