@@ -48,6 +48,10 @@ class DeployEnvironmentTest {
         PROPERTY_OF.put("TASKNODE_SCHEMA_SHARED", "tasknode.schema.shared");
         PROPERTY_OF.put("TASKNODE_SCHEMA_PROJECT_TEMPLATE", "tasknode.schema.project-template");
         PROPERTY_OF.put("BACKUP_DIR", "tasknode.backup.dir");
+        PROPERTY_OF.put("TASKNODE_ADMIN_DEV_USERS", "tasknode.admin.dev-users");
+        PROPERTY_OF.put("TASKNODE_ADMIN_USERS_0_NAME", "tasknode.admin.users[0].name");
+        PROPERTY_OF.put("TASKNODE_ADMIN_USERS_0_PASSWORD", "tasknode.admin.users[0].password");
+        PROPERTY_OF.put("TASKNODE_ADMIN_USERS_0_ROLES", "tasknode.admin.users[0].roles");
         PROPERTY_OF.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logging.structured.format.console");
         PROPERTY_OF.put("SERVER_PORT", "server.port");
     }
@@ -76,6 +80,7 @@ class DeployEnvironmentTest {
             case "TASKNODE_SHUTDOWN_GRACE" -> "41s";
             case "TASKNODE_AUTH_MUTATING_USERS" -> "alice,bob";
             case "LOGGING_STRUCTURED_FORMAT_CONSOLE" -> "logstash";
+            case "TASKNODE_ADMIN_DEV_USERS" -> "true";
             default -> "v-" + k.toLowerCase();
         }));
         assertBound(env);
@@ -98,7 +103,7 @@ class DeployEnvironmentTest {
             if (property == null) {
                 return;
             }
-            String bound = property.endsWith("mutating-users")
+            String bound = property.endsWith("mutating-users") || property.endsWith("roles")
                     ? binder.bind(property, Bindable.listOf(String.class)).map(l -> String.join(",", l)).orElse(null)
                     : binder.bind(property, String.class).orElse(null);
             if (!value.equals(bound)) {
