@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * reconnects gets it by query, and the node goes on taking requests. The restart command defaults to the
  * local rabbitmqctl; TASKNODE_TEST_BROKER_RESTART overrides it for a broker elsewhere.
  */
-class BrokerRestartIT {
+class BrokerRestartTest {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test

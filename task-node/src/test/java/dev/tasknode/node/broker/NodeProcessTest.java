@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Nodes as real processes: crash, graceful stop, several replicas on one queue. */
-class NodeProcessIT {
+class NodeProcessTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     NodeTestSupport.Env env;
     ProtocolClient client;
