@@ -4,13 +4,11 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,10 +24,6 @@ import org.springframework.stereotype.Component;
 public class BackupMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
-
-    public BackupMetrics(ObjectProvider<MeterRegistry> registry) {
-        this(registry.getIfAvailable(SimpleMeterRegistry::new));
-    }
 
     public BackupMetrics(MeterRegistry registry) {
         this.registry = registry;
