@@ -237,7 +237,7 @@ public final class RpcManager implements AutoCloseable {
         Map<String, Object> h = new HashMap<>();
         h.put(Wire.HEADER_VERSION, Wire.VERSION);
         if (call.onBehalfOf() != null) {
-            h.put(RpcCall.HEADER_ON_BEHALF_OF, call.onBehalfOf());
+            h.put(Wire.HEADER_ON_BEHALF_OF, call.onBehalfOf());
         }
         return h;
     }
