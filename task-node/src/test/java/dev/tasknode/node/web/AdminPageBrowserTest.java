@@ -165,6 +165,33 @@ class AdminPageBrowserTest {
     }
 
     @Test
+    void applyingAProposalIsRefusedWhenTheFleetChangedSince() throws SQLException {
+        browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
+        runShortcut("btn-propose");
+        browser.waitFor(d -> d.findElement(By.id("apply-proposal")).isDisplayed());
+        sql("CREATE SCHEMA IF NOT EXISTS shared", "CREATE TABLE IF NOT EXISTS shared.admin_drift_" + System.nanoTime() + "(x int)");
+        String before = browser.driver.getCurrentUrl();
+        browser.find(By.id("apply-proposal")).click();
+        browser.driver.switchTo().alert().accept();
+        browser.waitFor(d -> !d.getCurrentUrl().equals(before));
+        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("detail-status")).getText().equals("failed"));
+        assertThat(browser.text(By.id("detail-result"))).contains("changed since the proposal");
+        browser.screenshot("apply-refused");
+    }
+
+    @Test
+    void fleetViewCountsSchemasAndShowsTheLastBackup() {
+        browser.signInToPage(AdminTestNode.OPERATOR, AdminTestNode.OPERATOR_PASSWORD);
+        browser.find(By.id("fleet-refresh")).click();
+        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("fleet-note")).getText().startsWith("Last backup"));
+        for (String state : new String[] {"up_to_date", "pending", "drifted", "failed"}) {
+            assertThat(browser.text(By.id("count-" + state))).matches("(?s)\\d+\\s.*");
+        }
+        browser.driver.executeScript("document.getElementById('fleet').scrollIntoView()");
+        browser.screenshot("fleet");
+    }
+
+    @Test
     void backupThenRestoreThroughTheDialogBringsTheDataBack() throws SQLException {
         browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
         runShortcut("btn-create-tables");
