@@ -13,13 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -43,6 +48,7 @@ class TaskEventStream implements DisposableBean {
     private final AdminRpc rpc;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("admin-sse-timer").daemon().factory());
+    private final Set<Follower> open = ConcurrentHashMap.newKeySet();
 
     TaskEventStream(AdminRpc rpc) {
         this.rpc = rpc;
@@ -54,6 +60,7 @@ class TaskEventStream implements DisposableBean {
         long after = lastId == null || !lastId.matches("\\d{1,18}") ? 0 : Long.parseLong(lastId);
         SseEmitter emitter = new SseEmitter(Duration.ofMinutes(30).toMillis());
         Follower f = new Follower(taskId, emitter, after);
+        open.add(f);
         emitter.onCompletion(f::close);
         emitter.onTimeout(f::close);
         emitter.onError(e -> f.close());
@@ -222,6 +229,7 @@ class TaskEventStream implements DisposableBean {
         }
 
         synchronized void close() {
+            open.remove(this);
             done = true;
             if (check != null) {
                 check.cancel(false);
@@ -231,19 +239,36 @@ class TaskEventStream implements DisposableBean {
             if (ch != null && ch.isOpen()) {
                 // not on the caller's thread: this may be the channel's own consumer thread, which must not
                 // wait for its channel's close. The server-named queue is exclusive and auto-delete: it goes too.
-                timer.execute(() -> {
+                Runnable closing = () -> {
                     try {
                         ch.close();
                     } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ignored) {
                         // the connection is already gone
                     }
-                });
+                };
+                try {
+                    timer.execute(closing);
+                } catch (RejectedExecutionException shuttingDown) {
+                    Thread.ofVirtual().start(closing);
+                }
             }
+        }
+    }
+
+    /**
+     * Ends every open stream when the node begins to stop, before the web server's graceful shutdown waits for
+     * active requests: an open log pane must not hold the node's shutdown. Browsers reconnect to another replica.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void closeStreams() {
+        for (Follower f : List.copyOf(open)) {
+            f.complete();
         }
     }
 
     @Override
     public void destroy() {
+        closeStreams();
         timer.shutdownNow();
     }
 }
