@@ -161,7 +161,8 @@ async function start(task) {
     $('task-select').value = task;
     const keep = $('param').value;
     renderForm();
-    $('param').value = keep;
+    // the typed parameter goes with the shortcut, unless that task takes none
+    $('param').value = specOf(task)?.positional ? keep : '';
   }
   if (!(await validate())) return;
   const t = $('task-select').value;
