@@ -65,7 +65,7 @@ public class NodeProperties {
     }
 
     public void setInstanceId(String instanceId) {
-        this.instanceId = instanceId;
+        this.instanceId = instanceId == null || instanceId.isBlank() ? UUID.randomUUID().toString() : instanceId;
     }
 
     public Duration getShutdownGrace() {

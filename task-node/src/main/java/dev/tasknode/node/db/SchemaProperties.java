@@ -1,5 +1,6 @@
 package dev.tasknode.node.db;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Naming of the managed schemas ({@code tasknode.schema.*}), shared by the schema engine and backups. */
@@ -37,5 +38,80 @@ public class SchemaProperties {
 
     public void setProjectIdsQuery(String projectIdsQuery) {
         this.projectIdsQuery = projectIdsQuery;
+    }
+
+    // --- schema engine (create_tables, propose/apply_migrations, schema_status) ---
+    /**
+     * Directory holding the model files ({@code shared/*.sql}, {@code project/*.sql}). Empty = the classpath:
+     * {@code classpath*:<models-classpath>/shared/*.sql} etc., from every jar that contributes files.
+     */
+    private String modelsDir = "";
+    /** Classpath folder of the model files when models-dir is empty. */
+    private String modelsClasspath = "db/model";
+    /** lock_timeout of every migration transaction: a DDL statement waits at most this long for its table lock. */
+    private Duration lockTimeout = Duration.ofSeconds(5);
+    /** Further attempts of a schema whose migration hit lock_timeout (jittered, growing pauses). */
+    private int lockRetries = 3;
+    /** How long apply waits for another node's advisory lock on a schema before it reports the schema as busy. */
+    private Duration advisoryLockWait = Duration.ofSeconds(60);
+    /** Schemas migrated or created at once (each uses one pooled connection). */
+    private int parallelism = 4;
+    /** Tables with at least this many rows (planner estimate) make a plain index build count as locking. */
+    private long largeTableRows = 100_000;
+
+    public String getModelsDir() {
+        return modelsDir;
+    }
+
+    public void setModelsDir(String modelsDir) {
+        this.modelsDir = modelsDir;
+    }
+
+    public String getModelsClasspath() {
+        return modelsClasspath;
+    }
+
+    public void setModelsClasspath(String modelsClasspath) {
+        this.modelsClasspath = modelsClasspath;
+    }
+
+    public Duration getLockTimeout() {
+        return lockTimeout;
+    }
+
+    public void setLockTimeout(Duration lockTimeout) {
+        this.lockTimeout = lockTimeout;
+    }
+
+    public int getLockRetries() {
+        return lockRetries;
+    }
+
+    public void setLockRetries(int lockRetries) {
+        this.lockRetries = lockRetries;
+    }
+
+    public Duration getAdvisoryLockWait() {
+        return advisoryLockWait;
+    }
+
+    public void setAdvisoryLockWait(Duration advisoryLockWait) {
+        this.advisoryLockWait = advisoryLockWait;
+    }
+
+    public int getParallelism() {
+        return parallelism;
+    }
+
+    public void setParallelism(int parallelism) {
+        this.parallelism = parallelism;
+    }
+
+    public long getLargeTableRows() {
+        return largeTableRows;
+    }
+
+    public void setLargeTableRows(long largeTableRows) {
+        this.largeTableRows = largeTableRows;
     }
 }

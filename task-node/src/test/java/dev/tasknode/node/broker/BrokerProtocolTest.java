@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"tasknode.workers=2", "tasknode.auth.mutating-users=ops"})
 @Import(TestTasks.class)
-class BrokerProtocolIT {
+class BrokerProtocolTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     static final NodeTestSupport.Env ENV = NodeTestSupport.create("broker");
     static ProtocolClient client;

@@ -1,0 +1,30 @@
+package dev.tasknode.node.backup;
+
+import java.util.Optional;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.stereotype.Component;
+
+/**
+ * "backup" health component: WARNING when the backup directory is missing or unwritable. WARNING is not part of
+ * the aggregate order, so it shows in the details without taking the node out of service: the node still runs
+ * every other task.
+ */
+@Component("backup")
+public class BackupHealthIndicator implements HealthIndicator {
+    static final Status WARNING = new Status("WARNING", "backups cannot be written");
+
+    private final BackupStore store;
+
+    public BackupHealthIndicator(BackupStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public Health health() {
+        Optional<String> problem = store.problem();
+        return problem.map(p -> Health.status(WARNING).withDetail("dir", store.dir().toString()).withDetail("problem", p).build())
+                .orElseGet(() -> Health.up().withDetail("dir", store.dir().toString()).build());
+    }
+}

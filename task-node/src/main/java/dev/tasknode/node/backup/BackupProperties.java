@@ -1,0 +1,169 @@
+package dev.tasknode.node.backup;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Backups ({@code tasknode.backup.*}). Every key has an environment form; the directory also reads BACKUP_DIR. */
+@ConfigurationProperties("tasknode.backup")
+public class BackupProperties {
+    /** Where backups live (one directory per backup). Never created by tasknode: missing = error + health warning. */
+    private Path dir = Path.of("/opt/carrier/backup");
+    /** The PostgreSQL client tools; should match the server's major version (or be newer). */
+    private String pgDump = "pg_dump";
+    private String pgRestore = "pg_restore";
+    /** Restores the prototype's plain-SQL backups. */
+    private String psql = "psql";
+    /** pg_dump runs at once for one backup (each dumps a batch of schemas). */
+    private int workers = 3;
+    /**
+     * Relations one pg_dump run may lock (it holds a lock per table until it ends; the server's lock table holds
+     * about max_locks_per_transaction x max_connections). 0 = derive from the server: an eighth of its lock table,
+     * shared by the workers.
+     */
+    private int lockBudget = 0;
+    /** pg_dump --lock-wait-timeout: a dump neither stalls behind nor blocks a migration for longer. */
+    private Duration lockWaitTimeout = Duration.ofSeconds(30);
+    /** How long a backup or restore waits for a schema's advisory lock (held by apply / another restore). */
+    private Duration schemaLockWait = Duration.ofSeconds(60);
+    /** Hard time limit for one pg_dump / pg_restore / psql run; it is killed after that. */
+    private Duration subprocessTimeout = Duration.ofHours(6);
+    private final Schedule schedule = new Schedule();
+    private final Retention retention = new Retention();
+
+    /** Cron expressions (Spring's 6 fields, UTC). Empty = off. Run as ordinary recorded tasks on one replica. */
+    public static class Schedule {
+        /** backup_database of everything, e.g. "0 0 2 * * *". */
+        private String backup = "";
+        /** verify_backup of the newest complete backup. */
+        private String verify = "";
+        /** prune_backups with the configured retention. */
+        private String prune = "";
+
+        public String getBackup() {
+            return backup;
+        }
+
+        public void setBackup(String backup) {
+            this.backup = backup;
+        }
+
+        public String getVerify() {
+            return verify;
+        }
+
+        public void setVerify(String verify) {
+            this.verify = verify;
+        }
+
+        public String getPrune() {
+            return prune;
+        }
+
+        public void setPrune(String prune) {
+            this.prune = prune;
+        }
+    }
+
+    /** What prune_backups keeps when called without parameters. 0 = that rule is off; both off = keep everything. */
+    public static class Retention {
+        private int keepLast = 14;
+        private int keepDays = 0;
+
+        public int getKeepLast() {
+            return keepLast;
+        }
+
+        public void setKeepLast(int keepLast) {
+            this.keepLast = keepLast;
+        }
+
+        public int getKeepDays() {
+            return keepDays;
+        }
+
+        public void setKeepDays(int keepDays) {
+            this.keepDays = keepDays;
+        }
+    }
+
+    public Path getDir() {
+        return dir;
+    }
+
+    public void setDir(Path dir) {
+        this.dir = dir;
+    }
+
+    public String getPgDump() {
+        return pgDump;
+    }
+
+    public void setPgDump(String pgDump) {
+        this.pgDump = pgDump;
+    }
+
+    public String getPgRestore() {
+        return pgRestore;
+    }
+
+    public void setPgRestore(String pgRestore) {
+        this.pgRestore = pgRestore;
+    }
+
+    public String getPsql() {
+        return psql;
+    }
+
+    public void setPsql(String psql) {
+        this.psql = psql;
+    }
+
+    public int getWorkers() {
+        return workers;
+    }
+
+    public void setWorkers(int workers) {
+        this.workers = workers;
+    }
+
+    public int getLockBudget() {
+        return lockBudget;
+    }
+
+    public void setLockBudget(int lockBudget) {
+        this.lockBudget = lockBudget;
+    }
+
+    public Duration getLockWaitTimeout() {
+        return lockWaitTimeout;
+    }
+
+    public void setLockWaitTimeout(Duration lockWaitTimeout) {
+        this.lockWaitTimeout = lockWaitTimeout;
+    }
+
+    public Duration getSchemaLockWait() {
+        return schemaLockWait;
+    }
+
+    public void setSchemaLockWait(Duration schemaLockWait) {
+        this.schemaLockWait = schemaLockWait;
+    }
+
+    public Duration getSubprocessTimeout() {
+        return subprocessTimeout;
+    }
+
+    public void setSubprocessTimeout(Duration subprocessTimeout) {
+        this.subprocessTimeout = subprocessTimeout;
+    }
+
+    public Schedule getSchedule() {
+        return schedule;
+    }
+
+    public Retention getRetention() {
+        return retention;
+    }
+}

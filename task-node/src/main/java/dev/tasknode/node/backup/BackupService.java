@@ -1,0 +1,321 @@
+package dev.tasknode.node.backup;
+
+import dev.tasknode.contracts.ErrorCode;
+import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.db.Fleet;
+import dev.tasknode.node.db.SchemaFingerprints;
+import dev.tasknode.node.task.TaskContext;
+import dev.tasknode.node.task.TaskFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+
+/**
+ * Takes backups. One connection holds a REPEATABLE READ transaction open for the whole backup and exports its
+ * snapshot; every pg_dump runs with {@code --snapshot}, so all schemas reflect one instant. Schemas are
+ * batched into pg_dump runs under a lock budget (one pg_dump per schema re-reads the catalog each time; one
+ * pg_dump over everything overflows the lock table) and the batches run in parallel workers. A batch that
+ * fails is retried schema by schema, so one locked or broken schema fails alone, and honestly: the backup is
+ * then partial.
+ */
+@Service
+public class BackupService {
+    private final DataSource ds;
+    private final Fleet fleet;
+    private final BackupStore store;
+    private final PgTools pg;
+    private final ObjectProvider<SchemaFingerprints> fingerprints;
+    private final BackupMetrics metrics;
+
+    public BackupService(DataSource ds, Fleet fleet, BackupStore store, PgTools pg,
+                         ObjectProvider<SchemaFingerprints> fingerprints, BackupMetrics metrics) {
+        this.ds = ds;
+        this.fleet = fleet;
+        this.store = store;
+        this.pg = pg;
+        this.fingerprints = fingerprints;
+        this.metrics = metrics;
+    }
+
+    /** backup_database: everything, shared, or one project (which must exist). */
+    public Manifest backup(TaskContext ctx, Scope scope, String reason) throws Exception {
+        store.requireUsable();
+        List<String> schemas;
+        try (Connection c = ds.getConnection()) {
+            schemas = fleet.schemas(c, scope);
+            Set<String> present = SchemaCatalog.existing(c, schemas);
+            if (scope instanceof Scope.Project p && present.isEmpty()) {
+                throw new TaskFailedException(ErrorCode.NOT_FOUND, "project " + p.id() + " has no schema "
+                        + fleet.projectSchema(p.id()) + " to back up");
+            }
+            for (String s : schemas) {
+                if (!present.contains(s)) {
+                    ctx.log().warn("schema %s does not exist (yet): nothing to back up for it", s);
+                }
+            }
+            schemas = new ArrayList<>(present);
+        }
+        return backupSchemas(ctx, schemas, scope.toString(), reason, true);
+    }
+
+    /**
+     * Backs up the given existing schemas. {@code takeLocks} false when the caller already holds their advisory
+     * locks (restore's safety backup, apply's pre-migration backup): session locks are per connection, so taking
+     * them again from here would wait for ourselves.
+     */
+    public Manifest backupSchemas(TaskContext ctx, List<String> schemas, String scope, String reason, boolean takeLocks)
+            throws Exception {
+        store.requireUsable();
+        if (schemas.isEmpty()) {
+            throw new TaskFailedException(ErrorCode.TASK_FAILED, "no schema to back up");
+        }
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Map<String, Manifest.SchemaEntry> entries = new ConcurrentHashMap<>();
+        List<Manifest.FileEntry> files = Collections.synchronizedList(new ArrayList<>());
+        try (Connection c = ds.getConnection(); BackupStore.Pending out = store.reserve()) {
+            ctx.log().info("backup %s: %d schema(s) into %s", out.id(), schemas.size(), store.dir());
+            List<String> todo = new ArrayList<>(schemas);
+            try {
+                if (takeLocks) {
+                    for (String s : SchemaCatalog.lockAll(c, schemas, pg.props().getSchemaLockWait())) {
+                        ctx.log().error("schema %s is busy (apply or restore running): not backed up", s);
+                        entries.put(s, new Manifest.SchemaEntry(s, "failed", null, null, null,
+                                "busy: its advisory lock stayed taken for " + pg.props().getSchemaLockWait()));
+                        todo.remove(s);
+                    }
+                }
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setReadOnly(true);
+                String snapshot = SchemaCatalog.one(c, "SELECT pg_export_snapshot()");
+                String server = SchemaCatalog.one(c, "SHOW server_version");
+                String database = SchemaCatalog.one(c, "SELECT current_database()");
+                Map<String, String> prints = fingerprints(c, todo, ctx);
+                Map<String, Integer> rels = SchemaCatalog.lockableRelations(c, todo);
+                List<List<String>> batches = plan(todo, rels, budget(c));
+                ctx.log().info("snapshot %s; %d pg_dump run(s), %d worker(s)", snapshot, batches.size(), workers());
+                AtomicInteger done = new AtomicInteger();
+                ExecutorService pool = Executors.newFixedThreadPool(workers(), Thread.ofPlatform().daemon().factory());
+                try {
+                    List<Future<?>> running = new ArrayList<>();
+                    for (int i = 0; i < batches.size(); i++) {
+                        List<String> batch = batches.get(i);
+                        String name = batch.size() == 1 ? batch.get(0) + ".dump" : String.format("batch-%04d.dump", i + 1);
+                        running.add(pool.submit(() -> {
+                            dumpBatch(ctx, out, snapshot, database, name, batch, entries, files);
+                            ctx.progress(done.addAndGet(batch.size()), todo.size(), "dumped " + done.get() + " of " + todo.size());
+                            return null;
+                        }));
+                    }
+                    Map<String, String> countErrors = new LinkedHashMap<>();
+                    Map<String, Map<String, Long>> counts = countRows(ctx, snapshot, todo, countErrors);
+                    for (Future<?> f : running) {
+                        waitFor(f);
+                    }
+                    entries.replaceAll((s, e) -> !e.ok() ? e : countErrors.containsKey(s)
+                            ? new Manifest.SchemaEntry(s, "failed", null, null, null, countErrors.get(s))
+                            : new Manifest.SchemaEntry(s, "ok", e.file(), counts.get(s), prints.get(s), null));
+                } finally {
+                    pool.shutdownNow();
+                }
+                Manifest m = manifest(ctx, out.id(), scope, reason, started, server, snapshot, database, schemas, entries, files);
+                out.commit(m);
+                metrics.record(m, Duration.ofNanos(System.nanoTime() - t0));
+                ctx.log().info("backup %s %s: %d of %d schema(s), %d bytes", m.id(), m.status(),
+                        m.okSchemas().size(), schemas.size(), m.size());
+                return m;
+            } finally {
+                try {
+                    c.rollback();
+                    c.setReadOnly(false);
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection: closing it ends the snapshot and the session locks anyway
+                }
+                if (takeLocks) {
+                    SchemaCatalog.unlockAll(c);
+                }
+            }
+        }
+    }
+
+    /**
+     * Exact row counts at the snapshot, while the dumps run. Each schema is counted in its own short transaction
+     * that imports the snapshot: one long transaction would keep a lock on every table of the fleet until the end
+     * (overflowing the lock table and blocking migrations). A table locked longer than the lock-wait timeout fails
+     * its schema, like pg_dump would.
+     */
+    private Map<String, Map<String, Long>> countRows(TaskContext ctx, String snapshot, List<String> schemas,
+                                                     Map<String, String> errors) throws SQLException {
+        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (java.sql.Statement st = c.createStatement()) {
+                for (String s : schemas) {
+                    ctx.checkCancelled();
+                    try {
+                        st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+                        st.execute("SET LOCAL lock_timeout = " + pg.props().getLockWaitTimeout().toMillis());
+                        counts.put(s, SchemaCatalog.rowCounts(c, s));
+                    } catch (SQLException e) {
+                        errors.put(s, "row counts: " + e.getMessage());
+                        ctx.log().error("schema %s: cannot count its rows: %s", s, e.getMessage());
+                    } finally {
+                        c.rollback();
+                    }
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return counts;
+    }
+
+    private Manifest manifest(TaskContext ctx, String id, String scope, String reason, Instant started, String server,
+                              String snapshot, String database, List<String> schemas,
+                              Map<String, Manifest.SchemaEntry> entries, List<Manifest.FileEntry> files) {
+        List<Manifest.SchemaEntry> list = schemas.stream().map(entries::get).toList();
+        long ok = list.stream().filter(Manifest.SchemaEntry::ok).count();
+        String status = ok == list.size() ? Manifest.COMPLETE : ok == 0 ? Manifest.FAILED : Manifest.PARTIAL;
+        List<Manifest.FileEntry> sorted = new ArrayList<>(files);
+        sorted.sort((a, b) -> a.name().compareTo(b.name()));
+        return new Manifest(Manifest.FORMAT_VERSION, id, Manifest.TASKNODE, status, scope, reason, ctx.taskId(),
+                started.toString(), Instant.now().toString(), database, server, pg.version(pg.props().getPgDump()),
+                snapshot, sorted, list);
+    }
+
+    /** Runs one batch; on failure retries each schema alone, so only the schemas that really fail are lost. */
+    private void dumpBatch(TaskContext ctx, BackupStore.Pending out, String snapshot, String database, String name,
+                           List<String> batch, Map<String, Manifest.SchemaEntry> entries, List<Manifest.FileEntry> files)
+            throws IOException {
+        String error = dump(ctx, out, snapshot, database, name, batch, files);
+        if (error == null) {
+            batch.forEach(s -> entries.put(s, new Manifest.SchemaEntry(s, "ok", name, null, null, null)));
+            return;
+        }
+        if (batch.size() == 1) {
+            ctx.log().error("schema %s failed: %s", batch.get(0), error);
+            entries.put(batch.get(0), new Manifest.SchemaEntry(batch.get(0), "failed", null, null, null, error));
+            return;
+        }
+        ctx.log().warn("%s (%d schemas) failed, dumping them one by one: %s", name, batch.size(), error);
+        for (String s : batch) {
+            dumpBatch(ctx, out, snapshot, database, s + ".dump", List.of(s), entries, files);
+        }
+    }
+
+    /** One pg_dump run; null on success (file hashed and recorded), else the error. */
+    private String dump(TaskContext ctx, BackupStore.Pending out, String snapshot, String database, String name,
+                        List<String> schemas, List<Manifest.FileEntry> files) throws IOException {
+        ctx.checkCancelled();
+        Path file = out.newFile(name);
+        List<String> args = new ArrayList<>(List.of("--format=custom", "--snapshot=" + snapshot,
+                "--lock-wait-timeout=" + pg.props().getLockWaitTimeout().toMillis(), "--file=" + file));
+        for (String s : schemas) {
+            // double quotes make the pattern literal: no wildcard, no case folding
+            args.add("--schema=\"" + s.replace("\"", "\"\"") + "\"");
+        }
+        PgTools.Result r = pg.run(ctx, pg.command(pg.props().getPgDump(), database, args), "tasknode-backup", null, null);
+        if (!r.ok()) {
+            Files.deleteIfExists(file);
+            return "pg_dump exited with " + r.exit() + ": " + r.tail();
+        }
+        files.add(new Manifest.FileEntry(name, Files.size(file), store.sha256(file), List.copyOf(schemas)));
+        return null;
+    }
+
+    /** Greedy batches in order (shared first): add schemas while their relations fit in the budget. */
+    static List<List<String>> plan(List<String> schemas, Map<String, Integer> rels, int budget) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> cur = new ArrayList<>();
+        int used = 0;
+        for (String s : schemas) {
+            int n = Math.max(1, rels.getOrDefault(s, 1));
+            if (!cur.isEmpty() && used + n > budget) {
+                out.add(cur);
+                cur = new ArrayList<>();
+                used = 0;
+            }
+            cur.add(s);
+            used += n;
+        }
+        if (!cur.isEmpty()) {
+            out.add(cur);
+        }
+        return out;
+    }
+
+    /**
+     * Relations per pg_dump run. Auto: half the server's lock table (max_locks_per_transaction x (max_connections +
+     * max_prepared_transactions)) shared by the workers, leaving the other half to the platform.
+     */
+    private int budget(Connection c) throws SQLException {
+        if (pg.props().getLockBudget() > 0) {
+            return pg.props().getLockBudget();
+        }
+        long slots = Long.parseLong(SchemaCatalog.one(c, "SELECT current_setting('max_locks_per_transaction')::int"
+                + " * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)"));
+        return (int) Math.max(64, slots / 2 / workers());
+    }
+
+    private int workers() {
+        return Math.max(1, pg.props().getWorkers());
+    }
+
+    private Map<String, String> fingerprints(Connection c, List<String> schemas, TaskContext ctx) {
+        SchemaFingerprints f = fingerprints.getIfAvailable();
+        if (f == null || schemas.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            // a savepoint: a failing fingerprint query must not abort the transaction that holds the snapshot
+            java.sql.Savepoint sp = c.setSavepoint();
+            try {
+                return f.fingerprints(c, schemas);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback(sp);
+                ctx.log().warn("model fingerprints unavailable: %s", e.getMessage());
+                return Map.of();
+            }
+        } catch (SQLException e) {
+            ctx.log().warn("model fingerprints unavailable: %s", e.getMessage());
+            return Map.of();
+        }
+    }
+
+    private static void waitFor(Future<?> f) throws Exception {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception x) {
+                throw x;
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        }
+    }
+}

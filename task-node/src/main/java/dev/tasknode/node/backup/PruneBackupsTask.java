@@ -1,0 +1,90 @@
+package dev.tasknode.node.backup;
+
+import dev.tasknode.contracts.RestoreSpec;
+import dev.tasknode.contracts.TaskCatalog;
+import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.task.Task;
+import dev.tasknode.node.task.TaskContext;
+import dev.tasknode.node.task.TaskOutcome;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * prune_backups: keeps the newest {@code keep_last} complete backups, every backup younger than {@code keep_days},
+ * the newest complete backup always, and anything newer than it (a recent partial backup may be all there is).
+ * Without parameters the configured retention applies. The prototype's backups are never pruned (delete by hand).
+ */
+@Component
+public class PruneBackupsTask implements Task {
+    public record Result(Integer keepLast, Integer keepDays, boolean dryRun, List<String> deleted, List<String> kept) {}
+
+    private final BackupStore store;
+    private final BackupProperties props;
+
+    public PruneBackupsTask(BackupStore store, BackupProperties props) {
+        this.store = store;
+        this.props = props;
+    }
+
+    @Override
+    public TaskSpec spec() {
+        return TaskCatalog.PRUNE_BACKUPS;
+    }
+
+    @Override
+    public TaskOutcome run(TaskContext ctx) throws Exception {
+        Long pl = ctx.params().number("keep_last");
+        Long pd = ctx.params().number("keep_days");
+        boolean given = pl != null || pd != null;
+        Integer keepLast = given ? (pl == null ? null : pl.intValue()) : positive(props.getRetention().getKeepLast());
+        Integer keepDays = given ? (pd == null ? null : pd.intValue()) : positive(props.getRetention().getKeepDays());
+        boolean dry = ctx.params().flag("dry_run");
+        if (keepLast == null && keepDays == null) {
+            return TaskOutcome.ok("no retention configured (tasknode.backup.retention.*): nothing pruned",
+                    new Result(null, null, dry, List.of(), List.of()));
+        }
+        List<Manifest> all = store.list().stream().filter(m -> Manifest.TASKNODE.equals(m.format())).toList();
+        List<String> delete = plan(all, keepLast, keepDays, LocalDateTime.now(ZoneOffset.UTC));
+        List<String> kept = all.stream().map(Manifest::id).filter(id -> !delete.contains(id)).toList();
+        for (Manifest m : all) {
+            if (delete.contains(m.id())) {
+                ctx.checkCancelled();
+                ctx.log().info("%s %s (%s, %d bytes)", dry ? "would delete" : "deleting", m.id(), m.status(), m.size());
+                if (!dry) {
+                    store.delete(m);
+                }
+            }
+        }
+        return TaskOutcome.ok((dry ? "would delete " : "deleted ") + delete.size() + " backup(s), kept " + kept.size(),
+                new Result(keepLast, keepDays, dry, delete, kept));
+    }
+
+    /** Ids to delete; {@code all} newest first. */
+    static List<String> plan(List<Manifest> all, Integer keepLast, Integer keepDays, LocalDateTime now) {
+        List<String> delete = new ArrayList<>();
+        int complete = 0;
+        boolean seenComplete = false;
+        for (Manifest m : all) {
+            boolean isComplete = Manifest.COMPLETE.equals(m.status());
+            LocalDateTime at = RestoreSpec.parseBackupId("id", m.id(), "");
+            boolean keep = !seenComplete // newer than (or being) the newest complete backup
+                    || (isComplete && keepLast != null && complete < keepLast)
+                    || (keepDays != null && at.isAfter(now.minusDays(keepDays)));
+            if (isComplete) {
+                complete++;
+                seenComplete = true;
+            }
+            if (!keep) {
+                delete.add(m.id());
+            }
+        }
+        return delete;
+    }
+
+    private static Integer positive(int v) {
+        return v > 0 ? v : null;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tasknode.node.backup;
+
+import dev.tasknode.contracts.TaskCatalog;
+import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.task.Task;
+import dev.tasknode.node.task.TaskContext;
+import dev.tasknode.node.task.TaskOutcome;
+import org.springframework.stereotype.Component;
+
+/** restore_database: param {@code YYYYMMDD_HHMMSS[:schema]}, {@code safety_backup} (default true). */
+@Component
+public class RestoreDatabaseTask implements Task {
+    private final RestoreService service;
+
+    public RestoreDatabaseTask(RestoreService service) {
+        this.service = service;
+    }
+
+    @Override
+    public TaskSpec spec() {
+        return TaskCatalog.RESTORE_DATABASE;
+    }
+
+    @Override
+    public TaskOutcome run(TaskContext ctx) throws Exception {
+        return service.restore(ctx, ctx.params().restoreSpec(), ctx.params().flag("safety_backup"));
+    }
+}

@@ -1,0 +1,278 @@
+package dev.tasknode.node.backup;
+
+import dev.tasknode.node.config.NodeProperties;
+import dev.tasknode.node.db.Fleet;
+import dev.tasknode.node.db.SchemaLocks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Replaces one schema without ever losing it, through a journal row in the node's schema:
+ * <ol>
+ * <li>one transaction: journal row + {@code ALTER SCHEMA s RENAME TO <aside>} (the live data stays intact, aside)</li>
+ * <li>the restore creates a new {@code s} (separate transactions, pg_restore)</li>
+ * <li>one transaction: re-point foreign keys from other schemas, drop the aside copy, delete the journal row</li>
+ * </ol>
+ * On failure, or at the next start after a crash between 1 and 3: drop the new {@code s}, rename the aside copy back.
+ * Foreign keys from other schemas (projects into shared) follow the aside tables by OID; step 3 re-creates them
+ * against the restored tables, so they survive.
+ */
+@Component
+public class SchemaSwap {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaSwap.class);
+
+    /** A foreign key of another schema's table referencing this schema; {@code def} is fully qualified. */
+    record ForeignKey(String table, String name, String def) {}
+
+    /** What was moved aside, and what to give the new schema: owner, schema grants, incoming foreign keys. */
+    record Swap(String schema, String aside, String owner, List<String> grants, List<ForeignKey> incoming) {}
+
+    private final String journal;
+    private final String storeSchema;
+
+    public SchemaSwap(NodeProperties node) {
+        this.storeSchema = node.getStoreSchema();
+        this.journal = Fleet.quote(storeSchema) + ".backup_restore_journal";
+    }
+
+    public String storeSchema() {
+        return storeSchema;
+    }
+
+    /** Creates the journal table when the core has not run the db/tasknode scripts yet (idempotent). */
+    public void ensureJournal(Connection c) throws SQLException, IOException {
+        try (InputStream in = new ClassPathResource("db/tasknode/30-backup.sql").getInputStream();
+             Statement st = c.createStatement()) {
+            st.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{schema}", Fleet.quote(storeSchema)));
+        }
+    }
+
+    /** Step 1. {@code c} must be in auto-commit mode; it is left so. */
+    Swap moveAside(Connection c, String schema, String backupId, String taskId) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL search_path = pg_catalog"); // pg_get_constraintdef then qualifies every name
+            boolean live = SchemaCatalog.exists(c, schema);
+            String aside = live ? asideName(schema) : null;
+            String owner = null;
+            List<String> grants = new ArrayList<>();
+            List<ForeignKey> fks = new ArrayList<>();
+            if (live) {
+                owner = query(c, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = ?", schema).get(0);
+                grants = query(c, "SELECT format('GRANT %s ON SCHEMA %I TO %s', a.privilege_type, n.nspname,"
+                        + " CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)"
+                        + " FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee <> n.nspowner", schema);
+                try (PreparedStatement ps = c.prepareStatement("SELECT format('%I.%I', tn.nspname, t.relname), k.conname,"
+                        + " pg_get_constraintdef(k.oid) FROM pg_constraint k"
+                        + " JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+                        + " JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+                        + " WHERE k.contype = 'f' AND rn.nspname = ? AND tn.nspname <> ? ORDER BY 1, 2")) {
+                    ps.setString(1, schema);
+                    ps.setString(2, schema);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            fks.add(new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3)));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + journal
+                    + " (schema_name, aside_name, backup_id, task_id) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, schema);
+                ps.setString(2, aside);
+                ps.setString(3, backupId);
+                ps.setString(4, taskId);
+                ps.executeUpdate();
+            }
+            if (live) {
+                st.execute("ALTER SCHEMA " + Fleet.quote(schema) + " RENAME TO " + Fleet.quote(aside));
+            }
+            c.commit();
+            return new Swap(schema, aside, owner, grants, fks);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Creates the empty schema pg_restore fills ({@code pg_restore -n} emits no CREATE SCHEMA). */
+    void create(Connection c, Swap s) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + Fleet.quote(s.schema())
+                    + (s.owner() == null ? "" : " AUTHORIZATION " + Fleet.quote(s.owner())));
+            for (String g : s.grants()) {
+                st.execute(g);
+            }
+        }
+    }
+
+    /** For the prototype's SQL, which creates its schema itself: give it the old owner and grants afterwards. */
+    void adopt(Connection c, Swap s) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            if (s.owner() != null) {
+                st.execute("ALTER SCHEMA " + Fleet.quote(s.schema()) + " OWNER TO " + Fleet.quote(s.owner()));
+            }
+            for (String g : s.grants()) {
+                st.execute(g);
+            }
+        }
+    }
+
+    /** Step 3: re-point incoming foreign keys, drop the aside copy, close the journal row. Returns warnings. */
+    List<String> finish(Connection c, Swap s) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            for (ForeignKey fk : s.incoming()) {
+                String drop = "ALTER TABLE " + fk.table() + " DROP CONSTRAINT " + Fleet.quote(fk.name());
+                String add = "ALTER TABLE " + fk.table() + " ADD CONSTRAINT " + Fleet.quote(fk.name()) + " " + fk.def();
+                Savepoint sp = c.setSavepoint();
+                try {
+                    st.execute(drop);
+                    st.execute(add);
+                } catch (SQLException e) {
+                    c.rollback(sp);
+                    // rows of the other schema reference rows the restored data no longer has: keep the key for new
+                    // rows (NOT VALID) rather than lose it, and say so
+                    Savepoint sp2 = c.setSavepoint();
+                    try {
+                        st.execute(drop);
+                        st.execute(add + (fk.def().contains("NOT VALID") ? "" : " NOT VALID"));
+                        warnings.add("foreign key " + fk.table() + "." + fk.name() + " re-created NOT VALID: " + e.getMessage());
+                    } catch (SQLException e2) {
+                        c.rollback(sp2);
+                        warnings.add("foreign key " + fk.table() + "." + fk.name() + " could not be re-created ("
+                                + e2.getMessage() + "); it was: " + fk.def());
+                    }
+                }
+            }
+            if (s.aside() != null) {
+                st.execute("DROP SCHEMA " + Fleet.quote(s.aside()) + " CASCADE");
+            }
+            closeJournal(c, s.schema());
+            c.commit();
+            return warnings;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Undo: drop the partial new schema, rename the original back. */
+    void putBack(Connection c, String schema, String aside) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            terminateRestores(c, schema);
+            boolean asideThere = aside != null && SchemaCatalog.exists(c, aside);
+            if (aside == null || asideThere) {
+                st.execute("DROP SCHEMA IF EXISTS " + Fleet.quote(schema) + " CASCADE");
+            }
+            if (asideThere) {
+                st.execute("ALTER SCHEMA " + Fleet.quote(aside) + " RENAME TO " + Fleet.quote(schema));
+            }
+            closeJournal(c, schema);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Start-up repair (and before each restore, for its schemas): every journal row is a restore that was cut off;
+     * roll it back. Schemas whose advisory lock is taken belong to a restore still running elsewhere and are left
+     * alone. Returns the repaired schemas.
+     */
+    public List<String> repair(Connection c, List<String> only) throws SQLException, IOException {
+        ensureJournal(c);
+        List<String[]> rows = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT schema_name, aside_name FROM " + journal + " ORDER BY started_at")) {
+            while (rs.next()) {
+                rows.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        List<String> repaired = new ArrayList<>();
+        for (String[] r : rows) {
+            if (only != null && !only.contains(r[0])) {
+                continue;
+            }
+            boolean locked = only == null && SchemaLocks.tryLock(c, r[0]);
+            if (only == null && !locked) {
+                continue;
+            }
+            try {
+                LOG.warn("repairing restore of {} cut off mid-way: putting back {}", r[0], r[1] == null ? "(nothing: it did not exist)" : r[1]);
+                putBack(c, r[0], r[1]);
+                repaired.add(r[0]);
+            } finally {
+                if (locked) {
+                    SchemaLocks.unlock(c, r[0]);
+                }
+            }
+        }
+        return repaired;
+    }
+
+    /** A pg_restore/psql orphaned by a killed node would go on writing into the schema: end it first. */
+    private static void terminateRestores(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE application_name = ? AND datname = current_database() AND pid <> pg_backend_pid()")) {
+            ps.setString(1, appName(schema));
+            ps.execute();
+        }
+    }
+
+    static String appName(String schema) {
+        return "tn-restore:" + schema;
+    }
+
+    private void closeJournal(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + journal + " WHERE schema_name = ?")) {
+            ps.setString(1, schema);
+            ps.executeUpdate();
+        }
+    }
+
+    /** {@code <schema>__restore_<6 hex>}, within PostgreSQL's 63-byte names, readable at 3 a.m. */
+    static String asideName(String schema) {
+        String base = schema.length() > 46 ? schema.substring(0, 46) : schema;
+        byte[] r = new byte[3];
+        ThreadLocalRandom.current().nextBytes(r);
+        return base + "__restore_" + HexFormat.of().formatHex(r);
+    }
+
+    private static List<String> query(Connection c, String sql, String arg) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+}

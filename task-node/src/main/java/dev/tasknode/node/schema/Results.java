@@ -1,0 +1,60 @@
+package dev.tasknode.node.schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.plan.Step;
+import java.util.List;
+
+/** The result documents of the schema tasks (serialized by the wire mapping: snake_case). */
+public final class Results {
+    private Results() {}
+
+    public record Counts(long safe, long locking, long destructive, long total) {
+        public static Counts of(Plan p) {
+            return new Counts(p.count(Step.Safety.SAFE), p.count(Step.Safety.LOCKING), p.count(Step.Safety.DESTRUCTIVE),
+                    p.steps().size());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StatementView(int n, String sql, String classification, String reason, String object, String check) {
+        public static List<StatementView> of(Plan p) {
+            List<StatementView> out = new java.util.ArrayList<>();
+            int i = 1;
+            for (Step s : p.steps()) {
+                out.add(new StatementView(i++, s.sql(), s.safety().wire(), s.reason(), s.object(),
+                        s.check() == null ? null : s.check().description()));
+            }
+            return out;
+        }
+    }
+
+    /** A data check that found rows: the statement would fail or lose data on that schema. */
+    public record CheckFinding(String schema, int statement, String check, long count) {}
+
+    /**
+     * One distinct change set and the schemas it applies to. {@code script} uses {@code {schema}} for the schema
+     * being migrated and {@code {shared}} for the shared schema.
+     */
+    public record ChangeSet(String kind, String fingerprint, int schemaCount, List<String> schemas, Counts counts,
+                            String script, List<StatementView> statements, List<CheckFinding> findings) {}
+
+    public record Proposal(String fingerprint, String model, int schemas, int upToDate, int toChange,
+                           Counts totals, List<ChangeSet> changeSets) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SchemaOutcome(String schema, String outcome, int statements, List<String> skipped,
+                                String fingerprintBefore, String fingerprintAfter, Boolean matchesModel,
+                                Integer remaining, int attempts, long millis, String error) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ApplyReport(String task, boolean dryRun, boolean allowDestructive, String proposalFingerprint,
+                              String backupId, int schemas, int changed, int unchanged, int failed,
+                              int skippedStatements, boolean allMatchModel, List<SchemaOutcome> outcomes) {}
+
+    public record SchemaState(String schema, String state, String fingerprint, int pendingStatements,
+                              long destructive, String lastOutcome) {}
+
+    public record Status(String model, String sharedFingerprint, String projectFingerprint, int schemas,
+                         java.util.Map<String, Integer> counts, List<SchemaState> schemaStates) {}
+}

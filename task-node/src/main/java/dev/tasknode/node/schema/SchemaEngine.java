@@ -1,0 +1,235 @@
+package dev.tasknode.node.schema;
+
+import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.config.NodeProperties;
+import dev.tasknode.node.db.Fleet;
+import dev.tasknode.node.db.SchemaFingerprints;
+import dev.tasknode.node.db.SchemaProperties;
+import dev.tasknode.node.schema.apply.History;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.inspect.Catalog;
+import dev.tasknode.node.schema.inspect.CatalogInspector;
+import dev.tasknode.node.schema.inspect.Shadow;
+import dev.tasknode.node.schema.model.ModelLoader;
+import dev.tasknode.node.schema.model.ModelSet;
+import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.plan.Step;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The schema engine's entry point: the model (loaded and checked at start-up), its normalized form, and the
+ * fleet plan — inspect every target schema in bulk, group schemas by catalog fingerprint, diff once per group.
+ */
+@Component
+public class SchemaEngine implements SchemaFingerprints, InitializingBean {
+    private static final Logger log = LoggerFactory.getLogger(SchemaEngine.class);
+    /** Schemas inspected per batch of catalog queries: bounds memory, keeps the query count small. */
+    static final int INSPECT_BATCH = 500;
+
+    private final DataSource ds;
+    private final SchemaProperties props;
+    private final Fleet fleet;
+    private final History history;
+    private final SchemaMetrics metrics;
+    private volatile ModelSet model;
+    private volatile Shadow.Desired desired;
+
+    @Autowired
+    public SchemaEngine(DataSource ds, SchemaProperties props, Fleet fleet, NodeProperties node, SchemaMetrics metrics) {
+        this(ds, props, fleet, node.getStoreSchema(), null, metrics);
+    }
+
+    /** For tests and tools: an explicit model (null = load from the configured location). */
+    public SchemaEngine(DataSource ds, SchemaProperties props, Fleet fleet, String storeSchema, ModelSet model,
+                        SchemaMetrics metrics) {
+        this.ds = ds;
+        this.props = props;
+        this.fleet = fleet;
+        this.history = new History(storeSchema);
+        this.metrics = metrics;
+        this.model = model;
+    }
+
+    /** Start-up: bad model files stop the node here, with file and line (jOOQ's parser, then PostgreSQL's). */
+    @Override
+    public void afterPropertiesSet() throws SQLException {
+        ModelSet m = model();
+        for (String note : ModelLoader.validate(m)) {
+            log.info("model statement not understood by jOOQ's parser, PostgreSQL checks it: {}", note);
+        }
+        Shadow.Desired d = desired();
+        log.info("schema model {}: {} shared and {} project files; shared {} tables, project {} tables", m.digest(),
+                m.shared().size(), m.project().size(), d.shared().tables().size(), d.project().tables().size());
+    }
+
+    public ModelSet model() {
+        if (model == null) {
+            model = ModelLoader.load(props);
+        }
+        return model;
+    }
+
+    public Shadow.Desired desired() throws SQLException {
+        Shadow.Desired d = desired;
+        if (d == null) {
+            synchronized (this) {
+                if (desired == null) {
+                    try (Connection c = ds.getConnection()) {
+                        desired = Shadow.normalize(c, model());
+                    }
+                }
+                d = desired;
+            }
+        }
+        return d;
+    }
+
+    public DataSource dataSource() {
+        return ds;
+    }
+
+    public SchemaProperties props() {
+        return props;
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public History history() {
+        return history;
+    }
+
+    public SchemaMetrics metrics() {
+        return metrics;
+    }
+
+    public ModelSet.Kind kindOf(String schema) {
+        return schema.equals(fleet.sharedSchema()) ? ModelSet.Kind.SHARED : ModelSet.Kind.PROJECT;
+    }
+
+    public Catalog.Schema desiredFor(ModelSet.Kind kind) throws SQLException {
+        return kind == ModelSet.Kind.SHARED ? desired().shared() : desired().project();
+    }
+
+    /** Schemas with one catalog state (same kind, same fingerprint) and the plan that migrates them. */
+    public record Group(ModelSet.Kind kind, String fingerprint, Catalog.Schema sample, List<String> schemas, Plan plan) {}
+
+    /** The plan of a set of schemas; {@code fingerprint} identifies it (apply's {@code expect}). */
+    public record FleetPlan(List<Group> groups, String fingerprint) {
+        public Map<String, Group> bySchema() {
+            Map<String, Group> out = new LinkedHashMap<>();
+            groups.forEach(g -> g.schemas().forEach(s -> out.put(s, g)));
+            return out;
+        }
+    }
+
+    public List<String> schemas(Connection c, Scope scope) throws SQLException {
+        return fleet.schemas(c, scope);
+    }
+
+    /** Inspects the schemas in batches and diffs each distinct state once. Shared group first. */
+    public FleetPlan plan(Connection c, List<String> schemas, boolean onlyCreates) throws SQLException {
+        Shadow.Desired d = desired();
+        Map<String, Group> groups = new LinkedHashMap<>();
+        for (int i = 0; i < schemas.size(); i += INSPECT_BATCH) {
+            List<String> batch = schemas.subList(i, Math.min(schemas.size(), i + INSPECT_BATCH));
+            Map<String, Catalog.Schema> cats = CatalogInspector.inspect(c, batch, fleet.sharedSchema(), d.extensions());
+            for (Catalog.Schema cat : cats.values()) {
+                ModelSet.Kind kind = kindOf(cat.name());
+                String fp = cat.fingerprint();
+                Group g = groups.get(kind + fp);
+                if (g == null) {
+                    Plan p = Differ.plan(cat, desiredFor(kind), props.getLargeTableRows());
+                    g = new Group(kind, fp, cat, new ArrayList<>(), onlyCreates ? p.onlyCreates() : p);
+                    groups.put(kind + fp, g);
+                } else if (maxRows(cat) > maxRows(g.sample())) {
+                    // the largest schema decides whether an index build counts as locking
+                    Group big = new Group(kind, fp, cat, g.schemas(), replan(cat, kind, onlyCreates));
+                    groups.put(kind + fp, big);
+                }
+                groups.get(kind + fp).schemas().add(cat.name());
+            }
+        }
+        List<Group> list = new ArrayList<>(groups.values());
+        list.sort((a, b) -> a.kind() != b.kind() ? a.kind().compareTo(b.kind()) : a.schemas().getFirst().compareTo(b.schemas().getFirst()));
+        return new FleetPlan(List.copyOf(list), fingerprint(list, d));
+    }
+
+    private Plan replan(Catalog.Schema cat, ModelSet.Kind kind, boolean onlyCreates) throws SQLException {
+        Plan p = Differ.plan(cat, desiredFor(kind), props.getLargeTableRows());
+        return onlyCreates ? p.onlyCreates() : p;
+    }
+
+    private static long maxRows(Catalog.Schema s) {
+        return s.rowEstimates().values().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    private static String fingerprint(List<Group> groups, Shadow.Desired d) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update((d.sharedFingerprint() + d.projectFingerprint()).getBytes(StandardCharsets.UTF_8));
+            for (Group g : groups) {
+                if (g.plan().isEmpty()) {
+                    continue;
+                }
+                md.update((g.kind() + g.fingerprint() + String.join(",", g.schemas()) + g.plan().script())
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the data checks of {@code plan} on each schema; only non-zero counts are returned. */
+    public List<Results.CheckFinding> checks(Connection c, Plan plan, Collection<String> schemas) throws SQLException {
+        List<Results.CheckFinding> out = new ArrayList<>();
+        for (String schema : schemas) {
+            int n = 0;
+            for (Step s : plan.steps()) {
+                n++;
+                if (s.check() == null) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement(Plan.bind(s.check().sql(), schema, fleet.sharedSchema()));
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long count = rs.getLong(1);
+                    if (count > 0) {
+                        out.add(new Results.CheckFinding(schema, n, s.check().description(), count));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, String> fingerprints(Connection c, Collection<String> schemas) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> list = List.copyOf(schemas);
+        for (int i = 0; i < list.size(); i += INSPECT_BATCH) {
+            CatalogInspector.inspect(c, list.subList(i, Math.min(list.size(), i + INSPECT_BATCH)), fleet.sharedSchema(),
+                    desired().extensions()).forEach((k, v) -> out.put(k, v.fingerprint()));
+        }
+        return out;
+    }
+}

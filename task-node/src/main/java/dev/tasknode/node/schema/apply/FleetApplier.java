@@ -1,0 +1,287 @@
+package dev.tasknode.node.schema.apply;
+
+import dev.tasknode.contracts.ErrorCode;
+import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.db.PreMigrationBackup;
+import dev.tasknode.node.db.SchemaLocks;
+import dev.tasknode.node.schema.Results;
+import dev.tasknode.node.schema.SchemaEngine;
+import dev.tasknode.node.schema.SchemaMetrics;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.inspect.Catalog;
+import dev.tasknode.node.schema.inspect.CatalogInspector;
+import dev.tasknode.node.schema.model.ModelSet;
+import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.task.TaskContext;
+import dev.tasknode.node.task.TaskFailedException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a fleet plan: optional pre-migration backup, per-schema advisory locks (taken in bulk on one coordinating
+ * connection, so another node waits or finds the work done), a re-plan of the locked schemas (the fleet may have
+ * moved since the first plan), the shared schema first and then the projects with bounded parallelism, and a
+ * bulk re-inspection afterwards that checks the invariant: every changed schema now matches the model.
+ */
+@Component
+public class FleetApplier {
+    private final SchemaEngine engine;
+    private final ObjectProvider<PreMigrationBackup> backups;
+    private final SchemaRunner runner;
+
+    public record Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
+                          boolean onlyCreates) {}
+
+    public FleetApplier(SchemaEngine engine, ObjectProvider<PreMigrationBackup> backups) {
+        this.engine = engine;
+        this.backups = backups;
+        this.runner = new SchemaRunner(engine);
+    }
+
+    public Results.ApplyReport run(TaskContext ctx, Scope scope, Options o) throws Exception {
+        String shared = engine.fleet().sharedSchema();
+        List<String> schemas;
+        SchemaEngine.FleetPlan fp;
+        try (Connection c = engine.dataSource().getConnection()) {
+            schemas = new ArrayList<>(engine.schemas(c, scope));
+            if (o.onlyCreates() && scope instanceof Scope.Project) {
+                schemas.addFirst(shared); // a new project's foreign keys need the shared tables
+            }
+            fp = engine.plan(c, schemas, o.onlyCreates());
+        }
+        if (o.expect() != null && !o.expect().isBlank() && !o.expect().equals(fp.fingerprint())) {
+            throw new TaskFailedException(ErrorCode.CONFLICT, "the schemas or the model changed since the proposal "
+                    + o.expect() + " (now " + fp.fingerprint() + "): review propose_migrations again; nothing was changed");
+        }
+        Map<String, SchemaEngine.Group> bySchema = fp.bySchema();
+        List<String> toChange = schemas.stream().filter(s -> !bySchema.get(s).plan().isEmpty()).toList();
+        ctx.log().info("%s: %d schemas, %d to change, %d distinct change sets, proposal %s", o.task(), schemas.size(),
+                toChange.size(), fp.groups().stream().filter(g -> !g.plan().isEmpty()).count(), fp.fingerprint());
+        for (SchemaEngine.Group g : fp.groups()) {
+            if (!g.plan().isEmpty()) {
+                ctx.log().info("change set %s for %d %s schema(s) (%s%s):\n%s", g.fingerprint(), g.schemas().size(),
+                        g.kind().folder(), g.schemas().getFirst(), g.schemas().size() > 1 ? ", ..." : "", g.plan().script());
+            }
+        }
+        Map<String, Results.SchemaOutcome> outcomes = new LinkedHashMap<>();
+        schemas.forEach(s -> outcomes.put(s, unchanged(s, bySchema.get(s))));
+        String backupId = null;
+        if (o.dryRun()) {
+            try (Connection c = engine.dataSource().getConnection()) {
+                for (String s : toChange) {
+                    outcomes.put(s, runner.dryRun(c, s, bySchema.get(s), o));
+                }
+            }
+        } else if (!toChange.isEmpty()) {
+            if (o.backup()) {
+                PreMigrationBackup b = backups.getIfAvailable();
+                if (b == null) {
+                    ctx.log().warn("no backup feature in this node: migrating without a pre-migration backup");
+                } else {
+                    try {
+                        backupId = b.backupBeforeMigration(ctx, toChange);
+                        ctx.log().info("pre-migration backup %s taken of %d schema(s)", backupId, toChange.size());
+                    } catch (Exception e) {
+                        throw new TaskFailedException(ErrorCode.TASK_FAILED, "pre-migration backup failed, nothing was "
+                                + "changed (backup=false skips it): " + e.getMessage());
+                    }
+                }
+            }
+            migrate(ctx, o, toChange, outcomes);
+        }
+        return report(o, fp.fingerprint(), backupId, outcomes);
+    }
+
+    private void migrate(TaskContext ctx, Options o, List<String> toChange, Map<String, Results.SchemaOutcome> outcomes)
+            throws Exception {
+        try (Connection lockConn = engine.dataSource().getConnection()) {
+            Set<String> locked = lockAll(lockConn, toChange);
+            try {
+                for (String s : toChange) {
+                    if (!locked.contains(s)) {
+                        outcomes.put(s, failed(s, "busy", "another node holds the schema's lock (still busy after "
+                                + engine.props().getAdvisoryLockWait() + ")"));
+                    }
+                }
+                // re-plan under the locks: another node may have migrated some of them meanwhile
+                SchemaEngine.FleetPlan fresh = engine.plan(lockConn, List.copyOf(locked), o.onlyCreates());
+                Map<String, SchemaEngine.Group> groups = fresh.bySchema();
+                List<String> work = locked.stream().filter(s -> !groups.get(s).plan().isEmpty()).toList();
+                for (String s : locked) {
+                    if (groups.get(s).plan().isEmpty()) {
+                        outcomes.put(s, unchanged(s, groups.get(s)));
+                    }
+                }
+                Map<String, Long> historyIds = execute(ctx, o, work, groups, outcomes);
+                verify(lockConn, work, historyIds, outcomes, o);
+            } finally {
+                unlockAll(lockConn, locked);
+            }
+        }
+    }
+
+    private Map<String, Long> execute(TaskContext ctx, Options o, List<String> work, Map<String, SchemaEngine.Group> groups,
+                                      Map<String, Results.SchemaOutcome> outcomes) throws Exception {
+        Map<String, Long> ids = new HashMap<>();
+        AtomicLong done = new AtomicLong();
+        long total = work.size();
+        String shared = engine.fleet().sharedSchema();
+        ctx.progress(0, total, "schemas");
+        // shared first: project changes may reference its new tables or columns
+        if (work.contains(shared)) {
+            SchemaRunner.Ran r = runner.apply(ctx, shared, groups.get(shared), o);
+            outcomes.put(shared, r.outcome());
+            if (r.historyId() != null) {
+                ids.put(shared, r.historyId());
+            }
+            ctx.progress(done.incrementAndGet(), total, "schemas");
+        }
+        int threads = Math.max(1, Math.min(engine.props().getParallelism(), work.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("schema-apply-", 0).factory());
+        try {
+            Map<String, Future<SchemaRunner.Ran>> futures = new LinkedHashMap<>();
+            for (String s : work) {
+                if (s.equals(shared)) {
+                    continue;
+                }
+                futures.put(s, pool.submit(() -> {
+                    if (ctx.cancelled()) {
+                        return new SchemaRunner.Ran(failed(s, "cancelled", "the task was cancelled before this schema"), null);
+                    }
+                    SchemaRunner.Ran r = runner.apply(ctx, s, groups.get(s), o);
+                    ctx.progress(done.incrementAndGet(), total, "schemas");
+                    return r;
+                }));
+            }
+            for (var e : futures.entrySet()) {
+                SchemaRunner.Ran r = e.getValue().get();
+                outcomes.put(e.getKey(), r.outcome());
+                if (r.historyId() != null) {
+                    ids.put(e.getKey(), r.historyId());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return ids;
+    }
+
+    /** The invariant, checked in production: re-inspect every changed schema, compare with the model. */
+    private void verify(Connection c, List<String> work, Map<String, Long> ids, Map<String, Results.SchemaOutcome> outcomes,
+                        Options o) throws SQLException {
+        List<String> changed = work.stream().filter(ids::containsKey).toList();
+        Map<Long, String> after = new HashMap<>();
+        Map<Long, Boolean> matches = new HashMap<>();
+        for (int i = 0; i < changed.size(); i += 500) {
+            List<String> batch = changed.subList(i, Math.min(changed.size(), i + 500));
+            Map<String, Catalog.Schema> cats = CatalogInspector.inspect(c, batch, engine.fleet().sharedSchema(),
+                    engine.desired().extensions());
+            for (String s : batch) {
+                Catalog.Schema cat = cats.get(s);
+                ModelSet.Kind kind = engine.kindOf(s);
+                Plan left = Differ.plan(cat, engine.desiredFor(kind), engine.props().getLargeTableRows());
+                if (o.onlyCreates()) {
+                    left = left.onlyCreates();
+                }
+                boolean ok = left.isEmpty();
+                Results.SchemaOutcome r = outcomes.get(s);
+                outcomes.put(s, new Results.SchemaOutcome(s, r.outcome(), r.statements(), r.skipped(), r.fingerprintBefore(),
+                        cat.fingerprint(), ok, left.steps().size(), r.attempts(), r.millis(), r.error()));
+                after.put(ids.get(s), cat.fingerprint());
+                matches.put(ids.get(s), ok);
+            }
+        }
+        engine.history().finish(c, after, matches);
+        Map<String, String> states = new HashMap<>();
+        for (String s : work) {
+            Results.SchemaOutcome r = outcomes.get(s);
+            states.put(s, "failed".equals(r.outcome()) ? SchemaMetrics.FAILED
+                    : Boolean.TRUE.equals(r.matchesModel()) ? SchemaMetrics.UP_TO_DATE
+                    : r.skipped() != null && !r.skipped().isEmpty() ? SchemaMetrics.DRIFTED : SchemaMetrics.PENDING);
+        }
+        engine.metrics().update(states, false);
+    }
+
+    /** Advisory locks for many schemas in one round trip per attempt; waits for busy ones up to the configured time. */
+    private Set<String> lockAll(Connection c, List<String> schemas) throws SQLException, InterruptedException {
+        Set<String> locked = new LinkedHashSet<>();
+        List<String> pending = new ArrayList<>(schemas);
+        long deadline = System.nanoTime() + engine.props().getAdvisoryLockWait().toNanos();
+        long pause = 50;
+        while (true) {
+            Integer[] keys = pending.stream().map(SchemaLocks::key).toArray(Integer[]::new);
+            try (PreparedStatement ps = c.prepareStatement("SELECT k.i, pg_try_advisory_lock(?, k.key) FROM unnest(?::int[]) "
+                    + "WITH ORDINALITY AS k(key, i)")) {
+                ps.setInt(1, SchemaLocks.LOCK_CLASS);
+                ps.setArray(2, c.createArrayOf("integer", keys));
+                List<String> still = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String s = pending.get(rs.getInt(1) - 1);
+                        (rs.getBoolean(2) ? locked : still).add(s);
+                    }
+                }
+                pending = still;
+            }
+            if (pending.isEmpty() || System.nanoTime() > deadline) {
+                return locked;
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 1000);
+        }
+    }
+
+    private void unlockAll(Connection c, Set<String> locked) throws SQLException {
+        if (locked.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, k) FROM unnest(?::int[]) AS k")) {
+            ps.setInt(1, SchemaLocks.LOCK_CLASS);
+            ps.setArray(2, c.createArrayOf("integer", locked.stream().map(SchemaLocks::key).toArray(Integer[]::new)));
+            ps.execute();
+        }
+    }
+
+    static Results.SchemaOutcome unchanged(String s, SchemaEngine.Group g) {
+        return new Results.SchemaOutcome(s, "unchanged", 0, null, g.fingerprint(), null, g.plan().isEmpty() ? true : null,
+                null, 0, 0, null);
+    }
+
+    static Results.SchemaOutcome failed(String s, String outcome, String error) {
+        return new Results.SchemaOutcome(s, outcome, 0, null, null, null, null, null, 0, 0, error);
+    }
+
+    private static Results.ApplyReport report(Options o, String fingerprint, String backupId,
+                                              Map<String, Results.SchemaOutcome> outcomes) {
+        int changed = 0, unchanged = 0, failed = 0, skipped = 0;
+        boolean allMatch = true;
+        for (Results.SchemaOutcome r : outcomes.values()) {
+            switch (r.outcome()) {
+                case "applied", "would_apply" -> changed++;
+                case "unchanged", "skipped" -> unchanged++;
+                default -> failed++;
+            }
+            skipped += r.skipped() == null ? 0 : r.skipped().size();
+            if (!Boolean.TRUE.equals(r.matchesModel()) && !o.dryRun()) {
+                allMatch = false;
+            }
+        }
+        return new Results.ApplyReport(o.task(), o.dryRun(), o.allowDestructive(), fingerprint, backupId, outcomes.size(),
+                changed, unchanged, failed, skipped, allMatch && !o.dryRun(), List.copyOf(outcomes.values()));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tasknode.node.schema.tasks;
+
+import dev.tasknode.contracts.TaskCatalog;
+import dev.tasknode.contracts.TaskParams;
+import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.schema.Results;
+import dev.tasknode.node.schema.apply.FleetApplier;
+import dev.tasknode.node.task.Task;
+import dev.tasknode.node.task.TaskContext;
+import dev.tasknode.node.task.TaskOutcome;
+import org.springframework.stereotype.Component;
+
+/** apply_migrations: migrates every schema in scope to the model, each in its own transaction. */
+@Component
+public class ApplyMigrationsTask implements Task {
+    private final FleetApplier applier;
+
+    public ApplyMigrationsTask(FleetApplier applier) {
+        this.applier = applier;
+    }
+
+    @Override
+    public TaskSpec spec() {
+        return TaskCatalog.APPLY_MIGRATIONS;
+    }
+
+    @Override
+    public TaskOutcome run(TaskContext ctx) throws Exception {
+        TaskParams p = ctx.params();
+        Results.ApplyReport r = applier.run(ctx, p.scope(), new FleetApplier.Options(spec().name(),
+                p.flag("allow_destructive"), p.flag("backup"), p.flag("dry_run"), p.string("expect"), false));
+        return outcome(ctx, r, r.dryRun() ? "would migrate" : "migrated");
+    }
+
+    /** Any failed schema makes the run partial (some done) or failed (none done); never success. */
+    static TaskOutcome outcome(TaskContext ctx, Results.ApplyReport r, String verb) {
+        String summary = verb + " " + r.changed() + " of " + r.schemas() + " schema(s)" + (r.unchanged() > 0
+                ? ", " + r.unchanged() + " unchanged" : "") + (r.failed() > 0 ? ", " + r.failed() + " failed" : "")
+                + (r.skippedStatements() > 0 ? ", " + r.skippedStatements() + " destructive statement(s) skipped" : "");
+        boolean invariantBroken = !r.dryRun() && r.outcomes().stream()
+                .anyMatch(o -> "applied".equals(o.outcome()) && o.skipped().isEmpty() && !Boolean.TRUE.equals(o.matchesModel()));
+        if (invariantBroken) {
+            summary += "; some applied schemas still differ from the model (see matches_model)";
+            ctx.log().error(summary);
+        } else {
+            ctx.log().info(summary);
+        }
+        if (r.failed() > 0) {
+            return r.changed() > 0 || r.unchanged() > 0 ? TaskOutcome.partial(summary, r) : TaskOutcome.failed(summary, r);
+        }
+        return invariantBroken ? TaskOutcome.partial(summary, r) : TaskOutcome.ok(summary, r);
+    }
+}

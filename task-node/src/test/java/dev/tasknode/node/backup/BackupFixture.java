@@ -1,0 +1,149 @@
+package dev.tasknode.node.backup;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tasknode.node.config.NodeProperties;
+import dev.tasknode.node.db.Fleet;
+import dev.tasknode.node.db.SchemaFingerprints;
+import dev.tasknode.node.db.SchemaProperties;
+import dev.tasknode.testing.TestEndpoints;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+
+/**
+ * One test class's world: its own database, a temp BACKUP_DIR (0700), the backup beans wired by hand (no Spring
+ * context needed), and a small multi-tenant fleet: shared.projects + shared.settings, projects p_&lt;id&gt; with a
+ * foreign key into shared.projects.
+ */
+final class BackupFixture implements AutoCloseable {
+    final String database;
+    final HikariDataSource ds;
+    final Path dir;
+    final BackupProperties props = new BackupProperties();
+    final Fleet fleet;
+    final PgTools pg;
+    final BackupStore store;
+    final BackupService backups;
+    final SchemaSwap swap;
+    final RestoreService restore;
+    final BackupMetrics metrics = new BackupMetrics(new SimpleMeterRegistry());
+    final DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+
+    BackupFixture(String prefix) throws Exception {
+        database = TestEndpoints.createDatabase(prefix);
+        TestEndpoints.Postgres p = TestEndpoints.postgres();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(p.urlFor(database));
+        hc.setUsername(p.user());
+        hc.setPassword(p.password());
+        hc.setMaximumPoolSize(4);
+        hc.setPoolName(prefix);
+        ds = new HikariDataSource(hc);
+        dir = Files.createTempDirectory("tn-backup-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        props.setDir(dir);
+        props.setWorkers(3);
+        props.setSchemaLockWait(Duration.ofSeconds(5));
+        fleet = new Fleet(new SchemaProperties());
+        pg = new PgTools(props, PgTools.Target.fromJdbc(p.urlFor(database), p.user(), p.password()));
+        store = new BackupStore(props, new PrototypeBackups(fleet));
+        backups = new BackupService(ds, fleet, store, pg, beans.getBeanProvider(SchemaFingerprints.class), metrics);
+        swap = new SchemaSwap(new NodeProperties());
+        try (Connection c = ds.getConnection()) {
+            swap.ensureJournal(c);
+        }
+        restore = new RestoreService(ds, fleet, store, backups, swap, pg);
+    }
+
+    /** shared + the given projects, each with {@code rows} rows in its tables. */
+    void createFleet(int rows, String... projects) throws SQLException {
+        StringBuilder sql = new StringBuilder("""
+                CREATE SCHEMA shared;
+                CREATE TABLE shared.projects (id text PRIMARY KEY, name text NOT NULL);
+                CREATE TABLE shared.settings (k text PRIMARY KEY, v jsonb);
+                INSERT INTO shared.settings SELECT 'k' || g, jsonb_build_object('n', g) FROM generate_series(1, 25) g;
+                """);
+        for (String id : projects) {
+            sql.append("INSERT INTO shared.projects VALUES ('").append(id).append("', 'project ").append(id).append("');\n");
+            sql.append(project(id, rows));
+        }
+        exec(sql.toString());
+    }
+
+    static String project(String id, int rows) {
+        String s = "p_" + id;
+        return "CREATE SCHEMA " + s + ";\n"
+                + "CREATE TABLE " + s + ".items (id serial PRIMARY KEY, project_id text NOT NULL REFERENCES shared.projects(id),"
+                + " payload text, at timestamptz DEFAULT '2026-01-01');\n"
+                + "CREATE INDEX ON " + s + ".items (payload);\n"
+                + "CREATE TABLE " + s + ".notes (id bigserial PRIMARY KEY, item_id int REFERENCES " + s + ".items(id), body text);\n"
+                + "INSERT INTO " + s + ".items (project_id, payload) SELECT '" + id + "', md5(g::text) FROM generate_series(1, " + rows + ") g;\n"
+                + "INSERT INTO " + s + ".notes (item_id, body) SELECT g, 'note ' || g FROM generate_series(1, " + rows + ") g;\n";
+    }
+
+    void exec(String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Per schema and table: row count and an md5 over every row's text, in a stable order. */
+    Map<String, String> state() throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            List<String[]> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'tasknode')"
+                    + " AND n.nspname NOT LIKE 'pg_toast%'")) {
+                while (rs.next()) {
+                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            for (String[] t : tables) {
+                String q = "\"" + t[0] + "\".\"" + t[1] + "\"";
+                try (ResultSet rs = st.executeQuery("SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), ''))"
+                        + " FROM " + q + " x")) {
+                    rs.next();
+                    out.put(t[0] + "." + t[1], rs.getLong(1) + ":" + rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    List<String> schemasLike(String pattern) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname LIKE '" + pattern + "' ORDER BY 1")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        ds.close();
+        TestEndpoints.dropDatabase(database);
+        BackupStore.deleteTree(dir);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tasknode.node.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tasknode.contracts.Json;
+import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.schema.tasks.ApplyMigrationsTask;
+import dev.tasknode.node.schema.tasks.CreateTablesTask;
+import dev.tasknode.node.schema.tasks.ProposeMigrationsTask;
+import dev.tasknode.node.schema.tasks.SchemaStatusTask;
+import dev.tasknode.node.task.TaskOutcome;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sample model shipped in task-node, through the four tasks, on a real database. */
+class SchemaSampleModelTest {
+    static SchemaTestDb db;
+    static SchemaTestDb.Wiring w;
+
+    @BeforeAll
+    static void setUp() {
+        db = new SchemaTestDb("schema_sample");
+        db.props.setProjectIdsQuery("SELECT id::text FROM {shared}.projects");
+        w = db.wire(null);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void createProposeApplyStatusOnTheSampleModel() throws Exception {
+        SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("create_tables", Map.of("param", "shared"));
+        TaskOutcome out = new CreateTablesTask(w.applier()).run(ctx);
+        assertEquals(TaskStatus.SUCCEEDED, out.status(), out.summary() + "\n" + ctx.text());
+        db.exec("INSERT INTO shared.users (email, name) VALUES ('a@example.org', 'A');"
+                + "INSERT INTO shared.projects (id, name, owner_id) VALUES (1, 'one', 1), (2, 'two', 1), (3, 'three', 1)");
+
+        ctx = new SchemaTestDb.Ctx("create_tables", Map.of());
+        out = new CreateTablesTask(w.applier()).run(ctx);
+        assertEquals(TaskStatus.SUCCEEDED, out.status(), out.summary() + "\n" + ctx.text());
+        Results.ApplyReport r = (Results.ApplyReport) out.result();
+        assertEquals(4, r.schemas());
+        assertEquals(3, r.changed(), ctx.text());
+        assertTrue(r.allMatchModel(), Json.MAPPER.writeValueAsString(r));
+        assertEquals(19, db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_2'"));
+
+        // the invariant: nothing left to propose
+        ctx = new SchemaTestDb.Ctx("propose_migrations", Map.of());
+        out = new ProposeMigrationsTask(w.reports()).run(ctx);
+        Results.Proposal p = (Results.Proposal) out.result();
+        assertEquals(0, p.toChange(), Json.MAPPER.writeValueAsString(p));
+        assertEquals(4, p.upToDate());
+
+        ctx = new SchemaTestDb.Ctx("schema_status", Map.of());
+        out = new SchemaStatusTask(w.reports()).run(ctx);
+        Results.Status s = (Results.Status) out.result();
+        assertEquals(4, s.counts().get("up_to_date"), ctx.text());
+        assertEquals(4, w.metrics().count("up_to_date"));
+        assertEquals(4.0, w.registry().get("tasknode.schemas").tag("state", "up_to_date").gauge().value());
+
+        // create_tables is idempotent
+        ctx = new SchemaTestDb.Ctx("create_tables", Map.of());
+        out = new CreateTablesTask(w.applier()).run(ctx);
+        assertEquals(0, ((Results.ApplyReport) out.result()).changed());
+
+        // apply with nothing to do
+        ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of());
+        out = new ApplyMigrationsTask(w.applier()).run(ctx);
+        assertEquals(TaskStatus.SUCCEEDED, out.status(), ctx.text());
+        assertFalse(Json.MAPPER.writeValueAsString(out.result()).isEmpty());
+        assertEquals(Scope.ALL, ctx.params().scope());
+    }
+}
