@@ -153,8 +153,7 @@ class AdminPageBrowserTest {
     void proposeMigrationsShowsTheSql() {
         browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
         browser.find(By.id("btn-propose")).click();
-        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("detail-status")).getText().equals("succeeded"));
-        browser.waitFor(d -> d.findElement(By.id("proposal")).isDisplayed());
+        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("proposal")).isDisplayed());
         // whatever ran before in this database (nothing, or create_tables plus a probe table) there is SQL to
         // review: the model's tables to create, or the probe table to drop
         assertThat(browser.all(By.cssSelector("#proposal .changeset"))).isNotEmpty();
@@ -174,7 +173,9 @@ class AdminPageBrowserTest {
         browser.find(By.id("apply-proposal")).click();
         browser.driver.switchTo().alert().accept();
         browser.waitFor(d -> !d.getCurrentUrl().equals(before));
-        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("detail-status")).getText().equals("failed"));
+        // the result (not only the status) has arrived once the result box is there
+        browser.waitFor(TASK_TIME, d -> !d.findElements(By.cssSelector("#detail-result .result")).isEmpty());
+        assertThat(browser.text(By.id("detail-status"))).isEqualTo("failed");
         assertThat(browser.text(By.id("detail-result"))).contains("changed since the proposal");
         browser.screenshot("apply-refused");
     }
@@ -221,10 +222,7 @@ class AdminPageBrowserTest {
         String before = browser.driver.getCurrentUrl();
         browser.find(By.id(button)).click();
         browser.waitFor(d -> !d.getCurrentUrl().equals(before)); // the page selected the new run
-        browser.waitFor(TASK_TIME, d -> {
-            String s = d.findElement(By.id("detail-status")).getText();
-            return !s.isEmpty() && !s.equals("running") && !s.equals("accepted") && !s.equals("…");
-        });
+        browser.waitFor(TASK_TIME, d -> !d.findElements(By.cssSelector("#detail-result .result")).isEmpty());
         assertThat(browser.text(By.id("detail-status"))).as(browser.text(By.id("detail-result"))).isEqualTo("succeeded");
     }
 
