@@ -67,6 +67,10 @@ class AdminPageBrowserTest {
         assertThat(browser.text(By.id("user-roles"))).contains("ADMIN");
         assertThat(browser.driver.getPageSource()).doesNotContain(AdminTestNode.ADMIN_PASSWORD).doesNotContain("$2a$");
         browser.screenshot("tasks-page");
+        browser.find(By.cssSelector("#logout-form button")).click();
+        browser.waitFor(d -> d.getPageSource().contains("You are signed out"));
+        browser.open("/admin/");
+        browser.waitFor(d -> d.getCurrentUrl().contains("/login"));
     }
 
     @Test
