@@ -88,6 +88,9 @@ class TaskEventStream implements DisposableBean {
         void start() {
             try {
                 subscribe();
+                if (isDone()) {
+                    return;
+                }
                 TaskSummary status = rpc.control().status(rpc.node(), taskId);
                 send("status", null, status);
                 catchUp();
@@ -102,8 +105,12 @@ class TaskEventStream implements DisposableBean {
                     early.clear();
                 }
                 buffered.forEach(this::live);
-                check = timer.scheduleWithFixedDelay(this::checkStatus, CHECK.toMillis(), CHECK.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                synchronized (this) {
+                    if (!done) {
+                        check = timer.scheduleWithFixedDelay(this::checkStatus, CHECK.toMillis(), CHECK.toMillis(),
+                                TimeUnit.MILLISECONDS);
+                    }
+                }
             } catch (RuntimeException | IOException | java.util.concurrent.TimeoutException e) {
                 fail(e);
             }
@@ -113,6 +120,10 @@ class TaskEventStream implements DisposableBean {
             Channel ch = rpc.eventsConnection().createChannel();
             synchronized (this) {
                 channel = ch;
+                if (done) { // the browser left while we connected
+                    close();
+                    return;
+                }
             }
             ch.exchangeDeclare(EXCHANGE, "topic", true);
             String q = ch.queueDeclare("", false, true, true, null).getQueue();
@@ -170,6 +181,9 @@ class TaskEventStream implements DisposableBean {
         }
 
         private void checkStatus() {
+            if (isDone()) {
+                return;
+            }
             try {
                 TaskSummary s = rpc.control().status(rpc.node(), taskId);
                 if (s.status() != null && s.status().terminal()) {
@@ -185,6 +199,10 @@ class TaskEventStream implements DisposableBean {
             Optional<TaskResult> r = rpc.control().result(rpc.node(), taskId);
             r.ifPresent(this::sendEvent);
             complete();
+        }
+
+        private synchronized boolean isDone() {
+            return done;
         }
 
         private synchronized long sent() {
