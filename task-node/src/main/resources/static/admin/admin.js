@@ -161,7 +161,8 @@ async function start(task) {
     $('task-select').value = task;
     const keep = $('param').value;
     renderForm();
-    $('param').value = keep;
+    // the typed parameter goes with the shortcut, unless that task takes none
+    $('param').value = specOf(task)?.positional ? keep : '';
   }
   if (!(await validate())) return;
   const t = $('task-select').value;
@@ -257,7 +258,8 @@ function showResult(r) {
   const doc = r.result;
   if (doc !== undefined && doc !== null) {
     if (r.task === 'propose_migrations') {
-      box.append(proposalView(doc, { canDestructive: hasRole('ADMIN'), onApply: applyProposal }));
+      const scope = state.summary?.params?.scope ?? '';
+      box.append(proposalView(doc, { canDestructive: hasRole('ADMIN'), onApply: o => applyProposal({ ...o, scope }) }));
     } else if (r.task === 'list_backups') {
       box.append(backupTable(doc));
     }
@@ -268,13 +270,13 @@ function showResult(r) {
 }
 
 /** Apply exactly the reviewed proposal: its fingerprint goes as `expect`, the node refuses if the fleet moved. */
-async function applyProposal({ expect, allow_destructive }) {
-  const params = {};
+async function applyProposal({ expect, allow_destructive, scope }) {
+  const params = { scope: scope === 'all' ? '' : scope };
   if (expect) params.expect = expect;
   if (allow_destructive) params.allow_destructive = true;
   if (!confirm('Apply the reviewed proposal' + (allow_destructive ? ' including destructive changes' : '') + '?')) return;
   try {
-    const { task_id } = await api('/runs', { task: 'apply_migrations', param: $('param').value, params });
+    const { task_id } = await api('/runs', { task: 'apply_migrations', params });
     selectRun(task_id);
     refreshRuns();
   } catch (e) {
@@ -327,7 +329,7 @@ function renderFleetDetail(rows) {
   which.onchange = draw;
   draw();
   $('fleet-detail').replaceChildren(el('div', { class: 'actions' }, filter, which),
-    el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'Project', 'State', ''].map(h => el('th', { text: h })))), body)));
+    el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'Project', 'State', 'Detail'].map(h => el('th', { text: h })))), body)));
 }
 
 // ---- start-up

@@ -35,7 +35,11 @@ async function chooseBackup(row) {
     if (r.status !== 'succeeded') throw new Error(r.error?.message || r.summary || r.status);
     $('restore-manifest').replaceChildren(manifestView(r.result));
     const projects = projectsOf(r.result);
-    if (projects.length) $('restore-project').replaceChildren(...projects.map(id => el('option', { value: id, text: id })));
+    $('restore-project').replaceChildren(...projects.map(id => el('option', { value: id, text: id })));
+    // no project in this backup: "one project" cannot be chosen
+    const one = document.querySelector('#restore-scope input[value=project]');
+    one.disabled = $('restore-project').disabled = !projects.length;
+    if (one.disabled && one.checked) document.querySelector('#restore-scope input[value=all]').checked = true;
     updateExpected();
   } catch (e) {
     $('restore-manifest').replaceChildren(el('p', { class: 'feedback bad', text: 'Cannot read the manifest: ' + e.message }));
@@ -101,13 +105,14 @@ async function startRestore() {
   const setStatus = s => $('restore-status').replaceWith(Object.assign(badge(s), { id: 'restore-status' }));
   follow(taskId, {
     status: s => setStatus(s.status),
-    log: e => $('restore-log').append(logLine(e)),
+    log: e => { $('restore-log').append(logLine(e)); $('restore-log').scrollTop = $('restore-log').scrollHeight; },
     progress: p => $('restore-log').append(logLine(p)),
     result: r => {
       setStatus(r.status);
       $('restore-summary').replaceChildren(el('strong', { text: r.summary || r.status }),
         r.error ? el('span', { class: 'feedback bad', text: ' — ' + r.error.message }) : '',
         ' ', el('button', { type: 'button', class: 'link', onclick: () => { $('restore-dialog').close(); selectRun(taskId); } }, 'show in the task list'));
+      $('restore-summary').scrollIntoView({ block: 'end' });
       refreshRuns();
     },
     failure: m => { $('restore-summary').textContent = m; },

@@ -162,12 +162,19 @@ export function backupsOf(result) {
   return Array.isArray(b) ? b : [];
 }
 
+/** ISO instants as "2026-11-24 06:51:26 UTC"; anything else as it came. */
+export function fmtDate(v) {
+  const d = v ? new Date(v) : null;
+  return d && !isNaN(d) ? d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : (v || '');
+}
+
 export function backupRow(b) {
   const schemas = pick(b, 'schemas', 'schema_count');
   const valid = pick(b, 'valid', 'intact');
   return {
     id: pick(b, 'id', 'backup_id') || '?',
     date: pick(b, 'created_at', 'started_at', 'date', 'finished_at', 'time') || '',
+    shownDate: fmtDate(pick(b, 'created_at', 'started_at', 'date', 'finished_at', 'time')),
     schemas: Array.isArray(schemas) ? schemas.length : schemas ?? '',
     schemaNames: Array.isArray(schemas) ? schemas.map(s => typeof s === 'string' ? s : pick(s, 'schema', 'name')) : [],
     size: fmtBytes(pick(b, 'size_bytes', 'size', 'bytes', 'total_bytes')),
@@ -182,7 +189,7 @@ export function backupTable(result, onChoose) {
   return el('div', { class: 'table-wrap' }, el('table', { id: 'backups-table' },
     el('thead', {}, el('tr', {}, ['Backup', 'Date', 'Schemas', 'Size', 'Status', 'Valid', ''].map(h => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, rows.map(r => el('tr', { 'data-backup': r.id },
-      el('td', {}, el('code', { text: r.id })), el('td', { text: r.date }), el('td', { class: 'num', text: r.schemas }),
+      el('td', {}, el('code', { text: r.id })), el('td', { text: r.shownDate }), el('td', { class: 'num', text: r.schemas }),
       el('td', { class: 'num', text: r.size }), el('td', {}, r.status ? badge(r.status) : ''),
       el('td', {}, r.valid ? badge(r.valid) : ''),
       el('td', {}, onChoose ? el('button', { type: 'button', class: 'small choose-backup', onclick: () => onChoose(r) }, 'Choose') : ''))))));
@@ -196,7 +203,7 @@ export function manifestView(doc) {
   const valid = pick(doc, 'valid');
   if (valid !== undefined) {
     box.append(el('p', {}, badge(valid ? 'valid' : 'invalid'), ' ', pick(m, 'status') ? badge(pick(m, 'status')) : '',
-      ` ${pick(m, 'id') || ''} · started ${pick(m, 'started_at') || '?'} · PostgreSQL ${pick(m, 'server_version') || '?'}`));
+      ` ${pick(m, 'id') || ''} · taken ${fmtDate(pick(m, 'started_at')) || '?'} · PostgreSQL ${pick(m, 'server_version') || '?'}`));
     const problems = pick(doc, 'problems');
     if (Array.isArray(problems) && problems.length) box.append(el('div', { class: 'error-box' }, el('ul', {}, problems.map(p => el('li', { text: p })))));
   }

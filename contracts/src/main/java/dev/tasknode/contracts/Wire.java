@@ -34,6 +34,8 @@ public final class Wire {
     /** Epoch milliseconds at which the caller published the request. */
     public static final String HEADER_SENT_AT = "x-sent-at";
     public static final String HEADER_VERSION = "x-tasknode-version";
+    /** The person a trusted service acts for (display only; see docs/protocol.md). */
+    public static final String HEADER_ON_BEHALF_OF = "x-on-behalf-of";
 
     public static String controlQueue(String node) {
         return node + CONTROL_SUFFIX;

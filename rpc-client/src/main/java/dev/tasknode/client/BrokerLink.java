@@ -84,18 +84,13 @@ final class BrokerLink implements AutoCloseable {
         }
     }
 
-    /** Binds the answer queue for one task's events, now (when connected) and after every reconnect. */
-    void bind(String routingKey) throws IOException {
+    /**
+     * Wants the answer queue bound for one task's events, from now on and after every reconnect. The binding
+     * itself is made by {@link #publish} with {@code bindFirst}, in front of the request on the same channel.
+     */
+    void want(String routingKey) {
         synchronized (state) {
             bindings.add(routingKey);
-            if (session != null) {
-                try {
-                    session.consume().queueBind(session.queue(), Wire.EVENTS_EXCHANGE, routingKey);
-                } catch (IOException | RuntimeException e) {
-                    // the connection is going down: the reconnect binds it before anything is re-sent
-                    log.debug("bind {} deferred to the reconnect: {}", routingKey, e.toString());
-                }
-            }
         }
     }
 
@@ -117,15 +112,23 @@ final class BrokerLink implements AutoCloseable {
     /**
      * Publishes to the default exchange with {@code mandatory = true}. Waits (up to the deadline) while the
      * connection is down. {@code props} gets the current answer queue, which changes with every reconnect.
+     *
+     * <p>{@code bindFirst} (a task's events binding, or null) is bound without waiting for the broker's
+     * answer, on the same channel just before the request: the broker handles a channel's methods in order,
+     * so the binding exists before the request is routed, hence before the node can publish any event —
+     * "bind before publish" without paying a round trip for it.
      */
-    void publish(String queue, Function<String, AMQP.BasicProperties> props, byte[] body, long deadlineNanos)
-            throws TimeoutException {
+    void publish(String queue, String bindFirst, Function<String, AMQP.BasicProperties> props, byte[] body,
+                 long deadlineNanos) throws TimeoutException {
         while (true) {
             Session s = await(deadlineNanos);
             publishLock.lock();
             try {
                 Channel ch = s.publish();
                 if (ch.isOpen()) {
+                    if (bindFirst != null) {
+                        ch.queueBindNoWait(s.queue(), Wire.EVENTS_EXCHANGE, bindFirst, null);
+                    }
                     ch.basicPublish("", queue, true, props.apply(s.queue()), body);
                     return;
                 }

@@ -1,5 +1,7 @@
 package dev.tasknode.client;
 
+import dev.tasknode.contracts.Wire;
+
 import dev.tasknode.contracts.ControlReply;
 import dev.tasknode.contracts.ControlRequest;
 import dev.tasknode.contracts.TaskEvent;
@@ -19,7 +21,6 @@ import java.util.Optional;
  */
 public final class RpcCall {
     /** Optional header of a request: the person a service acts for (display only). */
-    public static final String HEADER_ON_BEHALF_OF = "x-on-behalf-of";
 
     private final RpcManager rpc;
     private final Duration timeout;
@@ -44,7 +45,8 @@ public final class RpcCall {
     }
 
     /**
-     * The person a service acts for (header {@code x-on-behalf-of}). Shown and recorded by the node only:
+     * The person a service acts for (header {@code x-on-behalf-of}), e.g. the Admin page's web user. The node
+     * records it ({@code requested_by = "<person> (via <user>)"}) only when the broker user is one it trusts;
      * authorization is always by the connection's broker user.
      */
     public RpcCall onBehalfOf(String person) {

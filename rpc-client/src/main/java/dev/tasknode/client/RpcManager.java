@@ -56,9 +56,11 @@ public final class RpcManager implements AutoCloseable {
     /** Internal queries (gap fill, result after reconnect) wait at most this long each. */
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOGS_PAGE = 1000;
+    /** A pending task that was quiet this long asks for its result (see TaskHandle#watch). */
+    private static final long QUIET_MS = 15_000;
 
     /** A request that waits for its answer; kept so it can be sent again after a reconnect. */
-    private record Pending(String node, String queue, String id, String type, byte[] body,
+    private record Pending(String node, String queue, String id, String type, String binding, byte[] body,
                            Map<String, Object> headers, long deadlineNanos, CompletableFuture<Object> answer) {}
 
     private final BrokerLink link;
@@ -186,12 +188,12 @@ public final class RpcManager implements AutoCloseable {
         String binding = Wire.taskBinding(node, id);
         boolean started = false;
         try {
-            link.bind(binding); // before publishing: no event of this task can be missed
+            link.want(binding); // bound in front of the request: no event of this task can be missed
             Map<String, Object> headers = headers(call);
             headers.put(Wire.HEADER_TIMEOUT_MS, call.timeout().toMillis());
             headers.put(Wire.HEADER_SENT_AT, System.currentTimeMillis());
             byte[] body = Json.write(new TaskRequest(Wire.VERSION, id, task, raw));
-            Object answer = send(new Pending(node, node, id, Wire.TYPE_TASK_START, body, headers, deadline,
+            Object answer = send(new Pending(node, node, id, Wire.TYPE_TASK_START, binding, body, headers, deadline,
                     new CompletableFuture<>()), "start of " + task);
             if (!(answer instanceof TaskReply reply)) {
                 throw new TaskRpcException(TaskRpcException.PROTOCOL, "unexpected answer to task.start: " + answer, null);
@@ -202,10 +204,9 @@ public final class RpcManager implements AutoCloseable {
             handle.accepted(reply);
             handle.timer(scheduler.schedule(() -> handle.fail(new TaskTimeoutException("no result for task " + id
                     + " within " + call.timeout().toMillis() + " ms")), deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
+            handle.watch(QUIET_MS);
             started = true;
             return handle;
-        } catch (IOException e) {
-            throw new TaskRpcException(TaskRpcException.CONNECTION, "cannot bind the events of " + id, e);
         } finally {
             if (!started) {
                 // ends a recovery poll a reconnect may have begun for it, drops map entry and binding
@@ -219,7 +220,7 @@ public final class RpcManager implements AutoCloseable {
 
     ControlReply control(RpcCall call, String node, ControlRequest request) {
         long deadline = System.nanoTime() + call.timeout().toNanos();
-        Pending p = new Pending(node, Wire.controlQueue(node), UUID.randomUUID().toString(), Wire.TYPE_CONTROL,
+        Pending p = new Pending(node, Wire.controlQueue(node), UUID.randomUUID().toString(), Wire.TYPE_CONTROL, null,
                 Json.write(request), headers(call), deadline, new CompletableFuture<>());
         Object answer = send(p, request.op() + (request.taskId() == null ? "" : " " + request.taskId()));
         if (!(answer instanceof ControlReply reply)) {
@@ -236,7 +237,7 @@ public final class RpcManager implements AutoCloseable {
         Map<String, Object> h = new HashMap<>();
         h.put(Wire.HEADER_VERSION, Wire.VERSION);
         if (call.onBehalfOf() != null) {
-            h.put(RpcCall.HEADER_ON_BEHALF_OF, call.onBehalfOf());
+            h.put(Wire.HEADER_ON_BEHALF_OF, call.onBehalfOf());
         }
         return h;
     }
@@ -265,7 +266,7 @@ public final class RpcManager implements AutoCloseable {
 
     private void publish(Pending p) throws TimeoutException {
         String user = link.user();
-        link.publish(p.queue(), replyTo -> new AMQP.BasicProperties.Builder()
+        link.publish(p.queue(), p.binding(), replyTo -> new AMQP.BasicProperties.Builder()
                 .contentType(Wire.CONTENT_TYPE)
                 .deliveryMode(2)
                 .messageId(p.id())

@@ -63,6 +63,8 @@ public final class TaskHandle {
     private final CompletableFuture<TaskResult> result = new CompletableFuture<>();
     private volatile TaskReply reply;
     private volatile Future<?> timer;
+    private volatile Future<?> watch;
+    private volatile long lastHeardNanos = System.nanoTime();
 
     // ordering (guarded by this)
     private long nextSeq = 1;
@@ -117,10 +119,34 @@ public final class TaskHandle {
         }
     }
 
+    /**
+     * While nothing arrives for {@code quietMs}, asks for the result now and then: covers a result whose
+     * messages were lost without the connection dropping (e.g. the node replaced mid-task; the successor
+     * records "interrupted" but may not publish it to us).
+     */
+    void watch(long quietMs) {
+        watch = backend.scheduler().scheduleWithFixedDelay(() -> {
+            if (!result.isDone() && System.nanoTime() - lastHeardNanos >= TimeUnit.MILLISECONDS.toNanos(quietMs)) {
+                lastHeardNanos = System.nanoTime();
+                backend.executor().execute(() -> {
+                    try {
+                        backend.result(node, taskId).ifPresent(this::offer);
+                    } catch (RuntimeException e) {
+                        log.debug("result of quiet task {}: {}", taskId, e.toString());
+                    }
+                });
+            }
+        }, quietMs, quietMs, TimeUnit.MILLISECONDS);
+        if (result.isDone()) {
+            watch.cancel(false);
+        }
+    }
+
     private void ended() {
-        Future<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
+        for (Future<?> f : new Future<?>[] {timer, watch}) {
+            if (f != null) {
+                f.cancel(false);
+            }
         }
         backend.finished(this);
     }
@@ -201,6 +227,7 @@ public final class TaskHandle {
 
     /** Takes an event from any route. Duplicates are dropped; events after a gap wait for the missing ones. */
     void offer(TaskEvent e) {
+        lastHeardNanos = System.nanoTime();
         List<TaskEvent> ready;
         synchronized (this) {
             if (resultQueued) {

@@ -98,7 +98,7 @@ class RpcManagerBrokerTest {
         long sentAt = ((Number) p.getHeaders().get(Wire.HEADER_SENT_AT)).longValue();
         assertTrue(sentAt >= before && sentAt <= System.currentTimeMillis());
         assertEquals(1, ((Number) p.getHeaders().get(Wire.HEADER_VERSION)).intValue());
-        assertEquals("alice", p.getHeaders().get(RpcCall.HEADER_ON_BEHALF_OF).toString());
+        assertEquals("alice", p.getHeaders().get(Wire.HEADER_ON_BEHALF_OF).toString());
         assertEquals(1, got.request().v());
         assertEquals(id, got.request().taskId());
         assertEquals("ping", got.request().task());

@@ -37,6 +37,8 @@ class TaskHandleTest {
     private final List<Long> logQueries = new CopyOnWriteArrayList<>();
     private final AtomicInteger finished = new AtomicInteger();
     private volatile LongFunction<List<TaskEvent>> logs = from -> List.of();
+    private volatile Optional<TaskResult> stored = Optional.empty();
+    private final AtomicInteger resultQueries = new AtomicInteger();
 
     private final TaskHandle.Backend backend = new TaskHandle.Backend() {
         @Override
@@ -47,7 +49,8 @@ class TaskHandleTest {
 
         @Override
         public Optional<TaskResult> result(String node, String taskId) {
-            return Optional.empty();
+            resultQueries.incrementAndGet();
+            return stored;
         }
 
         @Override
@@ -204,6 +207,21 @@ class TaskHandleTest {
         h.offer(result(2));
         h.join();
         assertEquals(List.of(1L, 2L), seqs(seen));
+    }
+
+    @Test
+    void aQuietTaskAsksForItsResult() throws Exception {
+        TaskHandle h = handle();
+        h.watch(200);
+        h.offer(log(1));
+        Thread.sleep(700);
+        assertTrue(resultQueries.get() >= 1, "asked while quiet");
+        assertTrue(!h.isDone());
+        stored = Optional.of(result(2)); // the node recorded the result; its message never came
+        assertEquals(2, h.join(Duration.ofSeconds(5)).seq());
+        int asked = resultQueries.get();
+        Thread.sleep(500);
+        assertEquals(asked, resultQueries.get(), "no more queries once done");
     }
 
     @Test

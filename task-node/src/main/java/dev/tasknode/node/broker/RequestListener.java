@@ -41,7 +41,6 @@ public class RequestListener implements ChannelAwareMessageListener {
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     /** How long a delivery is held waiting for a worker before it goes back to the queue (another replica may be free). */
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(15);
-    public static final String HEADER_ON_BEHALF_OF = "x-on-behalf-of";
 
     private final TaskRunner runner;
     private final TaskRegistry registry;
@@ -178,7 +177,7 @@ public class RequestListener implements ChannelAwareMessageListener {
     }
 
     private String requestedBy(String user, MessageProperties p) {
-        Object onBehalf = p.getHeaders().get(HEADER_ON_BEHALF_OF);
+        Object onBehalf = p.getHeaders().get(Wire.HEADER_ON_BEHALF_OF);
         // only a trusted service (the Admin page's broker user) may say for whom it acts
         return onBehalf != null && auth.trusted(user) ? onBehalf + " (via " + user + ")" : user;
     }

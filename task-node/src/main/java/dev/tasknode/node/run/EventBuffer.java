@@ -38,6 +38,19 @@ public class EventBuffer implements AutoCloseable {
         pending.add(e);
     }
 
+    /** Takes the events of one run that are not written yet (they go into the run's final transaction). */
+    public synchronized List<TaskEvent> drain(String taskId) {
+        List<TaskEvent> mine = new ArrayList<>();
+        pending.removeIf(e -> {
+            if (e.taskId().equals(taskId)) {
+                mine.add(e);
+                return true;
+            }
+            return false;
+        });
+        return mine;
+    }
+
     /** Writes everything added so far. */
     public synchronized void flush() {
         List<TaskEvent> batch = new ArrayList<>();

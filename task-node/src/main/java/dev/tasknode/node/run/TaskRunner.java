@@ -166,8 +166,7 @@ public class TaskRunner implements TaskLauncher {
         metrics.started();
         TaskOutcome outcome;
         try {
-            store.markRunning(ctx.taskId(), started);
-            if (store.cancelRequested(props.getInstanceId()).contains(ctx.taskId())) {
+            if (store.markRunning(ctx.taskId(), started)) {
                 ctx.stop("cancelled"); // cancelled between accepted and started
             }
             ctx.checkCancelled();
@@ -221,8 +220,9 @@ public class TaskRunner implements TaskLauncher {
         TaskResult tr = TaskResult.of(ctx.taskId(), seq, ctx.task(), outcome.status(), outcome.summary(), result,
                 outcome.error(), started, finished);
         try {
-            events.flush();
-            if (!store.finish(ctx.taskId(), outcome.status(), outcome.summary(), result, outcome.error(), seq, finished)) {
+            // the run's last events and its result in one synchronous commit
+            if (!store.finish(ctx.taskId(), outcome.status(), outcome.summary(), result, outcome.error(), seq, finished,
+                    events.drain(ctx.taskId()))) {
                 // a peer already recorded an end (it believed this node dead): report what is recorded
                 tr = store.find(ctx.taskId()).map(TaskRow::toResult).orElse(tr);
             }

@@ -11,13 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 
 /**
@@ -31,13 +31,16 @@ public class TaskStore {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate plain;
+    private final TransactionTemplate tx;
     private final String t;
     private final String ev;
     private final String inst;
 
-    public TaskStore(JdbcClient jdbc, JdbcTemplate plain, NodeProperties props, StoreInitializer initialized) {
+    public TaskStore(JdbcClient jdbc, JdbcTemplate plain, TransactionTemplate tx, NodeProperties props,
+                     StoreInitializer initialized) {
         this.jdbc = jdbc;
         this.plain = plain;
+        this.tx = tx;
         String s = props.getStoreSchema();
         this.t = s + ".task_run";
         this.ev = s + ".task_event";
@@ -58,16 +61,39 @@ public class TaskStore {
         return jdbc.sql("SELECT * FROM " + t + " WHERE task_id = ?").param(taskId).query(TaskStore::row).optional();
     }
 
-    public void markRunning(String taskId, Instant startedAt) {
-        jdbc.sql("UPDATE " + t + " SET status = 'running', started_at = ? WHERE task_id = ? AND status = 'accepted'")
-                .params(Timestamp.from(startedAt), taskId).update();
+    /**
+     * Marks a run started and says whether someone asked to cancel it meanwhile. Asynchronous commit: losing
+     * this row's change in a database crash only leaves the run "accepted", which the reaper handles alike.
+     */
+    public boolean markRunning(String taskId, Instant startedAt) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            asyncCommit();
+            return jdbc.sql("UPDATE " + t + " SET status = 'running', started_at = ? WHERE task_id = ?"
+                            + " AND status = 'accepted' RETURNING cancel_requested")
+                    .params(Timestamp.from(startedAt), taskId).query(Boolean.class).optional().orElse(false);
+        }));
     }
 
-    /** Appends events (one multi-row batch) and advances the run's last_seq. */
+    /**
+     * Appends events (one multi-row batch) and advances the runs' last_seq, in one transaction with an
+     * asynchronous commit: log lines are not worth an fsync each; the result's transaction ({@link #finish})
+     * is synchronous and makes everything before it durable too.
+     */
     public void appendEvents(List<TaskEvent> events) {
         if (events.isEmpty()) {
             return;
         }
+        tx.executeWithoutResult(status -> {
+            asyncCommit();
+            insertEvents(events);
+        });
+    }
+
+    private void asyncCommit() {
+        plain.execute("SET LOCAL synchronous_commit = off");
+    }
+
+    private void insertEvents(List<TaskEvent> events) {
         plain.batchUpdate("INSERT INTO " + ev + " (task_id, seq, ts, kind, level, message, done, total)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", events, 500, (ps, e) -> {
             ps.setString(1, e.taskId());
@@ -98,7 +124,15 @@ public class TaskStore {
      * @return false when the run was already terminal
      */
     public boolean finish(String taskId, TaskStatus status, String summary, Object result, TaskError error,
-                          long lastSeq, Instant finishedAt) {
+                          long lastSeq, Instant finishedAt, List<TaskEvent> lastEvents) {
+        return Boolean.TRUE.equals(tx.execute(st -> {
+            insertEvents(lastEvents);
+            return finishRow(taskId, status, summary, result, error, lastSeq, finishedAt);
+        }));
+    }
+
+    private boolean finishRow(String taskId, TaskStatus status, String summary, Object result, TaskError error,
+                              long lastSeq, Instant finishedAt) {
         return jdbc.sql("UPDATE " + t + " SET status = ?, summary = ?, result = ?::jsonb, error = ?::jsonb,"
                         + " last_seq = ?, finished_at = ?, started_at = COALESCE(started_at, ?)"
                         + " WHERE task_id = ? AND status IN " + ACTIVE)

@@ -13,13 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -43,6 +48,7 @@ class TaskEventStream implements DisposableBean {
     private final AdminRpc rpc;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("admin-sse-timer").daemon().factory());
+    private final Set<Follower> open = ConcurrentHashMap.newKeySet();
 
     TaskEventStream(AdminRpc rpc) {
         this.rpc = rpc;
@@ -54,6 +60,7 @@ class TaskEventStream implements DisposableBean {
         long after = lastId == null || !lastId.matches("\\d{1,18}") ? 0 : Long.parseLong(lastId);
         SseEmitter emitter = new SseEmitter(Duration.ofMinutes(30).toMillis());
         Follower f = new Follower(taskId, emitter, after);
+        open.add(f);
         emitter.onCompletion(f::close);
         emitter.onTimeout(f::close);
         emitter.onError(e -> f.close());
@@ -81,6 +88,9 @@ class TaskEventStream implements DisposableBean {
         void start() {
             try {
                 subscribe();
+                if (isDone()) {
+                    return;
+                }
                 TaskSummary status = rpc.control().status(rpc.node(), taskId);
                 send("status", null, status);
                 catchUp();
@@ -95,8 +105,12 @@ class TaskEventStream implements DisposableBean {
                     early.clear();
                 }
                 buffered.forEach(this::live);
-                check = timer.scheduleWithFixedDelay(this::checkStatus, CHECK.toMillis(), CHECK.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                synchronized (this) {
+                    if (!done) {
+                        check = timer.scheduleWithFixedDelay(this::checkStatus, CHECK.toMillis(), CHECK.toMillis(),
+                                TimeUnit.MILLISECONDS);
+                    }
+                }
             } catch (RuntimeException | IOException | java.util.concurrent.TimeoutException e) {
                 fail(e);
             }
@@ -106,6 +120,10 @@ class TaskEventStream implements DisposableBean {
             Channel ch = rpc.eventsConnection().createChannel();
             synchronized (this) {
                 channel = ch;
+                if (done) { // the browser left while we connected
+                    close();
+                    return;
+                }
             }
             ch.exchangeDeclare(EXCHANGE, "topic", true);
             String q = ch.queueDeclare("", false, true, true, null).getQueue();
@@ -163,6 +181,9 @@ class TaskEventStream implements DisposableBean {
         }
 
         private void checkStatus() {
+            if (isDone()) {
+                return;
+            }
             try {
                 TaskSummary s = rpc.control().status(rpc.node(), taskId);
                 if (s.status() != null && s.status().terminal()) {
@@ -178,6 +199,10 @@ class TaskEventStream implements DisposableBean {
             Optional<TaskResult> r = rpc.control().result(rpc.node(), taskId);
             r.ifPresent(this::sendEvent);
             complete();
+        }
+
+        private synchronized boolean isDone() {
+            return done;
         }
 
         private synchronized long sent() {
@@ -222,6 +247,7 @@ class TaskEventStream implements DisposableBean {
         }
 
         synchronized void close() {
+            open.remove(this);
             done = true;
             if (check != null) {
                 check.cancel(false);
@@ -231,19 +257,36 @@ class TaskEventStream implements DisposableBean {
             if (ch != null && ch.isOpen()) {
                 // not on the caller's thread: this may be the channel's own consumer thread, which must not
                 // wait for its channel's close. The server-named queue is exclusive and auto-delete: it goes too.
-                timer.execute(() -> {
+                Runnable closing = () -> {
                     try {
                         ch.close();
                     } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ignored) {
                         // the connection is already gone
                     }
-                });
+                };
+                try {
+                    timer.execute(closing);
+                } catch (RejectedExecutionException shuttingDown) {
+                    Thread.ofVirtual().start(closing);
+                }
             }
+        }
+    }
+
+    /**
+     * Ends every open stream when the node begins to stop, before the web server's graceful shutdown waits for
+     * active requests: an open log pane must not hold the node's shutdown. Browsers reconnect to another replica.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void closeStreams() {
+        for (Follower f : List.copyOf(open)) {
+            f.complete();
         }
     }
 
     @Override
     public void destroy() {
+        closeStreams();
         timer.shutdownNow();
     }
 }

@@ -217,6 +217,23 @@ class DeployComposeTest {
         assertThat(ignore).doesNotContain("mvnw", ".mvn/", "pom.xml", "task-node/", "contracts/", "rpc-client/");
     }
 
+    @Test
+    void nodeNameIsTheSameInEveryFile() {
+        // The queue name is the node name: definitions, rules and dashboard must follow the configured one.
+        String node = String.valueOf(at(services, "task-node-1", "environment", "TASKNODE_NODE_NAME"));
+        Map<String, Object> configMap = DeployKubernetesTest.loadAll().stream()
+                .filter(d -> "ConfigMap".equals(d.get("kind"))).findFirst().orElseThrow();
+        assertThat(at(configMap, "data", "TASKNODE_NODE_NAME")).isEqualTo(node);
+        assertThat(read(deploy("rabbitmq/definitions.json"))).contains("\"name\": \"" + node + "\"")
+                .contains("\"name\": \"" + node + ".control\"");
+        for (String rule : List.of("TaskNodeQueueBacklogGrowing", "TaskNodeNoConsumer")) {
+            assertThat(DeployFiles.ruleExpressions().get(rule)).contains("queue=\"" + node + "\"");
+        }
+        Map<String, Object> dash = DeployFiles.jsonMap(deploy("grafana/dashboards/tasknode.json"));
+        assertThat(at(dash, "templating", "list", 0, "name")).isEqualTo("node");
+        assertThat(at(dash, "templating", "list", 0, "current", "value")).isEqualTo(node);
+    }
+
     private Map<String, Map<String, Object>> taskNodes() {
         Map<String, Map<String, Object>> nodes = new java.util.TreeMap<>();
         services.forEach((name, s) -> {

@@ -48,6 +48,13 @@ class DeployEnvironmentTest {
         PROPERTY_OF.put("TASKNODE_SCHEMA_SHARED", "tasknode.schema.shared");
         PROPERTY_OF.put("TASKNODE_SCHEMA_PROJECT_TEMPLATE", "tasknode.schema.project-template");
         PROPERTY_OF.put("BACKUP_DIR", "tasknode.backup.dir");
+        PROPERTY_OF.put("TASKNODE_BACKUP_SCHEDULE_BACKUP", "tasknode.backup.schedule.backup");
+        PROPERTY_OF.put("TASKNODE_BACKUP_SCHEDULE_PRUNE", "tasknode.backup.schedule.prune");
+        PROPERTY_OF.put("TASKNODE_BACKUP_RETENTION_KEEP_LAST", "tasknode.backup.retention.keep-last");
+        PROPERTY_OF.put("TASKNODE_ADMIN_DEV_USERS", "tasknode.admin.dev-users");
+        PROPERTY_OF.put("TASKNODE_ADMIN_USERS_0_NAME", "tasknode.admin.users[0].name");
+        PROPERTY_OF.put("TASKNODE_ADMIN_USERS_0_PASSWORD", "tasknode.admin.users[0].password");
+        PROPERTY_OF.put("TASKNODE_ADMIN_USERS_0_ROLES", "tasknode.admin.users[0].roles");
         PROPERTY_OF.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logging.structured.format.console");
         PROPERTY_OF.put("SERVER_PORT", "server.port");
     }
@@ -72,10 +79,11 @@ class DeployEnvironmentTest {
         Map<String, String> env = new LinkedHashMap<>();
         PROPERTY_OF.keySet().forEach(k -> env.put(k, switch (k) {
             case "SPRING_RABBITMQ_PORT", "SERVER_PORT" -> String.valueOf(1000 + k.length());
-            case "TASKNODE_WORKERS" -> "7";
+            case "TASKNODE_WORKERS", "TASKNODE_BACKUP_RETENTION_KEEP_LAST" -> "7";
             case "TASKNODE_SHUTDOWN_GRACE" -> "41s";
             case "TASKNODE_AUTH_MUTATING_USERS" -> "alice,bob";
             case "LOGGING_STRUCTURED_FORMAT_CONSOLE" -> "logstash";
+            case "TASKNODE_ADMIN_DEV_USERS" -> "true";
             default -> "v-" + k.toLowerCase();
         }));
         assertBound(env);
@@ -98,7 +106,7 @@ class DeployEnvironmentTest {
             if (property == null) {
                 return;
             }
-            String bound = property.endsWith("mutating-users")
+            String bound = property.endsWith("mutating-users") || property.endsWith("roles")
                     ? binder.bind(property, Bindable.listOf(String.class)).map(l -> String.join(",", l)).orElse(null)
                     : binder.bind(property, String.class).orElse(null);
             if (!value.equals(bound)) {

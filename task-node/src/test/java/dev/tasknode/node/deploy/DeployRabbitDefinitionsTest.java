@@ -90,10 +90,13 @@ class DeployRabbitDefinitionsTest {
         assertThat(node.read(NODE) && node.read(CONTROL)).isTrue();
         // replies through the default exchange, events to tasknode.events
         assertThat(node.write(DEFAULT_EXCHANGE) && node.write(EVENTS)).isTrue();
+        // the Admin page is a caller on the node's own connection settings: reply queue, binding, consuming
+        assertThat(node.configure(REPLY_QUEUE) && node.write(REPLY_QUEUE) && node.read(REPLY_QUEUE) && node.read(EVENTS))
+                .isTrue();
         // nothing more
-        assertThat(node.configure(REPLY_QUEUE) || node.configure("other.queue") || node.configure("amq.topic")).isFalse();
-        assertThat(node.read(REPLY_QUEUE) || node.read(EVENTS) || node.read("other.queue")).isFalse();
-        assertThat(node.write("amq.topic") || node.write(NODE)).isFalse();
+        assertThat(node.configure("other.queue") || node.configure("amq.topic") || node.configure("amq.default")).isFalse();
+        assertThat(node.read("other.queue") || node.read("amq.topic")).isFalse();
+        assertThat(node.write("amq.topic") || node.write(NODE) || node.write("other.queue")).isFalse();
     }
 
     @Test

@@ -29,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The CLI against the real node: in-process (its main logic) and as the shaded jar, with its exit codes. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+// RANDOM_PORT: the node as it runs, web layer (actuator, Admin page security) included
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"tasknode.workers=2", "tasknode.auth.mutating-users=ops"})
 @Import(TestTasks.class)
 class CliEndToEndTest {

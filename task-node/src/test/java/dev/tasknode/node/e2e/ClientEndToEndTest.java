@@ -35,7 +35,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The Java client against the real node (Spring Boot, real broker and database): start, follow, result, cancel. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+// RANDOM_PORT: the node as it runs, web layer (actuator, Admin page security) included
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"tasknode.workers=2", "tasknode.auth.mutating-users=ops"})
 @Import(TestTasks.class)
 class ClientEndToEndTest {

@@ -26,7 +26,7 @@ public final class NodeProcess implements AutoCloseable {
         TestEndpoints.Postgres pg = TestEndpoints.postgres();
         TestEndpoints.Rabbit rabbit = TestEndpoints.rabbit();
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", // quick start-up for short-lived test nodes
                 "-cp", System.getProperty("java.class.path"), "dev.tasknode.node.TaskNodeApplication",
                 "--spring.datasource.url=" + env.jdbcUrl(),
                 "--spring.datasource.username=" + pg.user(),
@@ -45,7 +45,7 @@ public final class NodeProcess implements AutoCloseable {
         Path log = dir.resolve(env.nodeName() + "-" + instance + "-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NodeProcess node = new NodeProcess(p, log);
-        node.awaitLog("consuming with", Duration.ofSeconds(90));
+        node.awaitLog("consuming with", Duration.ofSeconds(180)); // generous: CI machines are small and shared
         return node;
     }
 

@@ -67,6 +67,10 @@ class AdminPageBrowserTest {
         assertThat(browser.text(By.id("user-roles"))).contains("ADMIN");
         assertThat(browser.driver.getPageSource()).doesNotContain(AdminTestNode.ADMIN_PASSWORD).doesNotContain("$2a$");
         browser.screenshot("tasks-page");
+        browser.find(By.cssSelector("#logout-form button")).click();
+        browser.waitFor(d -> d.getPageSource().contains("You are signed out"));
+        browser.open("/admin/");
+        browser.waitFor(d -> d.getCurrentUrl().contains("/login"));
     }
 
     @Test
@@ -153,13 +157,43 @@ class AdminPageBrowserTest {
     void proposeMigrationsShowsTheSql() {
         browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
         browser.find(By.id("btn-propose")).click();
-        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("detail-status")).getText().equals("succeeded"));
-        browser.waitFor(d -> d.findElement(By.id("proposal")).isDisplayed());
-        // a fresh database: the whole model is to be created, so there is SQL to review
+        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("proposal")).isDisplayed());
+        // whatever ran before in this database (nothing, or create_tables plus a probe table) there is SQL to
+        // review: the model's tables to create, or the probe table to drop
         assertThat(browser.all(By.cssSelector("#proposal .changeset"))).isNotEmpty();
-        assertThat(browser.text(By.cssSelector("#proposal pre.sql")).toUpperCase()).contains("CREATE");
+        assertThat(browser.text(By.cssSelector("#proposal pre.sql"))).containsPattern("(?i)create|drop");
+        assertThat(browser.all(By.cssSelector("#proposal .stmt .badge"))).isNotEmpty();
         assertThat(browser.find(By.id("download-sql")).isDisplayed()).isTrue();
         browser.screenshot("proposal");
+    }
+
+    @Test
+    void applyingAProposalIsRefusedWhenTheFleetChangedSince() throws SQLException {
+        browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
+        runShortcut("btn-propose");
+        browser.waitFor(d -> d.findElement(By.id("apply-proposal")).isDisplayed());
+        sql("CREATE SCHEMA IF NOT EXISTS shared", "CREATE TABLE IF NOT EXISTS shared.admin_drift_" + System.nanoTime() + "(x int)");
+        String before = browser.driver.getCurrentUrl();
+        browser.find(By.id("apply-proposal")).click();
+        browser.driver.switchTo().alert().accept();
+        browser.waitFor(d -> !d.getCurrentUrl().equals(before));
+        // the result (not only the status) has arrived once the result box is there
+        browser.waitFor(TASK_TIME, d -> !d.findElements(By.cssSelector("#detail-result .result")).isEmpty());
+        assertThat(browser.text(By.id("detail-status"))).isEqualTo("failed");
+        assertThat(browser.text(By.id("detail-result"))).contains("changed since the proposal");
+        browser.screenshot("apply-refused");
+    }
+
+    @Test
+    void fleetViewCountsSchemasAndShowsTheLastBackup() {
+        browser.signInToPage(AdminTestNode.OPERATOR, AdminTestNode.OPERATOR_PASSWORD);
+        browser.find(By.id("fleet-refresh")).click();
+        browser.waitFor(TASK_TIME, d -> d.findElement(By.id("fleet-note")).getText().startsWith("Last backup"));
+        for (String state : new String[] {"up_to_date", "pending", "drifted", "failed"}) {
+            assertThat(browser.text(By.id("count-" + state))).matches("(?s)\\d+\\s.*");
+        }
+        browser.driver.executeScript("document.getElementById('fleet').scrollIntoView()");
+        browser.screenshot("fleet");
     }
 
     @Test
@@ -192,10 +226,7 @@ class AdminPageBrowserTest {
         String before = browser.driver.getCurrentUrl();
         browser.find(By.id(button)).click();
         browser.waitFor(d -> !d.getCurrentUrl().equals(before)); // the page selected the new run
-        browser.waitFor(TASK_TIME, d -> {
-            String s = d.findElement(By.id("detail-status")).getText();
-            return !s.isEmpty() && !s.equals("running") && !s.equals("accepted") && !s.equals("…");
-        });
+        browser.waitFor(TASK_TIME, d -> !d.findElements(By.cssSelector("#detail-result .result")).isEmpty());
         assertThat(browser.text(By.id("detail-status"))).as(browser.text(By.id("detail-result"))).isEqualTo("succeeded");
     }
 

@@ -139,4 +139,15 @@ class AdminSecurityTest {
         u.setRoles(List.of("ROOT"));
         assertThatThrownBy(() -> new AdminSecurity().adminUsers(p)).hasMessageContaining("unknown role 'ROOT'");
     }
+
+    @Test
+    void devUsersOnlyWhenAskedFor() {
+        AdminProperties p = new AdminProperties();
+        assertThat(new AdminSecurity().adminUsers(p).userExists("admin")).isFalse();
+        p.setDevUsers(true);
+        var users = new AdminSecurity().adminUsers(p);
+        assertThat(users.loadUserByUsername("admin").getAuthorities().toString()).contains("ROLE_ADMIN", "ROLE_OPERATOR");
+        assertThat(users.loadUserByUsername("operator").getAuthorities().toString())
+                .contains("ROLE_OPERATOR").doesNotContain("ROLE_ADMIN");
+    }
 }
