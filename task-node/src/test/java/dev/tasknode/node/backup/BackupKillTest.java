@@ -75,7 +75,7 @@ class BackupKillTest {
         ProtocolClient.Call backup = client.start("backup_database", Map.of("param", "1"));
         TaskResult b = backup.result(Duration.ofMinutes(3));
         assertThat(b.status()).isEqualTo(TaskStatus.SUCCEEDED);
-        String id = String.valueOf(((Map<?, ?>) b.result()).get("backup_id"));
+        String id = String.valueOf(dev.tasknode.contracts.Json.MAPPER.convertValue(b.result(), Map.class).get("backup_id"));
         exec("UPDATE p_1.items SET payload = 'after the backup' WHERE id = 1");
         String before = state();
         client.start("restore_database", Map.of("param", id + ":1", "safety_backup", false));
