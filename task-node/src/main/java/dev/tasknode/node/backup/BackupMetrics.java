@@ -1,6 +1,5 @@
 package dev.tasknode.node.backup;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +15,8 @@ import org.springframework.stereotype.Component;
  * pre-migration backups of a list of schemas) — never a project or task id, which would grow without end.
  * <ul>
  * <li>{@code tasknode_backup_last_success_timestamp_seconds{scope}}: epoch seconds of the last complete backup</li>
- * <li>{@code tasknode_backup_size_bytes{scope}}: summary of backup sizes</li>
+ * <li>{@code tasknode_backup_size_bytes{scope}}: size of the last complete backup (a gauge: a summary's max would
+ * fall back to 0 between nightly backups)</li>
  * <li>{@code tasknode_backup_duration_seconds{scope,status}}: timer</li>
  * </ul>
  */
@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 public class BackupMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastSize = new ConcurrentHashMap<>();
 
     public BackupMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,21 +45,23 @@ public class BackupMetrics {
         Timer.builder("tasknode.backup.duration").description("how long backup_database took")
                 .tag("scope", scope).tag("status", m.status()).register(registry).record(took);
         if (Manifest.COMPLETE.equals(m.status())) {
-            DistributionSummary.builder("tasknode.backup.size").baseUnit("bytes").description("bytes of a complete backup")
-                    .tag("scope", scope).register(registry).record(m.size());
+            gauge(lastSize, "tasknode.backup.size", "bytes", "bytes of the last complete backup", scope).set(m.size());
             success(scope, m.finishedAt() == null ? Instant.now() : Instant.parse(m.finishedAt()));
         }
     }
 
     /** Also called at start-up from the existing backups, so the gauge survives a restart. */
     public void success(String scope, Instant at) {
-        AtomicLong v = lastSuccess.computeIfAbsent(scope, s -> {
+        gauge(lastSuccess, "tasknode.backup.last.success.timestamp", "seconds",
+                "epoch seconds of the last complete backup", scope).accumulateAndGet(at.getEpochSecond(), Math::max);
+    }
+
+    private AtomicLong gauge(Map<String, AtomicLong> values, String name, String unit, String description, String scope) {
+        return values.computeIfAbsent(scope, s -> {
             AtomicLong a = new AtomicLong();
-            Gauge.builder("tasknode.backup.last.success.timestamp", a, AtomicLong::get).baseUnit("seconds")
-                    .description("epoch seconds of the last complete backup").tag("scope", s).register(registry);
+            Gauge.builder(name, a, AtomicLong::get).baseUnit(unit).description(description).tag("scope", s).register(registry);
             return a;
         });
-        v.accumulateAndGet(at.getEpochSecond(), Math::max);
     }
 
     public MeterRegistry registry() {
