@@ -63,7 +63,7 @@ public final class CatalogInspector {
 
     private static final String INDEXES = """
             SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisunique,
-                   EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = x.indexrelid AND co.conrelid = t.oid
+                   EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conrelid = t.oid AND co.conindid = x.indexrelid
                            AND co.contype IN ('p', 'u', 'x')),
                    obj_description(i.oid, 'pg_class')
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
