@@ -182,7 +182,7 @@ final class TableDiff {
                 continue;
             }
             Catalog.Index w = want.get(c.name());
-            if (w == null || w.constraint() || !w.def().equals(c.def())) {
+            if (w == null || w.constraint() || !w.key().equals(c.key())) {
                 x.add(new Step(Phase.DROP_INDEX, "DROP INDEX {schema}." + Sql.q(c.name()),
                         w == null ? Safety.DESTRUCTIVE : Safety.SAFE,
                         w == null ? "index not in the model" : "re-created with the new definition below",
@@ -194,7 +194,7 @@ final class TableDiff {
                 continue;
             }
             Catalog.Index c = cur.get(w.name());
-            if (c == null || c.constraint() || !c.def().equals(w.def())) {
+            if (c == null || c.constraint() || !c.key().equals(w.key())) {
                 boolean large = rows >= x.largeRows;
                 Step s = new Step(Phase.CREATE_INDEX, w.def(), newTable || !large ? Safety.SAFE : Safety.LOCKING,
                         newTable ? "index of a new table" : large ? "blocks writes while it builds over ~" + rows + " rows"
