@@ -66,7 +66,8 @@ public final class CatalogInspector {
 
     /**
      * pg_get_indexdef is the costliest rendering function: for the fleet the comparison uses a key built from
-     * pg_index's parts (columns by name, operator classes, options, expressions, predicate); the full definition
+     * pg_index's parts (columns, operator classes and collations by name — extension OIDs differ between
+     * the shadow and the live database — options, expressions, predicate); the full definition
      * is rendered only when asked ({render}: the shadow schemas, whose definitions become CREATE INDEX statements).
      */
     private static final String INDEXES = """
@@ -78,7 +79,11 @@ public final class CatalogInspector {
                        (SELECT string_agg(coalesce(quote_ident(a.attname), '*'), ',' ORDER BY k.o)
                         FROM unnest(x.indkey) WITH ORDINALITY k(num, o)
                         LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.num),
-                       x.indclass::text, x.indoption::text, x.indcollation::text,
+                       (SELECT string_agg(quote_ident(opc.opcname), ',' ORDER BY k.o)
+                        FROM unnest(x.indclass) WITH ORDINALITY k(cls, o) JOIN pg_opclass opc ON opc.oid = k.cls),
+                       x.indoption::text,
+                       (SELECT string_agg(coalesce(quote_ident(col.collname), '-'), ',' ORDER BY k.o)
+                        FROM unnest(x.indcollation) WITH ORDINALITY k(coll, o) LEFT JOIN pg_collation col ON col.oid = k.coll),
                        pg_get_expr(x.indexprs, x.indrelid), 'WHERE', pg_get_expr(x.indpred, x.indrelid))
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
