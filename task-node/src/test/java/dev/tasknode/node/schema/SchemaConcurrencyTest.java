@@ -98,6 +98,26 @@ class SchemaConcurrencyTest {
     }
 
     @Test
+    void cancellationStopsBetweenSchemasAndTheTaskEndsCancelled() throws Exception {
+        db.props.setParallelism(1);
+        SchemaTestDb.Wiring w = db.wire(SchemaCorpusTest.model(SchemaCorpusTest.SHARED, V2));
+        SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of()) {
+            @Override
+            public void progress(long done, long total, String message) {
+                if (done >= 3) {
+                    cancel = true; // stop after three schemas
+                }
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+                () -> new ApplyMigrationsTask(w.applier()).run(ctx));
+        long applied = db.count("SELECT count(*) FROM tasknode.schema_history WHERE task = 'apply_migrations' AND outcome = 'applied'");
+        assertTrue(applied >= 3 && applied < 12, "applied " + applied);
+        assertTrue(ctx.text().contains("cancelled"), ctx.text());
+        assertEquals(12 - applied, w.reports().propose(Scope.ALL).proposal().toChange());
+    }
+
+    @Test
     void aSchemaHeldByAnotherNodesAdvisoryLockIsReportedBusy() throws Exception {
         db.props.setAdvisoryLockWait(Duration.ofMillis(300));
         SchemaTestDb.Wiring w = db.wire(SchemaCorpusTest.model(SchemaCorpusTest.SHARED, V2));

@@ -105,6 +105,11 @@ public class FleetApplier {
                 }
             }
             migrate(ctx, o, toChange, bySchema, mark, outcomes);
+            if (ctx.cancelled()) {
+                long done = outcomes.values().stream().filter(r -> r.outcome().equals("applied")).count();
+                ctx.log().warn("cancelled: %d schema(s) were migrated and recorded before the stop, the rest not started", done);
+                ctx.checkCancelled();
+            }
         }
         return report(o, fp.fingerprint(), backupId, outcomes);
     }
@@ -150,7 +155,7 @@ public class FleetApplier {
         String shared = engine.fleet().sharedSchema();
         ctx.progress(0, total, "schemas");
         // shared first: project changes may reference its new tables or columns
-        if (work.contains(shared)) {
+        if (work.contains(shared) && !ctx.cancelled()) {
             SchemaRunner.Ran r = runner.apply(ctx, shared, groups.get(shared), o);
             outcomes.put(shared, r.outcome());
             if (r.historyId() != null) {

@@ -59,7 +59,7 @@ final class TableDiff {
                 "table " + w.name(), "new table", true));
         for (Catalog.Constraint k : w.constraints().values()) {
             if (k.type() == 'f') {
-                x.add(Step.safe(Phase.ADD_FOREIGN_KEY, addConstraint(w.name(), k), "constraint " + k.name(),
+                x.add(Step.safe(fkPhase(k), addConstraint(w.name(), k), "constraint " + k.name(),
                         "foreign key of a new table", true));
             }
         }
@@ -143,6 +143,10 @@ final class TableDiff {
         }
     }
 
+    static int fkPhase(Catalog.Constraint k) {
+        return k.def().contains("REFERENCES {shared}.") ? Phase.ADD_SHARED_FOREIGN_KEY : Phase.ADD_FOREIGN_KEY;
+    }
+
     static String addConstraint(String table, Catalog.Constraint k) {
         return "ALTER TABLE " + Sql.rel(table) + " ADD CONSTRAINT " + Sql.q(k.name()) + " " + k.def();
     }
@@ -152,7 +156,7 @@ final class TableDiff {
         String sql = addConstraint(t, k);
         String ref = Sql.rel(t);
         Step s = switch (k.type()) {
-            case 'f' -> new Step(Phase.ADD_FOREIGN_KEY, sql, Safety.LOCKING,
+            case 'f' -> new Step(fkPhase(k), sql, Safety.LOCKING,
                     "validates every row; blocks writes to both tables meanwhile", obj, false, null);
             case 'c' -> new Step(Phase.ADD_CONSTRAINT, sql, Safety.LOCKING, "validates every row under an exclusive lock",
                     obj, false, null).withCheck(new Step.Check("rows violating the check",
