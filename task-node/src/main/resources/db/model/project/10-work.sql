@@ -54,6 +54,15 @@ CREATE TABLE {schema}.task_labels (
 );
 CREATE INDEX task_labels_label_idx ON {schema}.task_labels (label_id);
 
+CREATE TABLE {schema}.checklist_items (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    task_id     bigint NOT NULL REFERENCES {schema}.tasks (id) ON DELETE CASCADE,
+    position    integer NOT NULL,
+    text        varchar(1000) NOT NULL,
+    done        boolean NOT NULL DEFAULT false,
+    UNIQUE (task_id, position) DEFERRABLE INITIALLY DEFERRED
+);
+
 CREATE TABLE {schema}.task_links (
     from_task   bigint NOT NULL REFERENCES {schema}.tasks (id) ON DELETE CASCADE,
     to_task     bigint NOT NULL REFERENCES {schema}.tasks (id) ON DELETE CASCADE,

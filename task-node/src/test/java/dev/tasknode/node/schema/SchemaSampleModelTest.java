@@ -49,7 +49,7 @@ class SchemaSampleModelTest {
         assertEquals(4, r.schemas());
         assertEquals(3, r.changed(), ctx.text());
         assertTrue(r.allMatchModel(), Json.MAPPER.writeValueAsString(r));
-        assertEquals(19, db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_2'"));
+        assertEquals(20, db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_2'"));
 
         // the invariant: nothing left to propose
         ctx = new SchemaTestDb.Ctx("propose_migrations", Map.of());

@@ -90,7 +90,7 @@ public final class SchemaTestDb implements AutoCloseable {
     }
 
     /** A TaskContext that records log lines and progress. */
-    public static final class Ctx implements TaskContext {
+    public static class Ctx implements TaskContext {
         public final List<String> lines = new CopyOnWriteArrayList<>();
         public volatile long lastDone;
         public volatile boolean cancel;

@@ -57,7 +57,9 @@ public class FleetApplier {
         String shared = engine.fleet().sharedSchema();
         List<String> schemas;
         SchemaEngine.FleetPlan fp;
+        long mark;
         try (Connection c = engine.dataSource().getConnection()) {
+            mark = engine.history().mark(c);
             schemas = new ArrayList<>(engine.schemas(c, scope));
             if (o.onlyCreates() && scope instanceof Scope.Project) {
                 schemas.addFirst(shared); // a new project's foreign keys need the shared tables
@@ -102,13 +104,18 @@ public class FleetApplier {
                     }
                 }
             }
-            migrate(ctx, o, toChange, outcomes);
+            migrate(ctx, o, toChange, bySchema, mark, outcomes);
+            if (ctx.cancelled()) {
+                long done = outcomes.values().stream().filter(r -> r.outcome().equals("applied")).count();
+                ctx.log().warn("cancelled: %d schema(s) were migrated and recorded before the stop, the rest not started", done);
+                ctx.checkCancelled();
+            }
         }
         return report(o, fp.fingerprint(), backupId, outcomes);
     }
 
-    private void migrate(TaskContext ctx, Options o, List<String> toChange, Map<String, Results.SchemaOutcome> outcomes)
-            throws Exception {
+    private void migrate(TaskContext ctx, Options o, List<String> toChange, Map<String, SchemaEngine.Group> planned,
+                         long mark, Map<String, Results.SchemaOutcome> outcomes) throws Exception {
         try (Connection lockConn = engine.dataSource().getConnection()) {
             Set<String> locked = lockAll(lockConn, toChange);
             try {
@@ -118,9 +125,14 @@ public class FleetApplier {
                                 + engine.props().getAdvisoryLockWait() + ")"));
                     }
                 }
-                // re-plan under the locks: another node may have migrated some of them meanwhile
-                SchemaEngine.FleetPlan fresh = engine.plan(lockConn, List.copyOf(locked), o.onlyCreates());
-                Map<String, SchemaEngine.Group> groups = fresh.bySchema();
+                // re-plan under the locks what another run changed meanwhile (every run writes history rows in the
+                // schema's own transaction, so the rows tell which schemas moved without inspecting them all again)
+                Map<String, SchemaEngine.Group> groups = new HashMap<>(planned);
+                java.util.Set<String> moved = engine.history().changedSince(lockConn, mark, locked);
+                if (!moved.isEmpty()) {
+                    ctx.log().info("%d schema(s) were changed by another run since the plan: planning them again", moved.size());
+                    groups.putAll(engine.plan(lockConn, List.copyOf(moved), o.onlyCreates()).bySchema());
+                }
                 List<String> work = locked.stream().filter(s -> !groups.get(s).plan().isEmpty()).toList();
                 for (String s : locked) {
                     if (groups.get(s).plan().isEmpty()) {
@@ -143,7 +155,7 @@ public class FleetApplier {
         String shared = engine.fleet().sharedSchema();
         ctx.progress(0, total, "schemas");
         // shared first: project changes may reference its new tables or columns
-        if (work.contains(shared)) {
+        if (work.contains(shared) && !ctx.cancelled()) {
             SchemaRunner.Ran r = runner.apply(ctx, shared, groups.get(shared), o);
             outcomes.put(shared, r.outcome());
             if (r.historyId() != null) {

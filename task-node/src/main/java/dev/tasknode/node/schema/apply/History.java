@@ -66,6 +66,31 @@ public final class History {
         }
     }
 
+    /** The newest row id: rows after it were written by runs that started later (see {@link #changedSince}). */
+    public long mark(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM " + table);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Schemas among {@code schemas} that some run changed (or tried to) after {@code mark}. */
+    public java.util.Set<String> changedSince(Connection c, long mark, Collection<String> schemas) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT schema_name FROM " + table
+                + " WHERE id > ? AND schema_name = ANY (?)")) {
+            ps.setLong(1, mark);
+            ps.setArray(2, c.createArrayOf("text", schemas.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The latest row per schema (absent when a schema has none). */
     public Map<String, Last> last(Connection c, Collection<String> schemas) throws SQLException {
         Map<String, Last> out = new HashMap<>();

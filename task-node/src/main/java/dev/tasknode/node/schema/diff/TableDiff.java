@@ -59,7 +59,7 @@ final class TableDiff {
                 "table " + w.name(), "new table", true));
         for (Catalog.Constraint k : w.constraints().values()) {
             if (k.type() == 'f') {
-                x.add(Step.safe(Phase.ADD_FOREIGN_KEY, addConstraint(w.name(), k), "constraint " + k.name(),
+                x.add(Step.safe(fkPhase(k), addConstraint(w.name(), k), "constraint " + k.name(),
                         "foreign key of a new table", true));
             }
         }
@@ -143,6 +143,10 @@ final class TableDiff {
         }
     }
 
+    static int fkPhase(Catalog.Constraint k) {
+        return k.def().contains("REFERENCES {shared}.") ? Phase.ADD_SHARED_FOREIGN_KEY : Phase.ADD_FOREIGN_KEY;
+    }
+
     static String addConstraint(String table, Catalog.Constraint k) {
         return "ALTER TABLE " + Sql.rel(table) + " ADD CONSTRAINT " + Sql.q(k.name()) + " " + k.def();
     }
@@ -152,7 +156,7 @@ final class TableDiff {
         String sql = addConstraint(t, k);
         String ref = Sql.rel(t);
         Step s = switch (k.type()) {
-            case 'f' -> new Step(Phase.ADD_FOREIGN_KEY, sql, Safety.LOCKING,
+            case 'f' -> new Step(fkPhase(k), sql, Safety.LOCKING,
                     "validates every row; blocks writes to both tables meanwhile", obj, false, null);
             case 'c' -> new Step(Phase.ADD_CONSTRAINT, sql, Safety.LOCKING, "validates every row under an exclusive lock",
                     obj, false, null).withCheck(new Step.Check("rows violating the check",
@@ -182,7 +186,7 @@ final class TableDiff {
                 continue;
             }
             Catalog.Index w = want.get(c.name());
-            if (w == null || w.constraint() || !w.def().equals(c.def())) {
+            if (w == null || w.constraint() || !w.key().equals(c.key())) {
                 x.add(new Step(Phase.DROP_INDEX, "DROP INDEX {schema}." + Sql.q(c.name()),
                         w == null ? Safety.DESTRUCTIVE : Safety.SAFE,
                         w == null ? "index not in the model" : "re-created with the new definition below",
@@ -194,7 +198,7 @@ final class TableDiff {
                 continue;
             }
             Catalog.Index c = cur.get(w.name());
-            if (c == null || c.constraint() || !c.def().equals(w.def())) {
+            if (c == null || c.constraint() || !c.key().equals(w.key())) {
                 boolean large = rows >= x.largeRows;
                 Step s = new Step(Phase.CREATE_INDEX, w.def(), newTable || !large ? Safety.SAFE : Safety.LOCKING,
                         newTable ? "index of a new table" : large ? "blocks writes while it builds over ~" + rows + " rows"

@@ -63,8 +63,18 @@ public final class Catalog {
     /** @param type p, u, f, c, x (pg_constraint.contype); def = pg_get_constraintdef */
     public record Constraint(String name, char type, String def, List<String> columns, String comment) {}
 
-    /** def = pg_get_indexdef; constraint = backs a primary key / unique / exclusion constraint (owned by it). */
-    public record Index(String name, String def, boolean unique, boolean constraint, String comment) {}
+    /**
+     * @param key        what is compared: access method, columns by name, operator classes, options, expressions,
+     *                   predicate (cheap to read for a whole fleet)
+     * @param def        pg_get_indexdef, read for the desired side only (it becomes the CREATE INDEX statement)
+     * @param constraint backs a primary key / unique / exclusion constraint (owned by it)
+     */
+    public record Index(String name, String key, String def, boolean unique, boolean constraint, String comment) {
+        @Override
+        public String toString() { // the fingerprint: def is absent on one side, key says the same
+            return "Index[" + name + "," + key + "," + unique + "," + constraint + "," + comment + "]";
+        }
+    }
 
     /** @param dependsOn relations of the same schema the view reads (for drop/create order) */
     public record View(String name, boolean materialized, String def, String comment, SortedSet<String> dependsOn,

@@ -29,11 +29,12 @@ public final class CatalogInspector {
     private record Ns(String quoted) {}
 
     private static final String RELATIONS = """
-            SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class'), c.reltuples::bigint,
+            SELECT n.nspname, c.relname, c.relkind, ds.description, c.reltuples::bigint,
                    CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
                    format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
                    d.deptype, ot.relname, oa.attname
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
             LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
                  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
@@ -46,10 +47,11 @@ public final class CatalogInspector {
                    pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
                    CASE WHEN a.attcollation <> t.typcollation THEN
                         (SELECT quote_ident(co.collname) FROM pg_collation co WHERE co.oid = a.attcollation) END,
-                   col_description(c.oid, a.attnum)
+                   ds.description
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+            LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY n.nspname, c.relname, a.attnum""";
 
@@ -57,17 +59,35 @@ public final class CatalogInspector {
             SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid),
                    (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
                     JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num),
-                   obj_description(co.oid, 'pg_constraint')
+                   ds.description
             FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')""";
 
+    /**
+     * pg_get_indexdef is the costliest rendering function: for the fleet the comparison uses a key built from
+     * pg_index's parts (columns, operator classes and collations by name — extension OIDs differ between
+     * the shadow and the live database — options, expressions, predicate); the full definition
+     * is rendered only when asked ({render}: the shadow schemas, whose definitions become CREATE INDEX statements).
+     */
     private static final String INDEXES = """
-            SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(x.indexrelid), x.indisunique,
-                   EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = x.indexrelid AND co.conrelid = t.oid
+            SELECT n.nspname, t.relname, i.relname, CASE WHEN {render} THEN pg_get_indexdef(x.indexrelid) END, x.indisunique,
+                   EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conrelid = t.oid AND co.conindid = x.indexrelid
                            AND co.contype IN ('p', 'u', 'x')),
-                   obj_description(i.oid, 'pg_class')
+                   ds.description,
+                   concat_ws(' ', am.amname, x.indisunique, x.indnullsnotdistinct, x.indnkeyatts,
+                       (SELECT string_agg(coalesce(quote_ident(a.attname), '*'), ',' ORDER BY k.o)
+                        FROM unnest(x.indkey) WITH ORDINALITY k(num, o)
+                        LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.num),
+                       (SELECT string_agg(quote_ident(opc.opcname), ',' ORDER BY k.o)
+                        FROM unnest(x.indclass) WITH ORDINALITY k(cls, o) JOIN pg_opclass opc ON opc.oid = k.cls),
+                       x.indoption::text,
+                       (SELECT string_agg(coalesce(quote_ident(col.collname), '-'), ',' ORDER BY k.o)
+                        FROM unnest(x.indcollation) WITH ORDINALITY k(coll, o) LEFT JOIN pg_collation col ON col.oid = k.coll),
+                       pg_get_expr(x.indexprs, x.indrelid), 'WHERE', pg_get_expr(x.indpred, x.indrelid))
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-            JOIN pg_namespace n ON n.oid = t.relnamespace
+            JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
+            LEFT JOIN pg_description ds ON ds.objoid = i.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?)""";
 
     private static final String ENUMS = """
@@ -90,6 +110,12 @@ public final class CatalogInspector {
      */
     public static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
                                                       Set<String> extensions) throws SQLException {
+        return inspect(c, schemas, shared, extensions, false);
+    }
+
+    /** @param render also render full index definitions (needed for the desired side only) */
+    public static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
+                                                      Set<String> extensions, boolean render) throws SQLException {
         Map<String, Ns> ns = new HashMap<>();
         String previousPath;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
@@ -130,7 +156,7 @@ public final class CatalogInspector {
             query(c, RELATIONS, names, b::relation);
             query(c, COLUMNS, names, b::column);
             query(c, CONSTRAINTS, names, b::constraint);
-            query(c, INDEXES, names, b::index);
+            query(c, INDEXES.replace("{render}", String.valueOf(render)), names, b::index);
             query(c, ENUMS, names, b::enumType);
             query(c, VIEW_DEPS, names, b::viewDep);
             Map<String, Catalog.Schema> out = new LinkedHashMap<>();
@@ -271,8 +297,8 @@ public final class CatalogInspector {
         void index(ResultSet rs) throws SQLException {
             String s = rs.getString(1);
             parts.get(s).indexes.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
-                    new Catalog.Index(rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), rs.getBoolean(6),
-                            rs.getString(7)));
+                    new Catalog.Index(rs.getString(3), norm(s, rs.getString(8)), norm(s, rs.getString(4)), rs.getBoolean(5),
+                            rs.getBoolean(6), rs.getString(7)));
         }
 
         void enumType(ResultSet rs) throws SQLException {

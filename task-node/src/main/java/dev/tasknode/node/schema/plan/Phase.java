@@ -25,6 +25,11 @@ public final class Phase {
     public static final int SEQUENCE_OWNED = 75;
     public static final int CREATE_VIEW = 80;
     public static final int COMMENT = 85;
+    /**
+     * Foreign keys into the shared schema come last: adding one takes SHARE ROW EXCLUSIVE on the shared table,
+     * which every project schema's transaction needs in turn; taken last, it is held only until the commit.
+     */
+    public static final int ADD_SHARED_FOREIGN_KEY = 88;
     public static final int DROP_TABLE = 90;
     public static final int DROP_SEQUENCE = 92;
     public static final int DROP_TYPE = 94;

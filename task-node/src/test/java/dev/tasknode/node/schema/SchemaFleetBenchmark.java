@@ -1,0 +1,188 @@
+package dev.tasknode.node.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tasknode.contracts.Json;
+import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.schema.apply.FleetApplier;
+import dev.tasknode.node.schema.model.ModelFile;
+import dev.tasknode.node.schema.model.ModelLoader;
+import dev.tasknode.node.schema.model.ModelSet;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.Meta;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fleet benchmark of issue 4: 1,000 project schemas × 20 tables (the sample model) plus the shared schema, in
+ * this class's own database. Timed parts run 3 times; medians are reported. Run with
+ * {@code ./mvnw -B -Pbench -pl task-node -am verify -Dtest=SchemaFleetBenchmark} (the bench profile caps the heap at
+ * 512 MB, so finishing at all proves the heap goal; the peak is measured too). Writes
+ * task-node/target/benchmarks/schema.json.
+ */
+@Tag("benchmark")
+class SchemaFleetBenchmark {
+    static final int PROJECTS = Integer.getInteger("bench.projects", 1000);
+    static final int NEW_PROJECTS = 100;
+    static final int REPEATS = 3;
+    static final int JOOQ_SAMPLE = 5;
+
+    @Test
+    void fleet() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (SchemaTestDb db = new SchemaTestDb("schema_bench")) {
+            db.props.setParallelism(3); // + the coordinating connection = the pool's 4
+            db.props.setProjectIdsQuery("SELECT id::text FROM {shared}.projects");
+            ModelSet base = ModelLoader.fromClasspath("db/model");
+            SchemaTestDb.Wiring w = db.wire(base);
+            resetPeaks();
+
+            long t0 = System.nanoTime();
+            run(w, "create_tables", Scope.SHARED, true);
+            db.exec("INSERT INTO shared.users (email) VALUES ('bench@example.org');"
+                    + "INSERT INTO shared.projects (id, name, owner_id) SELECT g, 'p' || g, 1 FROM generate_series(1, " + PROJECTS + ") g");
+            Results.ApplyReport built = run(w, "create_tables", Scope.ALL, true);
+            assertEquals(PROJECTS, built.changed());
+            double buildS = secs(t0);
+            out.put("fleet_build_s", buildS);
+            out.put("projects", PROJECTS);
+            out.put("tables_per_project", db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_1'"));
+            out.put("pg_class_rows", db.count("SELECT count(*) FROM pg_class"));
+
+            // propose over the fleet
+            List<Double> propose = new ArrayList<>();
+            for (int i = 0; i < REPEATS; i++) {
+                long t = System.nanoTime();
+                Results.Proposal p = w.reports().propose(Scope.ALL).proposal();
+                propose.add(secs(t));
+                assertEquals(0, p.toChange());
+                assertEquals(PROJECTS + 1, p.schemas());
+            }
+            // jOOQ's DSLContext.meta() on a sample, same run
+            List<Double> jooqPerSchema = new ArrayList<>();
+            try (Connection c = db.ds.getConnection()) {
+                DSLContext ctx = DSL.using(c, SQLDialect.POSTGRES);
+                for (int i = 0; i < REPEATS; i++) {
+                    long t = System.nanoTime();
+                    for (int s = 1; s <= JOOQ_SAMPLE; s++) {
+                        String name = "p_" + (s * 97 % PROJECTS + 1);
+                        Meta meta = ctx.meta().filterSchemas(x -> x.getName().equals(name));
+                        int n = 0;
+                        for (Table<?> tb : meta.getTables()) {
+                            n += tb.fields().length + tb.getKeys().size() + tb.getReferences().size() + tb.getIndexes().size()
+                                    + tb.getChecks().size();
+                        }
+                        assertTrue(n > 0);
+                    }
+                    jooqPerSchema.add(secs(t) / JOOQ_SAMPLE);
+                }
+            }
+            double proposeMedian = median(propose);
+            double jooqFleet = median(jooqPerSchema) * (PROJECTS + 1);
+            out.put("propose_s", propose);
+            out.put("propose_median_s", proposeMedian);
+            out.put("jooq_meta_per_schema_s", median(jooqPerSchema));
+            out.put("jooq_meta_fleet_extrapolated_s", jooqFleet);
+            out.put("jooq_over_propose_ratio", jooqFleet / proposeMedian);
+
+            // apply: a column and an index on two tables of every project, three rounds
+            List<Double> apply = new ArrayList<>();
+            for (int k = 1; k <= REPEATS; k++) {
+                SchemaTestDb.Wiring wk = db.wire(withBenchColumns(base, k));
+                long t = System.nanoTime();
+                Results.ApplyReport r = run(wk, "apply_migrations", Scope.ALL, false);
+                apply.add(secs(t));
+                assertEquals(PROJECTS, r.changed(), "round " + k);
+                assertTrue(r.allMatchModel());
+                w = wk;
+            }
+            out.put("apply_s", apply);
+            out.put("apply_median_s", median(apply));
+
+            // create_tables for 100 new projects, three rounds
+            List<Double> create = new ArrayList<>();
+            for (int k = 0; k < REPEATS; k++) {
+                int from = PROJECTS + 1 + k * NEW_PROJECTS;
+                db.exec("INSERT INTO shared.projects (id, name, owner_id) SELECT g, 'n' || g, 1 FROM generate_series("
+                        + from + ", " + (from + NEW_PROJECTS - 1) + ") g");
+                long t = System.nanoTime();
+                Results.ApplyReport r = run(w, "create_tables", Scope.ALL, true);
+                create.add(secs(t));
+                assertEquals(NEW_PROJECTS, r.changed());
+            }
+            out.put("create_100_s", create);
+            out.put("create_100_median_s", median(create));
+            long peak = peakHeap();
+            out.put("peak_heap_mb", peak / (1024 * 1024));
+            out.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        }
+        print(out);
+        Path file = Path.of("target/benchmarks/schema.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    static Results.ApplyReport run(SchemaTestDb.Wiring w, String task, Scope scope, boolean creates) throws Exception {
+        Results.ApplyReport r = w.applier().run(new SchemaTestDb.Ctx(task, Map.of()), scope,
+                new FleetApplier.Options(task, false, false, false, null, creates));
+        assertEquals(0, r.failed(), () -> r.outcomes().stream().filter(o -> o.error() != null).findFirst().toString());
+        return r;
+    }
+
+    static ModelSet withBenchColumns(ModelSet base, int rounds) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 1; j <= rounds; j++) {
+            sb.append("ALTER TABLE {schema}.tasks ADD COLUMN bench_").append(j).append(" integer;\n")
+                    .append("CREATE INDEX tasks_bench_").append(j).append("_idx ON {schema}.tasks (bench_").append(j).append(");\n")
+                    .append("ALTER TABLE {schema}.comments ADD COLUMN bench_").append(j).append(" text;\n")
+                    .append("CREATE INDEX comments_bench_").append(j).append("_idx ON {schema}.comments (bench_").append(j).append(");\n");
+        }
+        List<ModelFile> project = new ArrayList<>(base.project());
+        project.add(new ModelFile(ModelSet.Kind.PROJECT, "project/90-bench.sql", "bench", sb.toString()));
+        return new ModelSet(base.shared(), project);
+    }
+
+    static double secs(long t0) {
+        return Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        return s.get(s.size() / 2);
+    }
+
+    static void resetPeaks() {
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    static void print(Map<String, Object> out) {
+        System.out.println("\n=== schema engine benchmark ===");
+        System.out.printf("%-34s %s%n", "metric", "value");
+        out.forEach((k, v) -> System.out.printf("%-34s %s%n", k, v));
+    }
+}
