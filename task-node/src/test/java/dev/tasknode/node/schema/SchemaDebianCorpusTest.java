@@ -62,6 +62,9 @@ class SchemaDebianCorpusTest {
 
     static Path locate(App app) {
         String root = System.getenv("TASKNODE_TEST_DEB_ROOT");
+        if (root == null) {
+            root = unpackedCorpus();
+        }
         for (String r : root == null ? List.of("/") : List.of(root, "/")) {
             Path p = Path.of(r).resolve(app.path());
             if (Files.isRegularFile(p)) {
@@ -72,6 +75,23 @@ class SchemaDebianCorpusTest {
                 + "apt-get install " + app.pkg() + ") or unpack it: apt-get download " + app.pkg()
                 + " && dpkg -x " + app.pkg() + "_*.deb <dir>, then set TASKNODE_TEST_DEB_ROOT=<dir>"
                 + (root == null ? "" : " (now " + root + ")"));
+    }
+
+    private static String unpacked;
+
+    /** Without TASKNODE_TEST_DEB_ROOT: unpack the packages with .ci/debian-corpus (once; it keeps them). */
+    private static synchronized String unpackedCorpus() {
+        if (unpacked == null) {
+            Path script = Path.of("..", ".ci", "debian-corpus");
+            try {
+                Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes()).strip();
+                unpacked = p.waitFor() == 0 ? out.lines().reduce((a, b) -> b).orElse("") : "";
+            } catch (Exception e) {
+                unpacked = "";
+            }
+        }
+        return unpacked.isEmpty() ? null : unpacked;
     }
 
     @ParameterizedTest(name = "{0}")
