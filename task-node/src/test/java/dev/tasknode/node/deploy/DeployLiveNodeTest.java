@@ -26,11 +26,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import dev.tasknode.node.support.NodeProcess;
+import dev.tasknode.node.support.NodeTestSupport;
+import dev.tasknode.node.support.ProtocolClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,7 +50,6 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         // Must be an inlined property: logging is set up before dynamic properties are added.
         properties = "logging.structured.format.console=ecs")
-@ExtendWith(OutputCaptureExtension.class)
 class DeployLiveNodeTest {
     /**
      * Produced by RabbitMQ's rabbitmq_prometheus plugin (per-object metrics), scraped from the broker, not
@@ -180,9 +179,23 @@ class DeployLiveNodeTest {
     }
 
     @Test
-    void logsAreJsonLinesWithoutSecrets(CapturedOutput output) throws Exception {
-        get("/actuator/health"); // some activity after start-up
-        String all = output.getAll();
+    /**
+     * A node process of its own: in this JVM other test contexts configure logging too, so only a separate
+     * process shows exactly what a deployed node writes.
+     */
+    void logsAreJsonLinesWithoutSecrets() throws Exception {
+        NodeTestSupport.Env env = NodeTestSupport.create("jsonlog");
+        String all;
+        try (NodeProcess node = NodeProcess.start(env, "jsonlog", "--logging.structured.format.console=ecs",
+                "--spring.datasource.url=" + env.jdbcUrl() + "?ApplicationName=tasknode-deploy-test&password=" + PASSWORD,
+                "--spring.datasource.password=" + PASSWORD, "--tasknode.backup.dir=" + BACKUP_DIR)) {
+            all = node.output();
+        } finally {
+            try (ProtocolClient c = new ProtocolClient(env.nodeName())) {
+                c.deleteNodeQueues();
+            }
+            TestEndpoints.dropDatabase(env.database());
+        }
         assertThat(all).as("password in the log output").doesNotContain(PASSWORD);
         assertThat(all).as("a connection string with its password").doesNotContainPattern("password=[^&\\s\"]");
 

@@ -39,7 +39,12 @@ public final class NodeProcess implements AutoCloseable {
                 "--tasknode.node-name=" + env.nodeName(),
                 "--tasknode.instance-id=" + instance,
                 "--server.port=0"));
-        cmd.addAll(List.of(extraArgs));
+        // an extra --key=value replaces the default of the same key (Spring would join duplicates into a list)
+        for (String extra : extraArgs) {
+            String key = extra.contains("=") ? extra.substring(0, extra.indexOf('=') + 1) : extra;
+            cmd.removeIf(a -> a.startsWith(key));
+            cmd.add(extra);
+        }
         Path dir = Path.of("target", "node-logs");
         Files.createDirectories(dir);
         Path log = dir.resolve(env.nodeName() + "-" + instance + "-" + System.nanoTime() + ".log");
