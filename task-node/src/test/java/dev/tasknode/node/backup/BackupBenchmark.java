@@ -1,5 +1,6 @@
 package dev.tasknode.node.backup;
 
+import dev.tasknode.node.support.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tasknode.contracts.Json;

@@ -1,5 +1,6 @@
 package dev.tasknode.node.backup;
 
+import dev.tasknode.node.support.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

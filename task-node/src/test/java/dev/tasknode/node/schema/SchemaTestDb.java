@@ -1,15 +1,13 @@
 package dev.tasknode.node.schema;
 
+import dev.tasknode.node.support.RecordingContext;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskParams;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaProperties;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.model.ModelSet;
-import dev.tasknode.node.task.TaskContext;
-import dev.tasknode.node.task.TaskLog;
 import dev.tasknode.testing.TestEndpoints;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
@@ -19,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 /**
@@ -89,68 +86,10 @@ public final class SchemaTestDb implements AutoCloseable {
         TestEndpoints.dropDatabase(database);
     }
 
-    /** A TaskContext that records log lines and progress. */
-    public static class Ctx implements TaskContext {
-        public final List<String> lines = new CopyOnWriteArrayList<>();
-        public volatile long lastDone;
-        public volatile boolean cancel;
-        private final TaskParams params;
-        private final String id;
-
+    /** The shared recording context under the name these tests use. */
+    public static class Ctx extends RecordingContext {
         public Ctx(String task, Map<String, ?> params) {
-            this.params = TaskCatalog.parse(task, params);
-            this.id = "test-" + java.util.UUID.randomUUID();
-        }
-
-        @Override
-        public String taskId() {
-            return id;
-        }
-
-        @Override
-        public TaskParams params() {
-            return params;
-        }
-
-        @Override
-        public String requestedBy() {
-            return "test";
-        }
-
-        @Override
-        public TaskLog log() {
-            return new TaskLog() {
-                public void info(String m) {
-                    lines.add("INFO " + m);
-                }
-
-                public void warn(String m) {
-                    lines.add("WARN " + m);
-                }
-
-                public void error(String m) {
-                    lines.add("ERROR " + m);
-                }
-            };
-        }
-
-        @Override
-        public void progress(long done, long total, String message) {
-            lastDone = done;
-        }
-
-        @Override
-        public boolean cancelled() {
-            return cancel;
-        }
-
-        @Override
-        public AutoCloseable onCancel(Runnable action) {
-            return () -> { };
-        }
-
-        public String text() {
-            return String.join("\n", lines);
+            super(task, params);
         }
     }
 }

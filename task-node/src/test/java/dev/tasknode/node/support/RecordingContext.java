@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.support;
 
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskParams;
@@ -9,15 +9,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A task context for tests: parses params with the catalog (the one parser), records log lines. */
-final class RecordingContext implements TaskContext {
-    final List<String> lines = new CopyOnWriteArrayList<>();
-    final List<Runnable> cancelActions = new CopyOnWriteArrayList<>();
+/**
+ * A task context for tests that call a task or service directly (without the broker): parameters parsed by
+ * the catalog (the one parser), log lines and the last progress recorded, cancellation under the test's control.
+ */
+public class RecordingContext implements TaskContext {
+    public final List<String> lines = new CopyOnWriteArrayList<>();
+    public volatile long lastDone;
+    /** Set to ask the task to stop (as the node does on cancel); {@link #cancel()} also runs the cancel actions. */
+    public volatile boolean cancel;
+    private final List<Runnable> cancelActions = new CopyOnWriteArrayList<>();
     private final TaskParams params;
-    private final String id = UUID.randomUUID().toString();
-    volatile boolean cancelled;
+    private final String id = "test-" + UUID.randomUUID();
 
-    RecordingContext(String task, Map<String, ?> raw) {
+    public RecordingContext(String task, Map<String, ?> raw) {
         this.params = TaskCatalog.parse(task, raw);
     }
 
@@ -57,28 +62,30 @@ final class RecordingContext implements TaskContext {
     }
 
     @Override
-    public void progress(long done, long total, String message) {}
+    public void progress(long done, long total, String message) {
+        lastDone = done;
+    }
 
     @Override
     public boolean cancelled() {
-        return cancelled;
+        return cancel;
     }
 
     @Override
     public AutoCloseable onCancel(Runnable action) {
         cancelActions.add(action);
-        if (cancelled) {
+        if (cancel) {
             action.run();
         }
         return () -> cancelActions.remove(action);
     }
 
-    void cancel() {
-        cancelled = true;
+    public void cancel() {
+        cancel = true;
         cancelActions.forEach(Runnable::run);
     }
 
-    String text() {
+    public String text() {
         return String.join("\n", lines);
     }
 }
