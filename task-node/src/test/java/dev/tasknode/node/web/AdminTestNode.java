@@ -52,7 +52,14 @@ final class AdminTestNode {
         r.add("tasknode.admin.users[1].roles", () -> "OPERATOR");
     }
 
+    /** Drops the database and the node's durable queues: a test run leaves nothing on the shared broker. */
     void drop() {
-        TestEndpoints.dropDatabase(database);
+        try (dev.tasknode.node.support.ProtocolClient c = new dev.tasknode.node.support.ProtocolClient(nodeName)) {
+            c.deleteNodeQueues();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not delete the test node's queues: " + e.getMessage(), e);
+        } finally {
+            TestEndpoints.dropDatabase(database);
+        }
     }
 }
