@@ -355,9 +355,9 @@ public final class TaskHandle {
                     } finally {
                         delivery.unlock();
                     }
-                    if (e instanceof TaskResult r) {
+                    if (e instanceof TaskResult r && !result.isDone()) {
+                        ended(); // deregister before waking join(): the caller may reuse the id at once
                         result.complete(r);
-                        ended();
                     }
                 }
             }, backend.executor());
@@ -366,8 +366,9 @@ public final class TaskHandle {
 
     /** The call's timeout passed, or the manager closed: the task may go on, this handle gives up. */
     void fail(TaskRpcException e) {
-        if (result.completeExceptionally(e)) {
-            ended();
+        if (!result.isDone()) {
+            ended(); // as above: deregistered before anyone waiting wakes up
+            result.completeExceptionally(e);
         }
     }
 
