@@ -189,6 +189,7 @@ class DeployLiveNodeTest {
         try (NodeProcess node = NodeProcess.start(env, "jsonlog", "--logging.structured.format.console=ecs",
                 "--spring.datasource.url=" + env.jdbcUrl() + "?ApplicationName=tasknode-deploy-test&password=" + PASSWORD,
                 "--spring.datasource.password=" + PASSWORD, "--tasknode.backup.dir=" + BACKUP_DIR)) {
+            node.awaitLog("Started TaskNodeApplication", java.time.Duration.ofSeconds(60)); // logged after consuming starts
             all = node.output();
         } finally {
             try (ProtocolClient c = new ProtocolClient(env.nodeName())) {
