@@ -23,7 +23,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Liveness implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Liveness.class);
-    private static final int LOCK_CLASS = 0x746b6e30; // must match TaskStore.LIVENESS_LOCK_CLASS
 
     private final DataSource dataSource;
     private final TaskStore store;
@@ -54,7 +53,7 @@ public class Liveness implements AutoCloseable {
         Connection c = dataSource.getConnection();
         c.setAutoCommit(true);
         try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_lock(" + LOCK_CLASS + ", " + key + ")");
+            st.execute("SELECT pg_advisory_lock(" + TaskStore.LIVENESS_LOCK_CLASS + ", " + key + ")");
         }
         held = c;
         store.registerInstance(props.getInstanceId(), props.getNodeName(), key, host());

@@ -26,7 +26,8 @@ import tools.jackson.core.type.TypeReference;
  */
 @Component
 public class TaskStore {
-    static final int LIVENESS_LOCK_CLASS = 0x746b6e30; // 'tkn0'
+    /** Advisory lock class each live process holds (see Liveness); its absence marks the process dead. */
+    public static final int LIVENESS_LOCK_CLASS = 0x746b6e30; // 'tkn0'
     private static final String ACTIVE = "('accepted','running')";
 
     private final JdbcClient jdbc;
