@@ -36,6 +36,12 @@ public final class Wire {
     public static final String HEADER_VERSION = "x-tasknode-version";
     /** The person a trusted service acts for (display only; see docs/protocol.md). */
     public static final String HEADER_ON_BEHALF_OF = "x-on-behalf-of";
+    /**
+     * {@code true}: the node also sends the task's log and progress events to {@code reply_to}, so the starting
+     * caller needs no per-task binding (a binding costs the broker a metadata change per task). Optional;
+     * a node that does not know it only publishes events on the events exchange.
+     */
+    public static final String HEADER_EVENTS_TO_REPLY_TO = "x-events-to-reply-to";
 
     public static String controlQueue(String node) {
         return node + CONTROL_SUFFIX;

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * The one broker connection of an {@link RpcManager}, its answer queue and the bindings of the pending tasks,
  * re-established after a connection loss.
  *
+ * <p>A task's events come to the answer queue directly (the request asks the node with
+ * {@code x-events-to-reply-to}), so a first connection binds nothing. After a reconnect the node still
+ * sends to the old, deleted queue: then the new queue is bound for every pending task instead.
+ *
  * <p>We reconnect ourselves instead of using amqp-client's automatic recovery because the order matters:
  * a new answer queue, then every wanted binding, and only then the {@link Listener#reconnected()} callback
  * (which re-sends what is unanswered and queries missed results). Automatic recovery renames server-named
@@ -45,12 +49,13 @@ final class BrokerLink implements AutoCloseable {
         void reconnected();
     }
 
-    private record Session(Connection connection, Channel consume, Channel publish, String queue) {}
+    /** {@code bound}: the routing keys this session's queue is actually bound with (unbind only those). */
+    private record Session(Connection connection, Channel consume, Channel publish, String queue, Set<String> bound) {}
 
     private final ConnectionFactory factory;
     private final Listener listener;
     private final ScheduledExecutorService scheduler;
-    /** Routing keys on the events exchange the answer queue must be bound with (restored on reconnect). */
+    /** Routing keys on the events exchange of the pending tasks: bound on every new connection. */
     private final Set<String> bindings = ConcurrentHashMap.newKeySet();
     /** Guards session and closed; held while bindings are restored so a new binding cannot slip between. */
     private final Object state = new Object();
@@ -85,8 +90,8 @@ final class BrokerLink implements AutoCloseable {
     }
 
     /**
-     * Wants the answer queue bound for one task's events, from now on and after every reconnect. The binding
-     * itself is made by {@link #publish} with {@code bindFirst}, in front of the request on the same channel.
+     * Wants one task's events on the answer queue after every reconnect (on the current connection they come
+     * to {@code reply_to}).
      */
     void want(String routingKey) {
         synchronized (state) {
@@ -100,7 +105,7 @@ final class BrokerLink implements AutoCloseable {
         synchronized (state) {
             s = session;
         }
-        if (s != null) {
+        if (s != null && s.bound().remove(routingKey)) {
             try {
                 s.consume().queueUnbind(s.queue(), Wire.EVENTS_EXCHANGE, routingKey);
             } catch (IOException | RuntimeException e) {
@@ -112,23 +117,15 @@ final class BrokerLink implements AutoCloseable {
     /**
      * Publishes to the default exchange with {@code mandatory = true}. Waits (up to the deadline) while the
      * connection is down. {@code props} gets the current answer queue, which changes with every reconnect.
-     *
-     * <p>{@code bindFirst} (a task's events binding, or null) is bound without waiting for the broker's
-     * answer, on the same channel just before the request: the broker handles a channel's methods in order,
-     * so the binding exists before the request is routed, hence before the node can publish any event —
-     * "bind before publish" without paying a round trip for it.
      */
-    void publish(String queue, String bindFirst, Function<String, AMQP.BasicProperties> props, byte[] body,
-                 long deadlineNanos) throws TimeoutException {
+    void publish(String queue, Function<String, AMQP.BasicProperties> props, byte[] body, long deadlineNanos)
+            throws TimeoutException {
         while (true) {
             Session s = await(deadlineNanos);
             publishLock.lock();
             try {
                 Channel ch = s.publish();
                 if (ch.isOpen()) {
-                    if (bindFirst != null) {
-                        ch.queueBindNoWait(s.queue(), Wire.EVENTS_EXCHANGE, bindFirst, null);
-                    }
                     ch.basicPublish("", queue, true, props.apply(s.queue()), body);
                     return;
                 }
@@ -179,7 +176,7 @@ final class BrokerLink implements AutoCloseable {
                 return; // a reconnect is under way and brings a new channel
             }
             try {
-                session = new Session(s.connection(), s.consume(), publishChannel(s.connection()), s.queue());
+                session = new Session(s.connection(), s.consume(), publishChannel(s.connection()), s.queue(), s.bound());
             } catch (IOException e) {
                 log.debug("cannot reopen the publish channel: {}", e.toString());
             }
@@ -208,7 +205,7 @@ final class BrokerLink implements AutoCloseable {
                     }
                 }
             });
-            Session s = new Session(c, consume, publishChannel(c), queue);
+            Session s = new Session(c, consume, publishChannel(c), queue, ConcurrentHashMap.newKeySet());
             c.addShutdownListener(sig -> lost(s, sig));
             return s;
         } catch (IOException | RuntimeException e) {
@@ -259,6 +256,7 @@ final class BrokerLink implements AutoCloseable {
             try {
                 for (String key : bindings) {
                     s.consume().queueBind(s.queue(), Wire.EVENTS_EXCHANGE, key);
+                    s.bound().add(key);
                 }
             } catch (IOException | RuntimeException e) {
                 closeQuietly(s.connection());
@@ -290,9 +288,16 @@ final class BrokerLink implements AutoCloseable {
         }
     }
 
-    /** For tests: the routing keys the answer queue is bound with. */
+    /** For tests: the routing keys wanted after a reconnect (the pending tasks). */
     Set<String> bindings() {
         return Set.copyOf(bindings);
+    }
+
+    /** For tests: the routing keys the current answer queue is bound with. */
+    Set<String> bound() {
+        synchronized (state) {
+            return session == null ? Set.of() : Set.copyOf(session.bound());
+        }
     }
 
     /** For tests: the current answer queue (null while disconnected). */

@@ -60,7 +60,7 @@ public final class RpcManager implements AutoCloseable {
     private static final long QUIET_MS = 15_000;
 
     /** A request that waits for its answer; kept so it can be sent again after a reconnect. */
-    private record Pending(String node, String queue, String id, String type, String binding, byte[] body,
+    private record Pending(String node, String queue, String id, String type, byte[] body,
                            Map<String, Object> headers, long deadlineNanos, CompletableFuture<Object> answer) {}
 
     private final BrokerLink link;
@@ -188,12 +188,15 @@ public final class RpcManager implements AutoCloseable {
         String binding = Wire.taskBinding(node, id);
         boolean started = false;
         try {
-            link.want(binding); // bound in front of the request: no event of this task can be missed
+            // events come to reply_to (no per-task binding, which costs the broker a metadata change per task);
+            // the binding is only made on a new connection, whose queue the node does not know
+            link.want(binding);
             Map<String, Object> headers = headers(call);
+            headers.put(Wire.HEADER_EVENTS_TO_REPLY_TO, true);
             headers.put(Wire.HEADER_TIMEOUT_MS, call.timeout().toMillis());
             headers.put(Wire.HEADER_SENT_AT, System.currentTimeMillis());
             byte[] body = Json.write(new TaskRequest(Wire.VERSION, id, task, raw));
-            Object answer = send(new Pending(node, node, id, Wire.TYPE_TASK_START, binding, body, headers, deadline,
+            Object answer = send(new Pending(node, node, id, Wire.TYPE_TASK_START, body, headers, deadline,
                     new CompletableFuture<>()), "start of " + task);
             if (!(answer instanceof TaskReply reply)) {
                 throw new TaskRpcException(TaskRpcException.PROTOCOL, "unexpected answer to task.start: " + answer, null);
@@ -220,7 +223,7 @@ public final class RpcManager implements AutoCloseable {
 
     ControlReply control(RpcCall call, String node, ControlRequest request) {
         long deadline = System.nanoTime() + call.timeout().toNanos();
-        Pending p = new Pending(node, Wire.controlQueue(node), UUID.randomUUID().toString(), Wire.TYPE_CONTROL, null,
+        Pending p = new Pending(node, Wire.controlQueue(node), UUID.randomUUID().toString(), Wire.TYPE_CONTROL,
                 Json.write(request), headers(call), deadline, new CompletableFuture<>());
         Object answer = send(p, request.op() + (request.taskId() == null ? "" : " " + request.taskId()));
         if (!(answer instanceof ControlReply reply)) {
@@ -266,7 +269,7 @@ public final class RpcManager implements AutoCloseable {
 
     private void publish(Pending p) throws TimeoutException {
         String user = link.user();
-        link.publish(p.queue(), p.binding(), replyTo -> new AMQP.BasicProperties.Builder()
+        link.publish(p.queue(), replyTo -> new AMQP.BasicProperties.Builder()
                 .contentType(Wire.CONTENT_TYPE)
                 .deliveryMode(2)
                 .messageId(p.id())

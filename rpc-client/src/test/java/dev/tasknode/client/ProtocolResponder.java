@@ -52,6 +52,8 @@ final class ProtocolResponder implements AutoCloseable {
         volatile TaskResult result;
         volatile boolean cancelRequested;
         String replyTo;
+        /** the request asked for events on reply_to ({@code x-events-to-reply-to}) */
+        boolean eventsToReplyTo;
 
         Run(String taskId, String task, String user) {
             this.taskId = taskId;
@@ -113,9 +115,11 @@ final class ProtocolResponder implements AutoCloseable {
             default -> {
                 Run run = new Run(req.taskId(), req.task(), props.getUserId());
                 run.replyTo = props.getReplyTo();
+                run.eventsToReplyTo = props.getHeaders() != null
+                        && Boolean.TRUE.equals(props.getHeaders().get(Wire.HEADER_EVENTS_TO_REPLY_TO));
                 runs.put(req.taskId(), run);
                 if (req.task().equals(TaskNames.PING)) {
-                    log(run, "before accepted", true); // proves the client bound before publishing
+                    log(run, "before accepted", true); // overtakes the accepted answer: the client must keep it
                 }
                 reply(props.getReplyTo(), req.taskId(), Wire.TYPE_ACCEPTED,
                         TaskReply.accepted(req.taskId(), req.task(), TaskStatus.ACCEPTED, false));
@@ -147,6 +151,9 @@ final class ProtocolResponder implements AutoCloseable {
         }
         if (publish) {
             event(line, LogLine.TYPE, Wire.TYPE_LOG);
+            if (run.eventsToReplyTo) {
+                reply(run.replyTo, run.taskId, Wire.TYPE_LOG, line);
+            }
         }
     }
 

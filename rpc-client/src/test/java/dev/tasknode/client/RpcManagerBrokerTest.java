@@ -60,20 +60,24 @@ class RpcManagerBrokerTest {
         assertEquals(TaskStatus.SUCCEEDED, r.status());
         assertEquals(h.taskId(), r.taskId());
         Thread.sleep(200); // the second copy of the result (reply_to) has surely arrived by now
-        // the line published before "accepted" arrived too: the binding was there before the request
+        // the line published before "accepted" arrived too: events come to reply_to, which exists before the request
         assertEquals(List.of("before accepted", "pong"),
                 events.stream().filter(e -> e instanceof LogLine).map(e -> ((LogLine) e).message()).toList());
         assertEquals(List.of(1L, 2L, 3L), events.stream().map(TaskEvent::seq).toList(), "the result exactly once");
         unbound(h);
     }
 
-    /** The binding goes when the handle completes (unbinding runs in the background). */
+    /**
+     * Nothing was bound for the task (its events came to reply_to), and it is no longer wanted for a reconnect
+     * once the handle completed (that runs in the background).
+     */
     private static void unbound(TaskHandle h) throws InterruptedException {
         String key = Wire.taskBinding(node, h.taskId());
+        assertFalse(rpc.link().bound().contains(key), "no per-task binding on the first connection");
         for (int i = 0; i < 100 && rpc.link().bindings().contains(key); i++) {
             Thread.sleep(20);
         }
-        assertFalse(rpc.link().bindings().contains(key), "binding removed when done");
+        assertFalse(rpc.link().bindings().contains(key), "not wanted after a reconnect once done");
     }
 
     @Test
@@ -99,6 +103,7 @@ class RpcManagerBrokerTest {
         assertTrue(sentAt >= before && sentAt <= System.currentTimeMillis());
         assertEquals(1, ((Number) p.getHeaders().get(Wire.HEADER_VERSION)).intValue());
         assertEquals("alice", p.getHeaders().get(Wire.HEADER_ON_BEHALF_OF).toString());
+        assertEquals(Boolean.TRUE, p.getHeaders().get(Wire.HEADER_EVENTS_TO_REPLY_TO));
         assertEquals(1, got.request().v());
         assertEquals(id, got.request().taskId());
         assertEquals("ping", got.request().task());

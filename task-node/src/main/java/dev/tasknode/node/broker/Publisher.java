@@ -40,13 +40,21 @@ public class Publisher {
     }
 
     public void event(TaskEvent e) {
-        String type = switch (e) {
+        send(Wire.EVENTS_EXCHANGE, Wire.eventKey(node, e.taskId(), e.type()), e.taskId(), type(e), e,
+                MessageDeliveryMode.NON_PERSISTENT);
+    }
+
+    /** Sends an event to one caller's reply queue (it asked with {@code x-events-to-reply-to}). */
+    public void eventTo(String replyTo, TaskEvent e) {
+        reply(replyTo, e.taskId(), type(e), e);
+    }
+
+    private static String type(TaskEvent e) {
+        return switch (e) {
             case LogLine l -> Wire.TYPE_LOG;
             case ProgressEvent p -> Wire.TYPE_PROGRESS;
             default -> Wire.TYPE_RESULT;
         };
-        send(Wire.EVENTS_EXCHANGE, Wire.eventKey(node, e.taskId(), e.type()), e.taskId(), type, e,
-                MessageDeliveryMode.NON_PERSISTENT);
     }
 
     private void send(String exchange, String routingKey, String correlationId, String type, Object body,

@@ -101,9 +101,14 @@ public class RequestListener implements ChannelAwareMessageListener {
                     "task_id must be 1-128 characters of letters, digits, '.', '_', ':', '-' (use a UUID)");
             return true;
         }
+        boolean eventsToReplyTo = flag(p.getHeaders().get(Wire.HEADER_EVENTS_TO_REPLY_TO));
         Optional<TaskRow> known = store.find(req.taskId());
+        if (known.isPresent() && runner.orphaned(known.get()) && store.forget(req.taskId())) {
+            log.info("taking over {} {}: recorded before, but its start failed", req.task(), req.taskId());
+            known = Optional.empty();
+        }
         if (known.isPresent()) {
-            duplicate(known.get(), req, replyTo);
+            duplicate(known.get(), req, replyTo, eventsToReplyTo);
             return true;
         }
         Instant deadline = deadline(p);
@@ -140,19 +145,32 @@ public class RequestListener implements ChannelAwareMessageListener {
                     "the request's deadline " + deadline + " passed while it waited for a free worker");
             return true;
         }
-        Optional<RunContext> ctx = runner.record(req.taskId(), task.get(), params, requestedBy(user, p), deadline, replyTo);
-        if (ctx.isEmpty()) { // the same id arrived on another replica a moment ago
-            store.find(req.taskId()).ifPresent(row -> duplicate(row, req, replyTo));
+        Optional<RunContext> ctx = runner.record(req.taskId(), task.get(), params, requestedBy(user, p), deadline,
+                replyTo, eventsToReplyTo);
+        if (ctx.isEmpty()) { // the same id arrived a moment ago, on another replica or being recorded here
+            store.find(req.taskId()).ifPresentOrElse(row -> duplicate(row, req, replyTo, eventsToReplyTo), () -> {
+                publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(),
+                        dev.tasknode.contracts.TaskStatus.ACCEPTED, true));
+                if (runner.addReplyTo(req.taskId(), replyTo) && eventsToReplyTo) {
+                    runner.addEventReplyTo(req.taskId(), replyTo);
+                }
+            });
             return true;
         }
+        // answered before the record's fsync (start() below waits for it, then we ack): a crash in between
+        // leaves the request unacknowledged, and the broker delivers it again
         publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED,
                 TaskReply.accepted(req.taskId(), req.task(), dev.tasknode.contracts.TaskStatus.ACCEPTED, false));
         runner.start(ctx.get(), task.get());
         return true;
     }
 
+    private static boolean flag(Object header) {
+        return header instanceof Boolean b ? b : header != null && "true".equalsIgnoreCase(header.toString());
+    }
+
     /** The same task id again: never a second run; the caller gets the current state (and the result if done). */
-    private void duplicate(TaskRow row, TaskRequest req, String replyTo) {
+    private void duplicate(TaskRow row, TaskRequest req, String replyTo, boolean eventsToReplyTo) {
         if (!row.task().equals(req.task()) || !sameParams(row, req)) {
             reject(replyTo, req.taskId(), req.task(), ErrorCode.CONFLICT, "task id " + req.taskId()
                     + " is already used by " + row.task() + " " + row.params() + "; use a new id for a new task");
@@ -161,8 +179,8 @@ public class RequestListener implements ChannelAwareMessageListener {
         publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(), row.status(), true));
         if (row.status().terminal()) {
             publisher.reply(replyTo, req.taskId(), Wire.TYPE_RESULT, row.toResult());
-        } else {
-            runner.addReplyTo(req.taskId(), replyTo);
+        } else if (runner.addReplyTo(req.taskId(), replyTo) && eventsToReplyTo) {
+            runner.addEventReplyTo(req.taskId(), replyTo);
         }
     }
 

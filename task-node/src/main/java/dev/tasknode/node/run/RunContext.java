@@ -29,6 +29,8 @@ public final class RunContext implements TaskContext, TaskLog {
     private final List<Runnable> cancelActions = new CopyOnWriteArrayList<>();
     /** reply queues of the request and of duplicates that arrived while it ran: all get the result */
     final List<String> replyTos = new CopyOnWriteArrayList<>();
+    /** reply queues that asked for log and progress events too ({@code x-events-to-reply-to}) */
+    final CopyOnWriteArrayList<String> eventReplyTos = new CopyOnWriteArrayList<>();
     private volatile boolean cancelled;
     private volatile String stopReason;
     private long lastProgress;

@@ -82,33 +82,67 @@ public class TaskRunner implements TaskLauncher {
 
     /**
      * Records a new run (the caller holds a permit). Empty when the id is already known — then the permit is
-     * released here and the caller answers as for a duplicate.
+     * released here and the caller answers as for a duplicate. {@code eventsToReplyTo}: the caller asked for
+     * log and progress events on its reply queue as well (no per-task binding needed).
      */
     public Optional<RunContext> record(String taskId, Task task, TaskParams params, String requestedBy,
-                                       Instant deadline, String replyTo) {
-        boolean inserted;
-        try {
-            inserted = store.insert(taskId, props.getNodeName(), task.spec().name(), params.toWire(), requestedBy,
-                    props.getInstanceId(), deadline);
-        } catch (RuntimeException e) {
-            release();
-            throw e;
-        }
-        if (!inserted) {
-            release();
-            return Optional.empty();
-        }
+                                       Instant deadline, String replyTo, boolean eventsToReplyTo) {
         RunContext ctx = new RunContext(taskId, task.spec().name(), params, requestedBy, this::emit);
         if (replyTo != null) {
             ctx.replyTos.add(replyTo);
+            if (eventsToReplyTo) {
+                ctx.eventReplyTos.add(replyTo);
+            }
         }
-        running.put(taskId, ctx);
-        return Optional.of(ctx);
+        // known here before the row exists: a redelivery on this replica must not take the row for an orphan
+        if (running.putIfAbsent(taskId, ctx) != null) {
+            release();
+            return Optional.empty();
+        }
+        boolean inserted = false;
+        try {
+            inserted = store.insert(taskId, props.getNodeName(), task.spec().name(), params.toWire(), requestedBy,
+                    props.getInstanceId(), deadline);
+        } finally {
+            if (!inserted) {
+                running.remove(taskId, ctx);
+                release();
+            }
+        }
+        return inserted ? Optional.of(ctx) : Optional.empty();
     }
 
-    /** Starts a recorded run on a worker. */
+    /**
+     * Marks a recorded run started — a synchronous commit, which makes the record durable as well — and hands
+     * it to a worker. The request is acknowledged only after this returns; when it throws, the run is undone
+     * here (best effort) and the request goes back to the broker.
+     */
     public void start(RunContext ctx, Task task) {
-        pool.execute(() -> execute(ctx, task));
+        Instant started = RunContext.now();
+        try {
+            if (store.markRunning(ctx.taskId(), started)) {
+                ctx.stop("cancelled"); // cancelled between accepted and started
+            }
+        } catch (RuntimeException e) {
+            running.remove(ctx.taskId(), ctx);
+            release();
+            try {
+                store.forget(ctx.taskId());
+            } catch (RuntimeException again) {
+                log.debug("cannot forget {} now; a redelivery will: {}", ctx.taskId(), again.toString());
+            }
+            throw e;
+        }
+        pool.execute(() -> execute(ctx, task, started));
+    }
+
+    /**
+     * A run of this process that was recorded but is not running here: its start failed after the record was
+     * committed. The request's redelivery may take it over (after {@link TaskStore#forget}).
+     */
+    public boolean orphaned(TaskRow row) {
+        return row.status() == TaskStatus.ACCEPTED && props.getInstanceId().equals(row.instanceId())
+                && !running.containsKey(row.taskId());
     }
 
     @Override
@@ -126,7 +160,7 @@ public class TaskRunner implements TaskLauncher {
             Thread.currentThread().interrupt();
             return false;
         }
-        Optional<RunContext> ctx = record(taskId, task, params, requestedBy, null, null);
+        Optional<RunContext> ctx = record(taskId, task, params, requestedBy, null, null, false);
         ctx.ifPresent(c -> start(c, task));
         return ctx.isPresent();
     }
@@ -155,20 +189,30 @@ public class TaskRunner implements TaskLauncher {
         return List.copyOf(running.keySet());
     }
 
+    /** A duplicate request for a run of this replica wants its events on its reply queue as well. */
+    public void addEventReplyTo(String taskId, String replyTo) {
+        RunContext ctx = running.get(taskId);
+        if (ctx != null && replyTo != null) {
+            ctx.eventReplyTos.addIfAbsent(replyTo);
+        }
+    }
+
     private void emit(TaskEvent e) {
         publisher.event(e);
+        RunContext ctx = running.get(e.taskId());
+        if (ctx != null) {
+            for (String replyTo : ctx.eventReplyTos) {
+                publisher.eventTo(replyTo, e);
+            }
+        }
         events.add(e);
     }
 
-    private void execute(RunContext ctx, Task task) {
+    private void execute(RunContext ctx, Task task, Instant started) {
         ctx.worker = Thread.currentThread();
-        Instant started = RunContext.now();
         metrics.started();
         TaskOutcome outcome;
         try {
-            if (store.markRunning(ctx.taskId(), started)) {
-                ctx.stop("cancelled"); // cancelled between accepted and started
-            }
             ctx.checkCancelled();
             outcome = task.run(ctx);
             if (outcome == null) {

@@ -48,14 +48,31 @@ public class TaskStore {
         this.inst = s + ".node_instance";
     }
 
-    /** Records a new run; false when the task id is already known (the caller then reads the existing row). */
+    /**
+     * Records a new run; false when the task id is already known (the caller then reads the existing row).
+     * Asynchronous commit: the row is visible to every replica at once (duplicates, control calls), and
+     * becomes durable with {@link #markRunning}'s synchronous commit, before the request is acknowledged —
+     * so "accepted" can go out without waiting for an fsync, and a crash in between only means the broker
+     * delivers the request again.
+     */
     public boolean insert(String taskId, String node, String task, Map<String, Object> params, String requestedBy,
                           String instanceId, Instant deadline) {
-        return jdbc.sql("INSERT INTO " + t + " (task_id, node, task, params, status, requested_by, instance_id, deadline)"
-                        + " VALUES (?, ?, ?, ?::jsonb, 'accepted', ?, ?, ?) ON CONFLICT (task_id) DO NOTHING")
-                .params(taskId, node, task, Json.MAPPER.writeValueAsString(params), requestedBy, instanceId,
-                        deadline == null ? null : Timestamp.from(deadline))
-                .update() == 1;
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            asyncCommit();
+            return jdbc.sql("INSERT INTO " + t + " (task_id, node, task, params, status, requested_by, instance_id, deadline)"
+                            + " VALUES (?, ?, ?, ?::jsonb, 'accepted', ?, ?, ?) ON CONFLICT (task_id) DO NOTHING")
+                    .params(taskId, node, task, Json.MAPPER.writeValueAsString(params), requestedBy, instanceId,
+                            deadline == null ? null : Timestamp.from(deadline))
+                    .update() == 1;
+        }));
+    }
+
+    /**
+     * Removes a run that was recorded but never started (its start failed, e.g. the database went away between
+     * the two commits), so the request the broker delivers again is taken as new.
+     */
+    public boolean forget(String taskId) {
+        return jdbc.sql("DELETE FROM " + t + " WHERE task_id = ? AND status = 'accepted'").param(taskId).update() == 1;
     }
 
     public Optional<TaskRow> find(String taskId) {
@@ -63,12 +80,12 @@ public class TaskStore {
     }
 
     /**
-     * Marks a run started and says whether someone asked to cancel it meanwhile. Asynchronous commit: losing
-     * this row's change in a database crash only leaves the run "accepted", which the reaper handles alike.
+     * Marks a run started and says whether someone asked to cancel it meanwhile. Synchronous commit: it makes
+     * the run's record ({@link #insert}, committed asynchronously) durable too; the request is acknowledged
+     * after it.
      */
     public boolean markRunning(String taskId, Instant startedAt) {
         return Boolean.TRUE.equals(tx.execute(status -> {
-            asyncCommit();
             return jdbc.sql("UPDATE " + t + " SET status = 'running', started_at = ? WHERE task_id = ?"
                             + " AND status = 'accepted' RETURNING cancel_requested")
                     .params(Timestamp.from(startedAt), taskId).query(Boolean.class).optional().orElse(false);

@@ -120,6 +120,34 @@ class BrokerProtocolTest {
     }
 
     @Test
+    void eventsComeToReplyToWhenAskedWithoutABinding() throws Exception {
+        ProtocolClient.Call call = client.startWithEventsToReplyTo("sleep", Map.of("seconds", 1));
+        List<TaskEvent> live = new ArrayList<>();
+        TaskResult result = null;
+        boolean accepted = false;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (result == null) {
+            Map<String, Object> m = call.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())),
+                    "accepted", "log", "progress", "result");
+            assertThat(m.get("_correlation_id")).isEqualTo(call.taskId);
+            switch ((String) m.get("type")) {
+                case "accepted" -> accepted = true;
+                case "result" -> result = (TaskResult) ProtocolClient.event(m);
+                default -> live.add(ProtocolClient.event(m));
+            }
+        }
+        assertThat(accepted).isTrue();
+        assertThat(result.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(live).isNotEmpty();
+        assertThat(live.stream().map(TaskEvent::seq).toList())
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, live.size()).boxed().toList());
+        assertThat(result.seq()).isEqualTo(live.size() + 1);
+        assertThat(client.control(ControlRequest.logs(call.taskId, 1, 100)).events()).isEqualTo(live);
+        // nothing is bound, so the result came once (reply_to only)
+        assertThat(call.inbox.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void invalidParamsAreRejectedAndNothingIsRecorded() throws Exception {
         ProtocolClient.Call call = client.start("sleep", Map.of("param", "forever"));
         TaskReply reply = call.reply(WAIT);

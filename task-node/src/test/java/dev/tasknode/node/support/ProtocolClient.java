@@ -92,10 +92,22 @@ public final class ProtocolClient implements AutoCloseable {
     /** Binds, then publishes a task.start exactly as docs/protocol.md §2 says; {@code tweak} may alter the properties. */
     public Call start(String taskId, String task, Map<String, ?> params,
                       java.util.function.Consumer<Map<String, Object>> tweak) throws Exception {
+        return start(taskId, task, params, tweak, true);
+    }
+
+    /** The other way of §2.1: no binding, the request asks for its events on reply_to. */
+    public Call startWithEventsToReplyTo(String task, Map<String, ?> params) throws Exception {
+        return start(UUID.randomUUID().toString(), task, params, p -> p.put(Wire.HEADER_EVENTS_TO_REPLY_TO, true), false);
+    }
+
+    private Call start(String taskId, String task, Map<String, ?> params,
+                       java.util.function.Consumer<Map<String, Object>> tweak, boolean bind) throws Exception {
         String q;
         synchronized (channel) {
             q = channel.queueDeclare("", false, true, true, null).getQueue();
-            channel.queueBind(q, Wire.EVENTS_EXCHANGE, Wire.taskBinding(node, taskId));
+            if (bind) {
+                channel.queueBind(q, Wire.EVENTS_EXCHANGE, Wire.taskBinding(node, taskId));
+            }
         }
         Call call = new Call(taskId, q);
         DeliverCallback cb = (tag, d) -> {
@@ -123,7 +135,7 @@ public final class ProtocolClient implements AutoCloseable {
         p.put(Wire.HEADER_SENT_AT, System.currentTimeMillis());
         tweak.accept(p);
         Map<String, Object> headers = new HashMap<>();
-        for (String h : new String[] {Wire.HEADER_TIMEOUT_MS, Wire.HEADER_SENT_AT, "x-on-behalf-of"}) {
+        for (String h : new String[] {Wire.HEADER_TIMEOUT_MS, Wire.HEADER_SENT_AT, "x-on-behalf-of", "x-events-to-reply-to"}) {
             if (p.get(h) != null) {
                 headers.put(h, p.get(h));
             }
