@@ -44,6 +44,10 @@ class BrokerProtocolTest {
 
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    dev.tasknode.node.store.TaskStore store;
+    @Autowired
+    dev.tasknode.node.config.NodeProperties nodeProps;
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
@@ -215,6 +219,25 @@ class BrokerProtocolTest {
         assertThat(lateReply.duplicate()).isTrue();
         assertThat(lateReply.status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(late.result(WAIT).result().get("run").asInt()).isEqualTo(before + 1);
+        assertThat(TestTasks.COUNTED.get()).isEqualTo(before + 1);
+    }
+
+    /**
+     * The record commits before the run is marked started; if marking fails (database gone for a moment) the
+     * request returns to the broker. Its redelivery must run the task, not answer "accepted" for a run that
+     * nothing executes: simulated with a record of this process that is not running.
+     */
+    @Test
+    void aRecordedRunWhoseStartFailedIsTakenOverByTheRedelivery() throws Exception {
+        int before = TestTasks.COUNTED.get();
+        String id = UUID.randomUUID().toString();
+        assertThat(store.insert(id, ENV.nodeName(), "test_count", Map.of("ms", 10), "guest", nodeProps.getInstanceId(),
+                null)).isTrue();
+        ProtocolClient.Call redelivered = client.start(id, "test_count", Map.of("ms", 10), p -> {});
+        TaskReply reply = redelivered.reply(WAIT);
+        assertThat(reply.isAccepted()).isTrue();
+        assertThat(reply.duplicate()).isFalse();
+        assertThat(redelivered.result(WAIT).status()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(TestTasks.COUNTED.get()).isEqualTo(before + 1);
     }
 
