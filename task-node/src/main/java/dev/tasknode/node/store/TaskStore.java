@@ -57,14 +57,13 @@ public class TaskStore {
      */
     public boolean insert(String taskId, String node, String task, Map<String, Object> params, String requestedBy,
                           String instanceId, Instant deadline) {
-        return Boolean.TRUE.equals(tx.execute(status -> {
-            asyncCommit();
-            return jdbc.sql("INSERT INTO " + t + " (task_id, node, task, params, status, requested_by, instance_id, deadline)"
-                            + " VALUES (?, ?, ?, ?::jsonb, 'accepted', ?, ?, ?) ON CONFLICT (task_id) DO NOTHING")
-                    .params(taskId, node, task, Json.MAPPER.writeValueAsString(params), requestedBy, instanceId,
-                            deadline == null ? null : Timestamp.from(deadline))
-                    .update() == 1;
-        }));
+        // one statement, one round trip: set_config(…, true) is SET LOCAL for the statement's own transaction
+        return jdbc.sql("WITH async AS (SELECT set_config('synchronous_commit', 'off', true))"
+                        + " INSERT INTO " + t + " (task_id, node, task, params, status, requested_by, instance_id, deadline)"
+                        + " SELECT ?, ?, ?, ?::jsonb, 'accepted', ?, ?, ? FROM async ON CONFLICT (task_id) DO NOTHING")
+                .params(taskId, node, task, Json.MAPPER.writeValueAsString(params), requestedBy, instanceId,
+                        deadline == null ? null : Timestamp.from(deadline))
+                .update() == 1;
     }
 
     /**
