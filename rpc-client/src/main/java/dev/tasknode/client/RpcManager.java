@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -248,20 +248,13 @@ public final class RpcManager implements AutoCloseable {
     /** Publishes and waits for the answer (accepted/rejected or control reply) until the deadline. */
     private Object send(Pending p, String what) {
         pending.put(p.id(), p);
+        Supplier<String> noAnswer = () -> what + " on " + p.node() + ": no answer within the timeout"
+                + (link.connected() ? "" : " (not connected to the broker)");
         try {
             publish(p);
-            return p.answer().get(Math.max(0, p.deadlineNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new TaskTimeoutException(what + " on " + p.node() + ": no answer within the timeout"
-                    + (link.connected() ? "" : " (not connected to the broker)"));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TaskRpcException t) {
-                throw t;
-            }
-            throw new TaskRpcException(TaskRpcException.PROTOCOL, String.valueOf(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TaskRpcException(TaskRpcException.CONNECTION, "interrupted while waiting for " + what, e);
+            return Await.get(p.answer(), p.deadlineNanos() - System.nanoTime(), noAnswer, what);
+        } catch (TimeoutException e) { // the connection stayed away until the deadline
+            throw new TaskTimeoutException(noAnswer.get());
         } finally {
             pending.remove(p.id(), p);
         }

@@ -201,19 +201,8 @@ public final class TaskHandle {
 
     /** Waits at most {@code wait} for the result; the task and this handle go on after a timeout here. */
     public TaskResult join(Duration wait) {
-        try {
-            return result.get(Math.max(0, wait.toMillis()) + 50, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new TaskTimeoutException("no result for task " + taskId + " within " + wait.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TaskRpcException t) {
-                throw t;
-            }
-            throw new TaskRpcException(TaskRpcException.PROTOCOL, String.valueOf(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TaskRpcException(TaskRpcException.CONNECTION, "interrupted while waiting for " + taskId, e);
-        }
+        return Await.get(result, TimeUnit.MILLISECONDS.toNanos(Math.max(0, wait.toMillis()) + 50),
+                () -> "no result for task " + taskId + " within " + wait.toMillis() + " ms", taskId);
     }
 
     /** Asks the node to cancel the task; its result (status {@code cancelled}) follows on this handle. */
