@@ -102,21 +102,7 @@ public class RequestListener implements ChannelAwareMessageListener {
             return true;
         }
         boolean eventsToReplyTo = flag(p.getHeaders().get(Wire.HEADER_EVENTS_TO_REPLY_TO));
-        Optional<TaskRow> known = store.find(req.taskId());
-        if (known.isPresent() && runner.orphaned(known.get()) && store.forget(req.taskId())) {
-            log.info("taking over {} {}: recorded before, but its start failed", req.task(), req.taskId());
-            known = Optional.empty();
-        }
-        if (known.isPresent()) {
-            duplicate(known.get(), req, replyTo, eventsToReplyTo);
-            return true;
-        }
         Instant deadline = deadline(p);
-        if (deadline != null && Instant.now().isAfter(deadline)) {
-            reject(replyTo, req.taskId(), req.task(), ErrorCode.EXPIRED,
-                    "the request's deadline " + deadline + " passed before it could start");
-            return true;
-        }
         Optional<Task> task = registry.find(req.task());
         if (task.isEmpty()) {
             reject(replyTo, req.taskId(), req.task(), ErrorCode.UNKNOWN_TASK, "no task '" + req.task()
@@ -136,25 +122,37 @@ public class RequestListener implements ChannelAwareMessageListener {
             reply(replyTo, TaskReply.rejected(req.taskId(), req.task(), e.toError()));
             return true;
         }
-        if (!runner.acquire(PERMIT_WAIT)) {
-            return false;
-        }
+        // Duplicates are found by the insert itself (one round trip on the common path). Only where a new
+        // request would not be taken at once — deadline passed, no worker free — is the id looked up first:
+        // a known task gets its state, never "expired", and does not wait for a worker.
         if (deadline != null && Instant.now().isAfter(deadline)) {
-            runner.release();
-            reject(replyTo, req.taskId(), req.task(), ErrorCode.EXPIRED,
-                    "the request's deadline " + deadline + " passed while it waited for a free worker");
+            if (!answeredAsKnown(req, replyTo, eventsToReplyTo)) {
+                reject(replyTo, req.taskId(), req.task(), ErrorCode.EXPIRED,
+                        "the request's deadline " + deadline + " passed before it could start");
+            }
             return true;
+        }
+        if (!runner.tryAcquire()) {
+            if (answeredAsKnown(req, replyTo, eventsToReplyTo)) {
+                return true;
+            }
+            if (!runner.acquire(PERMIT_WAIT)) {
+                return false;
+            }
+            if (deadline != null && Instant.now().isAfter(deadline)) {
+                runner.release();
+                reject(replyTo, req.taskId(), req.task(), ErrorCode.EXPIRED,
+                        "the request's deadline " + deadline + " passed while it waited for a free worker");
+                return true;
+            }
         }
         Optional<RunContext> ctx = runner.record(req.taskId(), task.get(), params, requestedBy(user, p), deadline,
                 replyTo, eventsToReplyTo);
-        if (ctx.isEmpty()) { // the same id arrived a moment ago, on another replica or being recorded here
-            store.find(req.taskId()).ifPresentOrElse(row -> duplicate(row, req, replyTo, eventsToReplyTo), () -> {
-                publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(),
-                        dev.tasknode.contracts.TaskStatus.ACCEPTED, true));
-                if (runner.addReplyTo(req.taskId(), replyTo) && eventsToReplyTo) {
-                    runner.addEventReplyTo(req.taskId(), replyTo);
-                }
-            });
+        if (ctx.isEmpty() && !answeredAsKnown(req, replyTo, eventsToReplyTo)) {
+            // a run of this process whose start failed was forgotten just now: this delivery takes it over
+            return false;
+        }
+        if (ctx.isEmpty()) {
             return true;
         }
         // answered before the record's fsync (start() below waits for it, then we ack): a crash in between
@@ -163,6 +161,31 @@ public class RequestListener implements ChannelAwareMessageListener {
                 TaskReply.accepted(req.taskId(), req.task(), dev.tasknode.contracts.TaskStatus.ACCEPTED, false));
         runner.start(ctx.get(), task.get());
         return true;
+    }
+
+    /**
+     * Answers a request whose task id is known (never a second run). False when it is not known — or was a run
+     * of this process whose start failed, which is forgotten so that this delivery records it anew.
+     */
+    private boolean answeredAsKnown(TaskRequest req, String replyTo, boolean eventsToReplyTo) {
+        Optional<TaskRow> known = store.find(req.taskId());
+        if (known.isPresent() && runner.orphaned(known.get()) && store.forget(req.taskId())) {
+            log.info("taking over {} {}: recorded before, but its start failed", req.task(), req.taskId());
+            return false;
+        }
+        if (known.isPresent()) {
+            duplicate(known.get(), req, replyTo, eventsToReplyTo);
+            return true;
+        }
+        if (runner.addReplyTo(req.taskId(), replyTo)) { // being recorded here right now by another delivery
+            publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(),
+                    dev.tasknode.contracts.TaskStatus.ACCEPTED, true));
+            if (eventsToReplyTo) {
+                runner.addEventReplyTo(req.taskId(), replyTo);
+            }
+            return true;
+        }
+        return false;
     }
 
     private static boolean flag(Object header) {

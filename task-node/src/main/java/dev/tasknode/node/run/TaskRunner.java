@@ -72,6 +72,11 @@ public class TaskRunner implements TaskLauncher {
         return accepting && permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Takes a worker permit if one is free right now. */
+    public boolean tryAcquire() {
+        return accepting && permits.tryAcquire();
+    }
+
     public void release() {
         permits.release();
     }

@@ -199,6 +199,37 @@ class BrokerProtocolTest {
         assertThat(client.control(ControlRequest.of(Control.STATUS, call.taskId)).ok()).isFalse();
     }
 
+    /** A retry after a reconnect keeps its x-sent-at: past the deadline it must still get the run's state. */
+    @Test
+    void aKnownTaskIdPastItsDeadlineGetsTheStateNotExpired() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ProtocolClient.Call first = client.start(id, "ping", Map.of(), p -> {});
+        assertThat(first.result(WAIT).status()).isEqualTo(TaskStatus.SUCCEEDED);
+        ProtocolClient.Call retry = client.start(id, "ping", Map.of(),
+                p -> p.put(Wire.HEADER_SENT_AT, System.currentTimeMillis() - 120_000));
+        TaskReply reply = retry.reply(WAIT);
+        assertThat(reply.isAccepted()).isTrue();
+        assertThat(reply.duplicate()).isTrue();
+        assertThat(reply.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(retry.result(WAIT).taskId()).isEqualTo(id);
+    }
+
+    @Test
+    void aDuplicateIsAnsweredAtOnceWhileEveryWorkerIsBusy() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ProtocolClient.Call busy1 = client.start(id, "test_count", Map.of("ms", 2500), p -> {});
+        ProtocolClient.Call busy2 = client.start("test_count", Map.of("ms", 2500));
+        assertThat(busy1.reply(WAIT).isAccepted()).isTrue();
+        assertThat(busy2.reply(WAIT).isAccepted()).isTrue(); // tasknode.workers = 2: both busy now
+        long t0 = System.nanoTime();
+        TaskReply dup = client.start(id, "test_count", Map.of("ms", 2500), p -> {}).reply(WAIT);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
+        assertThat(dup.duplicate()).isTrue();
+        assertThat(dup.status()).isIn(TaskStatus.ACCEPTED, TaskStatus.RUNNING);
+        assertThat(busy1.result(WAIT).status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(busy2.result(WAIT).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
     @Test
     void theSameTaskIdDeliveredTwiceRunsOnce() throws Exception {
         int before = TestTasks.COUNTED.get();

@@ -99,29 +99,43 @@ class RoundTripBenchmark {
             sample(WARMUP, () -> rawQ.call());
             sample(WARMUP, () -> rpc.timeout(30).taskStart(node, "ping", Map.of()).join());
 
-            latencies.add(Latency.of("raw request/reply (classic queue, transient)", sample(SAMPLES, raw::call)));
-            latencies.add(Latency.of("raw request/reply (quorum queue, persistent)", sample(SAMPLES, rawQ::call)));
-            long[] accepted = new long[SAMPLES];
-            long[] complete = new long[SAMPLES];
-            for (int i = 0; i < SAMPLES; i++) {
-                long t0 = System.nanoTime();
-                TaskHandle h = rpc.timeout(30).taskStart(node, "ping", Map.of());
-                accepted[i] = System.nanoTime() - t0;
-                assertThat(h.join().status()).isEqualTo(TaskStatus.SUCCEEDED);
-                complete[i] = System.nanoTime() - t0;
-            }
-            latencies.add(Latency.of("task start -> accepted (ping, Java client)", accepted));
-            latencies.add(Latency.of("task start -> result (ping, Java client)", complete));
-            // the client alone: taskStart against the raw responder, which answers "accepted" at once
+            // interleaved, in a rotating order: on a shared machine load comes and goes, and every series
+            // must see the same load for the ratios to mean anything
             try (RpcManager toRaw = RpcManager.connect(TestEndpoints.rabbit().uri())) {
                 sample(WARMUP, () -> toRaw.timeout(30).taskStart(rawQuorum, "ping", Map.of()).join());
+                long[] classic = new long[SAMPLES];
+                long[] quorum = new long[SAMPLES];
+                long[] accepted = new long[SAMPLES];
+                long[] complete = new long[SAMPLES];
                 long[] clientOnly = new long[SAMPLES];
                 for (int i = 0; i < SAMPLES; i++) {
-                    long t0 = System.nanoTime();
-                    TaskHandle h = toRaw.timeout(30).taskStart(rawQuorum, "ping", Map.of());
-                    clientOnly[i] = System.nanoTime() - t0;
-                    h.join();
+                    int n = i;
+                    List<Call> round = new ArrayList<>(List.of(
+                            () -> classic[n] = time(raw::call),
+                            () -> quorum[n] = time(rawQ::call),
+                            () -> {
+                                long t0 = System.nanoTime();
+                                TaskHandle h = rpc.timeout(30).taskStart(node, "ping", Map.of());
+                                accepted[n] = System.nanoTime() - t0;
+                                assertThat(h.join().status()).isEqualTo(TaskStatus.SUCCEEDED);
+                                complete[n] = System.nanoTime() - t0;
+                            },
+                            () -> {
+                                // the client alone: the raw responder answers "accepted" (and a result) at once
+                                long t0 = System.nanoTime();
+                                TaskHandle h = toRaw.timeout(30).taskStart(rawQuorum, "ping", Map.of());
+                                clientOnly[n] = System.nanoTime() - t0;
+                                h.join();
+                            }));
+                    java.util.Collections.rotate(round, i);
+                    for (Call c : round) {
+                        c.run();
+                    }
                 }
+                latencies.add(Latency.of("raw request/reply (classic queue, transient)", classic));
+                latencies.add(Latency.of("raw request/reply (quorum queue, persistent)", quorum));
+                latencies.add(Latency.of("task start -> accepted (ping, Java client)", accepted));
+                latencies.add(Latency.of("task start -> result (ping, Java client)", complete));
                 latencies.add(Latency.of("Java client start -> accepted, raw responder", clientOnly));
             }
 
@@ -135,6 +149,12 @@ class RoundTripBenchmark {
 
     interface Call {
         void run() throws Exception;
+    }
+
+    private static long time(Call call) throws Exception {
+        long t0 = System.nanoTime();
+        call.run();
+        return System.nanoTime() - t0;
     }
 
     private static long[] sample(int n, Call call) throws Exception {
@@ -172,7 +192,7 @@ class RoundTripBenchmark {
     }
 
     private static void report(List<Latency> latencies, List<Throughput> throughputs) throws Exception {
-        StringBuilder t = new StringBuilder("\nBroker round trip (loopback, sequential, n = " + SAMPLES + ")\n");
+        StringBuilder t = new StringBuilder("\nBroker round trip (loopback, sequential, interleaved, n = " + SAMPLES + ")\n");
         t.append(String.format(Locale.ROOT, "%-48s %8s %8s %8s %8s %8s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms", "mean ms"));
         for (Latency l : latencies) {
             t.append(String.format(Locale.ROOT, "%-48s %8.3f %8.3f %8.3f %8.3f %8.3f%n", l.name(), l.p50(), l.p90(), l.p99(), l.max(), l.mean()));
