@@ -38,6 +38,15 @@ public final class CatalogInspector {
             LEFT JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 
+    /**
+     * RELATIONS' shape for {@link Detail#NAMES}: names, kinds and row estimates only. Without the sequence owner
+     * joins, which make the planner hash all of pg_depend, it is one scan of pg_class.
+     */
+    private static final String RELATION_NAMES = """
+            SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
+
     private static final String COLUMNS = """
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
@@ -95,20 +104,34 @@ public final class CatalogInspector {
             JOIN pg_class r ON r.oid = d.refobjid AND r.relnamespace = v.relnamespace AND r.oid <> v.oid
             WHERE n.nspname = ANY (?) AND v.relkind IN ('v', 'm')""";
 
+    /** How much of each schema to read. */
+    public enum Detail {
+        /**
+         * Which schemas, tables, views, sequences and enum types exist, by name, and little more: tables without
+         * columns, keys or indexes, views without definitions or dependencies. Enough to plan what
+         * create_tables creates (it creates only what is absent by name), at a fraction of the cost.
+         */
+        NAMES,
+        /** Everything the diff compares. */
+        FULL,
+        /** FULL, plus index definitions rendered: the desired side, whose definitions become statements. */
+        RENDERED
+    }
+
     /**
-     * Inspects {@code schemas}; absent ones come back with {@code exists = false}.
+     * Inspects {@code schemas} fully; absent ones come back with {@code exists = false}.
      *
      * @param shared     the shared schema's name, rendered as {@code {shared}} in other schemas' texts
      * @param extensions the extensions the model cares about; each catalog lists those installed
      */
     public static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
                                                       Set<String> extensions) throws SQLException {
-        return inspect(c, schemas, shared, extensions, false);
+        return inspect(c, schemas, shared, extensions, Detail.FULL);
     }
 
-    /** @param render also render full index definitions (needed for the desired side only) */
     public static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
-                                                      Set<String> extensions, boolean render) throws SQLException {
+                                                      Set<String> extensions, Detail detail) throws SQLException {
+        boolean full = detail != Detail.NAMES;
         Map<String, Ns> ns = new HashMap<>();
         String previousPath;
         String previousJit;
@@ -151,16 +174,18 @@ public final class CatalogInspector {
                     b.schema(s);
                 }
             }
-            query(c, RELATIONS, names, b::relation);
-            query(c, COLUMNS, names, b::column);
-            query(c, CONSTRAINTS, names, b::constraint);
-            try (Statement st = c.createStatement()) {
-                names(st, OPCLASSES, b.opclasses);
-                names(st, COLLATIONS, b.collations);
-            }
-            query(c, INDEXES.replace("{render}", String.valueOf(render)), names, b::index);
+            query(c, full ? RELATIONS : RELATION_NAMES, names, b::relation);
             query(c, ENUMS, names, b::enumType);
-            query(c, VIEW_DEPS, names, b::viewDep);
+            if (full) {
+                query(c, COLUMNS, names, b::column);
+                query(c, CONSTRAINTS, names, b::constraint);
+                try (Statement st = c.createStatement()) {
+                    names(st, OPCLASSES, b.opclasses);
+                    names(st, COLLATIONS, b.collations);
+                }
+                query(c, INDEXES.replace("{render}", String.valueOf(detail == Detail.RENDERED)), names, b::index);
+                query(c, VIEW_DEPS, names, b::viewDep);
+            }
             Map<String, Catalog.Schema> out = new LinkedHashMap<>();
             for (String s : schemas) {
                 out.put(s, ns.containsKey(s) ? b.build(s) : Catalog.absent(s));
