@@ -181,7 +181,7 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         for (Catalog.Schema cat : CatalogInspector.inspect(c, schemas, fleet.sharedSchema(), d.extensions(),
                 CatalogInspector.Detail.NAMES).values()) {
             ModelSet.Kind kind = kindOf(cat.name());
-            Catalog.Schema want = kind == ModelSet.Kind.SHARED ? d.shared() : d.project();
+            Catalog.Schema want = desiredFor(kind);
             if (!cat.exists()) {
                 group(groups, cat, cat.fingerprint(), true); // the same catalog a full read gives
             } else if (complete.computeIfAbsent(kind + cat.fingerprint(),
