@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,10 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         return kind == ModelSet.Kind.SHARED ? desired().shared() : desired().project();
     }
 
-    /** Schemas with one catalog state (same kind, same fingerprint) and the plan that migrates them. */
+    /**
+     * Schemas with one catalog state (same kind, same fingerprint) and the plan that migrates them. For create_tables,
+     * {@code fingerprint} is null for the schemas that have every object by name: their catalogs are not read.
+     */
     public record Group(ModelSet.Kind kind, String fingerprint, Catalog.Schema sample, List<String> schemas, Plan plan) {}
 
     /** The plan of a set of schemas; {@code fingerprint} identifies it (apply's {@code expect}). */
@@ -145,32 +149,64 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         return fleet.schemas(c, scope);
     }
 
-    /** Inspects the schemas in batches and diffs each distinct state once. Shared group first. */
+    /**
+     * Inspects the schemas in batches and diffs each distinct state once. Shared group first. For create_tables
+     * ({@code onlyCreates}) a first pass reads names only: it creates nothing in a schema that has every object by
+     * name, so only the other schemas' catalogs are read in full (a fleet's worth of rendering saved).
+     */
     public FleetPlan plan(Connection c, List<String> schemas, boolean onlyCreates) throws SQLException {
         Shadow.Desired d = desired();
         Map<String, Group> groups = new LinkedHashMap<>();
-        for (int i = 0; i < schemas.size(); i += INSPECT_BATCH) {
-            List<String> batch = schemas.subList(i, Math.min(schemas.size(), i + INSPECT_BATCH));
-            Map<String, Catalog.Schema> cats = CatalogInspector.inspect(c, batch, fleet.sharedSchema(), d.extensions());
-            for (Catalog.Schema cat : cats.values()) {
-                ModelSet.Kind kind = kindOf(cat.name());
-                String fp = cat.fingerprint();
-                Group g = groups.get(kind + fp);
-                if (g == null) {
-                    Plan p = Differ.plan(cat, desiredFor(kind), props.getLargeTableRows());
-                    g = new Group(kind, fp, cat, new ArrayList<>(), onlyCreates ? p.onlyCreates() : p);
-                    groups.put(kind + fp, g);
-                } else if (maxRows(cat) > maxRows(g.sample())) {
-                    // the largest schema decides whether an index build counts as locking
-                    Group big = new Group(kind, fp, cat, g.schemas(), replan(cat, kind, onlyCreates));
-                    groups.put(kind + fp, big);
-                }
-                groups.get(kind + fp).schemas().add(cat.name());
+        List<String> full = onlyCreates ? needCreates(c, schemas, groups) : schemas;
+        for (int i = 0; i < full.size(); i += INSPECT_BATCH) {
+            List<String> batch = full.subList(i, Math.min(full.size(), i + INSPECT_BATCH));
+            for (Catalog.Schema cat : CatalogInspector.inspect(c, batch, fleet.sharedSchema(), d.extensions()).values()) {
+                group(groups, cat, cat.fingerprint(), onlyCreates);
             }
         }
         List<Group> list = new ArrayList<>(groups.values());
         list.sort((a, b) -> a.kind() != b.kind() ? a.kind().compareTo(b.kind()) : a.schemas().getFirst().compareTo(b.schemas().getFirst()));
         return new FleetPlan(List.copyOf(list), fingerprint(list, d));
+    }
+
+    /**
+     * create_tables' first pass, names only (one cheap query for the whole list): groups the absent schemas and those
+     * that have every object by name (create_tables leaves them alone; fingerprint null, their catalogs are not read)
+     * and returns the others, to be read in full.
+     */
+    private List<String> needCreates(Connection c, List<String> schemas, Map<String, Group> groups) throws SQLException {
+        Shadow.Desired d = desired();
+        List<String> creating = new ArrayList<>();
+        Map<String, Boolean> complete = new HashMap<>(); // by kind and names fingerprint: one diff per state
+        for (Catalog.Schema cat : CatalogInspector.inspect(c, schemas, fleet.sharedSchema(), d.extensions(),
+                CatalogInspector.Detail.NAMES).values()) {
+            ModelSet.Kind kind = kindOf(cat.name());
+            Catalog.Schema want = desiredFor(kind);
+            if (!cat.exists()) {
+                group(groups, cat, cat.fingerprint(), true); // the same catalog a full read gives
+            } else if (complete.computeIfAbsent(kind + cat.fingerprint(),
+                    k -> Differ.plan(cat, want, 0).onlyCreates().isEmpty())) {
+                group(groups, cat, null, true);
+            } else {
+                creating.add(cat.name());
+            }
+        }
+        return creating;
+    }
+
+    private void group(Map<String, Group> groups, Catalog.Schema cat, String fp, boolean onlyCreates) throws SQLException {
+        ModelSet.Kind kind = kindOf(cat.name());
+        String key = kind + fp;
+        Group g = groups.get(key);
+        if (g == null) {
+            g = new Group(kind, fp, cat, new ArrayList<>(), replan(cat, kind, onlyCreates));
+            groups.put(key, g);
+        } else if (maxRows(cat) > maxRows(g.sample())) {
+            // the largest schema decides whether an index build counts as locking
+            g = new Group(kind, fp, cat, g.schemas(), replan(cat, kind, onlyCreates));
+            groups.put(key, g);
+        }
+        g.schemas().add(cat.name());
     }
 
     private Plan replan(Catalog.Schema cat, ModelSet.Kind kind, boolean onlyCreates) throws SQLException {

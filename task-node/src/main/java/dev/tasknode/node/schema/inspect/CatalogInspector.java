@@ -6,15 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -26,7 +22,7 @@ import java.util.TreeSet;
 public final class CatalogInspector {
     private CatalogInspector() {}
 
-    private record Ns(String quoted) {}
+    record Ns(String quoted) {}
 
     private static final String RELATIONS = """
             SELECT n.nspname, c.relname, c.relkind, ds.description, c.reltuples::bigint,
@@ -42,17 +38,26 @@ public final class CatalogInspector {
             LEFT JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 
+    /**
+     * RELATIONS' shape for {@link Detail#NAMES}: names, kinds and row estimates only. Without the sequence owner
+     * joins, which make the planner hash all of pg_depend, it is one scan of pg_class.
+     */
+    private static final String RELATION_NAMES = """
+            SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
+
     private static final String COLUMNS = """
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
                    CASE WHEN a.attcollation <> t.typcollation THEN
                         (SELECT quote_ident(co.collname) FROM pg_collation co WHERE co.oid = a.attcollation) END,
-                   ds.description
+                   ds.description, a.attnum, quote_ident(a.attname), c.relkind
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
-            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY n.nspname, c.relname, a.attnum""";
 
     private static final String CONSTRAINTS = """
@@ -69,26 +74,23 @@ public final class CatalogInspector {
      * pg_index's parts (columns, operator classes and collations by name — extension OIDs differ between
      * the shadow and the live database — options, expressions, predicate); the full definition
      * is rendered only when asked ({render}: the shadow schemas, whose definitions become CREATE INDEX statements).
+     * Column, operator class and collation names are looked up in Java ({@link CatalogRows#indexKey}): correlated
+     * subqueries per index row cost more than the rest of the query.
      */
     private static final String INDEXES = """
             SELECT n.nspname, t.relname, i.relname, CASE WHEN {render} THEN pg_get_indexdef(x.indexrelid) END, x.indisunique,
                    EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conrelid = t.oid AND co.conindid = x.indexrelid
                            AND co.contype IN ('p', 'u', 'x')),
-                   ds.description,
-                   concat_ws(' ', am.amname, x.indisunique, x.indnullsnotdistinct, x.indnkeyatts,
-                       (SELECT string_agg(coalesce(quote_ident(a.attname), '*'), ',' ORDER BY k.o)
-                        FROM unnest(x.indkey) WITH ORDINALITY k(num, o)
-                        LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.num),
-                       (SELECT string_agg(quote_ident(opc.opcname), ',' ORDER BY k.o)
-                        FROM unnest(x.indclass) WITH ORDINALITY k(cls, o) JOIN pg_opclass opc ON opc.oid = k.cls),
-                       x.indoption::text,
-                       (SELECT string_agg(coalesce(quote_ident(col.collname), '-'), ',' ORDER BY k.o)
-                        FROM unnest(x.indcollation) WITH ORDINALITY k(coll, o) LEFT JOIN pg_collation col ON col.oid = k.coll),
-                       pg_get_expr(x.indexprs, x.indrelid), 'WHERE', pg_get_expr(x.indpred, x.indrelid))
+                   ds.description, am.amname, x.indnullsnotdistinct, x.indnkeyatts, x.indkey::text, x.indclass::text,
+                   x.indoption::text, x.indcollation::text, pg_get_expr(x.indexprs, x.indrelid), pg_get_expr(x.indpred, x.indrelid)
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
             LEFT JOIN pg_description ds ON ds.objoid = i.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?)""";
+
+    /** Names of operator classes and collations by OID, for index keys (a few hundred rows). */
+    private static final String OPCLASSES = "SELECT oid::text, quote_ident(opcname) FROM pg_opclass";
+    private static final String COLLATIONS = "SELECT oid::text, quote_ident(collname) FROM pg_collation";
 
     private static final String ENUMS = """
             SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder), obj_description(t.oid, 'pg_type')
@@ -102,26 +104,45 @@ public final class CatalogInspector {
             JOIN pg_class r ON r.oid = d.refobjid AND r.relnamespace = v.relnamespace AND r.oid <> v.oid
             WHERE n.nspname = ANY (?) AND v.relkind IN ('v', 'm')""";
 
+    /** How much of each schema to read. */
+    public enum Detail {
+        /**
+         * Which schemas, tables, views, sequences and enum types exist, by name, and little more: tables without
+         * columns, keys or indexes, views without definitions or dependencies. Enough to plan what
+         * create_tables creates (it creates only what is absent by name), at a fraction of the cost.
+         */
+        NAMES,
+        /** Everything the diff compares. */
+        FULL,
+        /** FULL, plus index definitions rendered: the desired side, whose definitions become statements. */
+        RENDERED
+    }
+
     /**
-     * Inspects {@code schemas}; absent ones come back with {@code exists = false}.
+     * Inspects {@code schemas} fully; absent ones come back with {@code exists = false}.
      *
      * @param shared     the shared schema's name, rendered as {@code {shared}} in other schemas' texts
      * @param extensions the extensions the model cares about; each catalog lists those installed
      */
     public static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
                                                       Set<String> extensions) throws SQLException {
-        return inspect(c, schemas, shared, extensions, false);
+        return inspect(c, schemas, shared, extensions, Detail.FULL);
     }
 
-    /** @param render also render full index definitions (needed for the desired side only) */
     public static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
-                                                      Set<String> extensions, boolean render) throws SQLException {
+                                                      Set<String> extensions, Detail detail) throws SQLException {
+        boolean full = detail != Detail.NAMES;
         Map<String, Ns> ns = new HashMap<>();
         String previousPath;
+        String previousJit;
+        // jit off: the planner overestimates these catalog queries (correlated subqueries) and JIT-compiles them,
+        // which cost more than the queries themselves (about 1.8 s of 3.9 s for the index query over 500 schemas)
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT current_setting('search_path'), set_config('search_path', 'pg_catalog', false)")) {
+                "SELECT current_setting('search_path'), set_config('search_path', 'pg_catalog', false),"
+                        + " current_setting('jit'), set_config('jit', 'off', false)")) {
             rs.next();
             previousPath = rs.getString(1);
+            previousJit = rs.getString(3);
         }
         try {
             Array names = c.createArrayOf("text", schemas.toArray());
@@ -147,26 +168,34 @@ public final class CatalogInspector {
                     }
                 }
             }
-            Builder b = new Builder(ns, sharedQuoted == null ? quoteIdent(shared) : sharedQuoted, shared, installed);
+            CatalogRows b = new CatalogRows(ns, sharedQuoted == null ? quoteIdent(shared) : sharedQuoted, shared, installed);
             for (String s : schemas) {
                 if (ns.containsKey(s)) {
                     b.schema(s);
                 }
             }
-            query(c, RELATIONS, names, b::relation);
-            query(c, COLUMNS, names, b::column);
-            query(c, CONSTRAINTS, names, b::constraint);
-            query(c, INDEXES.replace("{render}", String.valueOf(render)), names, b::index);
+            query(c, full ? RELATIONS : RELATION_NAMES, names, b::relation);
             query(c, ENUMS, names, b::enumType);
-            query(c, VIEW_DEPS, names, b::viewDep);
+            if (full) {
+                query(c, COLUMNS, names, b::column);
+                query(c, CONSTRAINTS, names, b::constraint);
+                try (Statement st = c.createStatement()) {
+                    names(st, OPCLASSES, b.opclasses);
+                    names(st, COLLATIONS, b.collations);
+                }
+                query(c, INDEXES.replace("{render}", String.valueOf(detail == Detail.RENDERED)), names, b::index);
+                query(c, VIEW_DEPS, names, b::viewDep);
+            }
             Map<String, Catalog.Schema> out = new LinkedHashMap<>();
             for (String s : schemas) {
                 out.put(s, ns.containsKey(s) ? b.build(s) : Catalog.absent(s));
             }
             return out;
         } finally {
-            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT set_config('search_path', ?, false), set_config('jit', ?, false)")) {
                 ps.setString(1, previousPath);
+                ps.setString(2, previousJit);
                 ps.execute();
             }
         }
@@ -184,6 +213,14 @@ public final class CatalogInspector {
                 while (rs.next()) {
                     h.accept(rs);
                 }
+            }
+        }
+    }
+
+    private static void names(Statement st, String sql, Map<String, String> into) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                into.put(rs.getString(1), rs.getString(2));
             }
         }
     }
@@ -210,118 +247,5 @@ public final class CatalogInspector {
             from = at + needle.length();
         }
         return sb.append(text, from, text.length()).toString();
-    }
-
-    /** Accumulates rows into per-schema catalogs. */
-    private static final class Builder {
-        private final Map<String, Ns> ns;
-        private final String sharedQuoted;
-        private final String shared;
-        private final TreeSet<String> extensions;
-        private final Map<String, Parts> parts = new HashMap<>();
-
-        private static final class Parts {
-            final Map<String, List<Catalog.Column>> columns = new HashMap<>();
-            final Map<String, TreeMap<String, Catalog.Constraint>> constraints = new HashMap<>();
-            final Map<String, TreeMap<String, Catalog.Index>> indexes = new HashMap<>();
-            final Map<String, String[]> tables = new TreeMap<>(); // name -> {comment}
-            final Map<String, String[]> views = new TreeMap<>(); // name -> {kind, def, comment}
-            final Map<String, TreeSet<String>> viewDeps = new HashMap<>();
-            final TreeMap<String, Catalog.Sequence> sequences = new TreeMap<>();
-            final TreeMap<String, Catalog.EnumType> enums = new TreeMap<>();
-            final Map<String, Long> rows = new HashMap<>();
-        }
-
-        Builder(Map<String, Ns> ns, String sharedQuoted, String shared, TreeSet<String> extensions) {
-            this.ns = ns;
-            this.sharedQuoted = sharedQuoted;
-            this.shared = shared;
-            this.extensions = extensions;
-        }
-
-        void schema(String s) {
-            parts.put(s, new Parts());
-        }
-
-        String norm(String schema, String text) {
-            if (text == null) {
-                return null;
-            }
-            String out = replaceQualifier(text, ns.get(schema).quoted(), "{schema}");
-            return schema.equals(shared) ? out : replaceQualifier(out, sharedQuoted, "{shared}");
-        }
-
-        void relation(ResultSet rs) throws SQLException {
-            String s = rs.getString(1);
-            String name = rs.getString(2);
-            Parts p = parts.get(s);
-            String kind = rs.getString(3);
-            switch (kind) {
-                case "r", "p" -> {
-                    p.tables.put(name, new String[] {rs.getString(4)});
-                    p.rows.put(name, Math.max(0, rs.getLong(5)));
-                }
-                case "v", "m" -> p.views.put(name, new String[] {kind, norm(s, rs.getString(6)), rs.getString(4)});
-                case "S" -> {
-                    if ("i".equals(rs.getString(14))) {
-                        return; // an identity column's sequence belongs to the column
-                    }
-                    String owned = rs.getString(15) == null ? null : rs.getString(15) + "." + rs.getString(16);
-                    p.sequences.put(name, new Catalog.Sequence(name, rs.getString(7), rs.getLong(8), rs.getLong(9),
-                            rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), owned));
-                }
-                default -> { }
-            }
-        }
-
-        void column(ResultSet rs) throws SQLException {
-            String s = rs.getString(1);
-            String gen = rs.getString(8);
-            String expr = norm(s, rs.getString(6));
-            boolean generated = gen != null && !gen.isEmpty();
-            parts.get(s).columns.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(new Catalog.Column(
-                    rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), generated ? null : expr,
-                    rs.getString(7) == null ? "" : rs.getString(7), generated ? expr : null, rs.getString(9),
-                    rs.getString(10)));
-        }
-
-        void constraint(ResultSet rs) throws SQLException {
-            String s = rs.getString(1);
-            Array cols = rs.getArray(6);
-            List<String> colList = cols == null ? List.of() : Arrays.asList((String[]) cols.getArray());
-            parts.get(s).constraints.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
-                    new Catalog.Constraint(rs.getString(3), rs.getString(4).charAt(0), norm(s, rs.getString(5)),
-                            colList, rs.getString(7)));
-        }
-
-        void index(ResultSet rs) throws SQLException {
-            String s = rs.getString(1);
-            parts.get(s).indexes.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
-                    new Catalog.Index(rs.getString(3), norm(s, rs.getString(8)), norm(s, rs.getString(4)), rs.getBoolean(5),
-                            rs.getBoolean(6), rs.getString(7)));
-        }
-
-        void enumType(ResultSet rs) throws SQLException {
-            String name = rs.getString(2);
-            parts.get(rs.getString(1)).enums.put(name, new Catalog.EnumType(name,
-                    List.of((String[]) rs.getArray(3).getArray()), rs.getString(4)));
-        }
-
-        void viewDep(ResultSet rs) throws SQLException {
-            parts.get(rs.getString(1)).viewDeps.computeIfAbsent(rs.getString(2), k -> new TreeSet<>()).add(rs.getString(3));
-        }
-
-        Catalog.Schema build(String s) {
-            Parts p = parts.remove(s);
-            TreeMap<String, Catalog.Table> tables = new TreeMap<>();
-            p.tables.forEach((name, t) -> tables.put(name, new Catalog.Table(name,
-                    List.copyOf(p.columns.getOrDefault(name, List.of())),
-                    p.constraints.getOrDefault(name, new TreeMap<>()),
-                    p.indexes.getOrDefault(name, new TreeMap<>()), t[0])));
-            TreeMap<String, Catalog.View> views = new TreeMap<>();
-            p.views.forEach((name, v) -> views.put(name, new Catalog.View(name, v[0].equals("m"), v[1], v[2],
-                    p.viewDeps.getOrDefault(name, new TreeSet<>()), p.indexes.getOrDefault(name, new TreeMap<>()))));
-            return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows);
-        }
     }
 }

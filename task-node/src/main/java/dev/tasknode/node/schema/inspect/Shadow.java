@@ -53,7 +53,7 @@ public final class Shadow {
             run(st, model.project(), projectShadow, sharedShadow);
             st.execute("SET LOCAL search_path TO DEFAULT");
             Map<String, Catalog.Schema> got = CatalogInspector.inspect(c, List.of(sharedShadow, projectShadow),
-                    sharedShadow, extensions, true);
+                    sharedShadow, extensions, CatalogInspector.Detail.RENDERED);
             return new Desired(got.get(sharedShadow), got.get(projectShadow), extensions);
         } finally {
             c.rollback();

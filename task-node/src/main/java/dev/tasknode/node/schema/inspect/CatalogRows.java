@@ -1,0 +1,172 @@
+package dev.tasknode.node.schema.inspect;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Accumulates the inspector's rows into per-schema catalogs, normalizing names to placeholders. */
+final class CatalogRows {
+    private final Map<String, CatalogInspector.Ns> ns;
+    private final String sharedQuoted;
+    private final String shared;
+    private final TreeSet<String> extensions;
+    private final Map<String, Parts> parts = new HashMap<>();
+    final Map<String, String> opclasses = new HashMap<>();
+    final Map<String, String> collations = new HashMap<>();
+
+    private static final class Parts {
+        final Map<String, List<Catalog.Column>> columns = new HashMap<>();
+        final Map<String, TreeMap<String, Catalog.Constraint>> constraints = new HashMap<>();
+        final Map<String, TreeMap<String, Catalog.Index>> indexes = new HashMap<>();
+        final Map<String, String[]> tables = new TreeMap<>(); // name -> {comment}
+        final Map<String, String[]> views = new TreeMap<>(); // name -> {kind, def, comment}
+        final Map<String, TreeSet<String>> viewDeps = new HashMap<>();
+        final TreeMap<String, Catalog.Sequence> sequences = new TreeMap<>();
+        final TreeMap<String, Catalog.EnumType> enums = new TreeMap<>();
+        final Map<String, Long> rows = new HashMap<>();
+        /** relation -> attnum -> quote_ident(attname), for index keys */
+        final Map<String, Map<String, String>> attnames = new HashMap<>();
+    }
+
+    CatalogRows(Map<String, CatalogInspector.Ns> ns, String sharedQuoted, String shared, TreeSet<String> extensions) {
+        this.ns = ns;
+        this.sharedQuoted = sharedQuoted;
+        this.shared = shared;
+        this.extensions = extensions;
+    }
+
+    void schema(String s) {
+        parts.put(s, new Parts());
+    }
+
+    String norm(String schema, String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = CatalogInspector.replaceQualifier(text, ns.get(schema).quoted(), "{schema}");
+        return schema.equals(shared) ? out : CatalogInspector.replaceQualifier(out, sharedQuoted, "{shared}");
+    }
+
+    void relation(ResultSet rs) throws SQLException {
+        String s = rs.getString(1);
+        String name = rs.getString(2);
+        Parts p = parts.get(s);
+        String kind = rs.getString(3);
+        switch (kind) {
+            case "r", "p" -> {
+                p.tables.put(name, new String[] {rs.getString(4)});
+                p.rows.put(name, Math.max(0, rs.getLong(5)));
+            }
+            case "v", "m" -> p.views.put(name, new String[] {kind, norm(s, rs.getString(6)), rs.getString(4)});
+            case "S" -> {
+                if ("i".equals(rs.getString(14))) {
+                    return; // an identity column's sequence belongs to the column
+                }
+                String owned = rs.getString(15) == null ? null : rs.getString(15) + "." + rs.getString(16);
+                p.sequences.put(name, new Catalog.Sequence(name, rs.getString(7), rs.getLong(8), rs.getLong(9),
+                        rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), owned));
+            }
+            default -> { }
+        }
+    }
+
+    void column(ResultSet rs) throws SQLException {
+        String s = rs.getString(1);
+        Parts p = parts.get(s);
+        p.attnames.computeIfAbsent(rs.getString(2), k -> new HashMap<>()).put(rs.getString(11), rs.getString(12));
+        if ("m".equals(rs.getString(13))) {
+            return; // a materialized view's columns only name its indexes' columns
+        }
+        String gen = rs.getString(8);
+        String expr = norm(s, rs.getString(6));
+        boolean generated = gen != null && !gen.isEmpty();
+        p.columns.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(new Catalog.Column(
+                rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), generated ? null : expr,
+                rs.getString(7) == null ? "" : rs.getString(7), generated ? expr : null, rs.getString(9),
+                rs.getString(10)));
+    }
+
+    void constraint(ResultSet rs) throws SQLException {
+        String s = rs.getString(1);
+        Array cols = rs.getArray(6);
+        List<String> colList = cols == null ? List.of() : Arrays.asList((String[]) cols.getArray());
+        parts.get(s).constraints.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
+                new Catalog.Constraint(rs.getString(3), rs.getString(4).charAt(0), norm(s, rs.getString(5)),
+                        colList, rs.getString(7)));
+    }
+
+    void index(ResultSet rs) throws SQLException {
+        String s = rs.getString(1);
+        Parts p = parts.get(s);
+        Map<String, String> cols = p.attnames.getOrDefault(rs.getString(2), Map.of());
+        String key = indexKey(rs, cols);
+        p.indexes.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
+                new Catalog.Index(rs.getString(3), norm(s, key), norm(s, rs.getString(4)), rs.getBoolean(5),
+                        rs.getBoolean(6), rs.getString(7)));
+    }
+
+    /**
+     * The index's comparison key: access method, unique, nulls not distinct, key column count, columns by name
+     * ({@code *} = an expression), operator classes, options, collations ({@code -} = none), expressions and
+     * predicate. The format is what {@code concat_ws(' ', ...)} gave when the key was built in SQL, so the
+     * fingerprints recorded in the history stay comparable.
+     */
+    String indexKey(ResultSet rs, Map<String, String> cols) throws SQLException {
+        StringBuilder k = new StringBuilder(rs.getString(8)).append(' ').append(rs.getBoolean(5) ? 't' : 'f')
+                .append(' ').append(rs.getBoolean(9) ? 't' : 'f').append(' ').append(rs.getInt(10));
+        k.append(' ').append(names(rs.getString(11), n -> n.equals("0") ? "*" : cols.getOrDefault(n, "*")));
+        k.append(' ').append(names(rs.getString(12), n -> opclasses.getOrDefault(n, n)));
+        k.append(' ').append(rs.getString(13));
+        k.append(' ').append(names(rs.getString(14), n -> collations.getOrDefault(n, "-")));
+        if (rs.getString(15) != null) {
+            k.append(' ').append(rs.getString(15));
+        }
+        k.append(" WHERE");
+        if (rs.getString(16) != null) {
+            k.append(' ').append(rs.getString(16));
+        }
+        return k.toString();
+    }
+
+    /** Maps a space-separated vector (int2vector / oidvector text) element-wise, comma-joined. */
+    private static String names(String vector, java.util.function.UnaryOperator<String> name) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : vector.split(" ")) {
+            if (!sb.isEmpty()) {
+                sb.append(',');
+            }
+            sb.append(name.apply(n));
+        }
+        return sb.toString();
+    }
+
+    void enumType(ResultSet rs) throws SQLException {
+        String name = rs.getString(2);
+        parts.get(rs.getString(1)).enums.put(name, new Catalog.EnumType(name,
+                List.of((String[]) rs.getArray(3).getArray()), rs.getString(4)));
+    }
+
+    void viewDep(ResultSet rs) throws SQLException {
+        parts.get(rs.getString(1)).viewDeps.computeIfAbsent(rs.getString(2), k -> new TreeSet<>()).add(rs.getString(3));
+    }
+
+    Catalog.Schema build(String s) {
+        Parts p = parts.remove(s);
+        TreeMap<String, Catalog.Table> tables = new TreeMap<>();
+        p.tables.forEach((name, t) -> tables.put(name, new Catalog.Table(name,
+                List.copyOf(p.columns.getOrDefault(name, List.of())),
+                p.constraints.getOrDefault(name, new TreeMap<>()),
+                p.indexes.getOrDefault(name, new TreeMap<>()), t[0])));
+        TreeMap<String, Catalog.View> views = new TreeMap<>();
+        p.views.forEach((name, v) -> views.put(name, new Catalog.View(name, v[0].equals("m"), v[1], v[2],
+                p.viewDeps.getOrDefault(name, new TreeSet<>()), p.indexes.getOrDefault(name, new TreeMap<>()))));
+        return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows);
+    }
+}
