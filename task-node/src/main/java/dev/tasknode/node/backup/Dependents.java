@@ -30,11 +30,23 @@ final class Dependents {
         static final Captured NONE = new Captured(List.of(), List.of());
     }
 
-    /** The schema's own relations, types and functions: what objects elsewhere can depend on. */
-    private static final String OBJECTS = "WITH objs AS ("
-            + " SELECT 'pg_class'::regclass AS cls, oid FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)"
-            + " UNION ALL SELECT 'pg_type'::regclass, oid FROM pg_type WHERE typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)"
-            + " UNION ALL SELECT 'pg_proc'::regclass, oid FROM pg_proc WHERE pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?))";
+    /**
+     * The schema's own relations, types and functions: what objects elsewhere can depend on. Found through their
+     * dependency on the namespace (every table, view, sequence, type and function has one), plus what hangs on those
+     * without one: indexes, row types, array types. Index lookups only: pg_class has no index on relnamespace, and a
+     * scan of a 1,000-project catalog costs tens of milliseconds per schema restored.
+     */
+    private static final String OBJECTS = "WITH top AS (SELECT classid AS cls, objid AS oid FROM pg_depend"
+            + " WHERE refclassid = 'pg_namespace'::regclass AND refobjid = (SELECT oid FROM pg_namespace WHERE nspname = ?)),"
+            + " objs AS (SELECT cls, oid FROM top"
+            + " UNION ALL SELECT 'pg_type'::regclass, c.reltype FROM top JOIN pg_class c ON c.oid = top.oid"
+            + "   WHERE top.cls = 'pg_class'::regclass AND c.reltype <> 0"
+            + " UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM top JOIN pg_index i ON i.indrelid = top.oid"
+            + "   WHERE top.cls = 'pg_class'::regclass"
+            + " UNION ALL SELECT 'pg_type'::regclass, t.typarray FROM top JOIN pg_type t ON t.oid = top.oid"
+            + "   WHERE top.cls = 'pg_type'::regclass AND t.typarray <> 0"
+            + " UNION ALL SELECT 'pg_type'::regclass, t.typarray FROM top JOIN pg_class c ON c.oid = top.oid"
+            + "   JOIN pg_type t ON t.oid = c.reltype WHERE top.cls = 'pg_class'::regclass AND t.typarray <> 0)";
 
     /**
      * Reads what depends on {@code schema} from elsewhere. Run with {@code search_path = pg_catalog}: the captured
@@ -42,11 +54,11 @@ final class Dependents {
      */
     static Captured capture(Connection c, String schema) throws SQLException {
         List<ForeignKey> fks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT format('%I.%I', tn.nspname, t.relname), k.conname,"
-                + " pg_get_constraintdef(k.oid) FROM pg_constraint k"
-                + " JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace"
-                + " JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace"
-                + " WHERE k.contype = 'f' AND rn.nspname = ? AND tn.nspname <> ? ORDER BY 1, 2")) {
+        try (PreparedStatement ps = c.prepareStatement(OBJECTS + " SELECT format('%I.%I', tn.nspname, t.relname), k.conname,"
+                + " pg_get_constraintdef(k.oid) FROM (SELECT DISTINCT d.objid FROM objs JOIN pg_depend d"
+                + " ON d.refclassid = objs.cls AND d.refobjid = objs.oid AND d.classid = 'pg_constraint'::regclass) x"
+                + " JOIN pg_constraint k ON k.oid = x.objid JOIN pg_class t ON t.oid = k.conrelid"
+                + " JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE k.contype = 'f' AND tn.nspname <> ? ORDER BY 1, 2")) {
             ps.setString(1, schema);
             ps.setString(2, schema);
             try (ResultSet rs = ps.executeQuery()) {
@@ -57,12 +69,13 @@ final class Dependents {
         }
         List<View> views = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(OBJECTS + " SELECT format('%I.%I', vn.nspname, v.relname),"
-                + " coalesce(array_to_string(v.reloptions, ', '), ''), pg_get_viewdef(v.oid) FROM pg_class v"
-                + " JOIN pg_namespace vn ON vn.oid = v.relnamespace WHERE v.relkind = 'v' AND vn.nspname <> ?"
-                + " AND v.oid IN (SELECT r.ev_class FROM objs JOIN pg_depend d ON d.refclassid = objs.cls AND d.refobjid = objs.oid"
-                + " JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid) ORDER BY v.oid")) {
-            bindSchema(ps, schema);
-            ps.setString(4, schema);
+                + " coalesce(array_to_string(v.reloptions, ', '), ''), pg_get_viewdef(v.oid)"
+                + " FROM (SELECT DISTINCT r.ev_class FROM objs JOIN pg_depend d ON d.refclassid = objs.cls AND d.refobjid = objs.oid"
+                + " JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid) x"
+                + " JOIN pg_class v ON v.oid = x.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace"
+                + " WHERE v.relkind = 'v' AND vn.nspname <> ? ORDER BY v.oid")) {
+            ps.setString(1, schema);
+            ps.setString(2, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     views.add(new View(rs.getString(1), rs.getString(2), rs.getString(3)));
@@ -142,8 +155,8 @@ final class Dependents {
                 + " WHEN 'pg_trigger'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_trigger x JOIN pg_class t ON t.oid = x.tgrelid WHERE x.oid = d.objid)"
                 + " WHEN 'pg_policy'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_policy x JOIN pg_class t ON t.oid = x.polrelid WHERE x.oid = d.objid)"
                 + " END, 0) NOT IN (-1, (SELECT oid FROM pg_namespace WHERE nspname = ?)::bigint) ORDER BY 1")) {
-            bindSchema(ps, aside);
-            ps.setString(4, aside);
+            ps.setString(1, aside);
+            ps.setString(2, aside);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -151,11 +164,5 @@ final class Dependents {
             }
         }
         return out;
-    }
-
-    private static void bindSchema(PreparedStatement ps, String schema) throws SQLException {
-        for (int i = 1; i <= 3; i++) {
-            ps.setString(i, schema);
-        }
     }
 }
