@@ -44,6 +44,7 @@ public class BackupService {
     private record Job(TaskContext ctx, BackupStore.Pending out, String snapshot, String database,
                        Map<String, List<String>> tables, Map<String, Manifest.SchemaEntry> entries,
                        List<Manifest.FileEntry> files, Map<String, Map<String, Long>> counts) {}
+
     private final DataSource ds;
     private final Fleet fleet;
     private final BackupStore store;
@@ -61,6 +62,10 @@ public class BackupService {
         this.fingerprints = fingerprints;
         this.metrics = metrics;
         this.rowCounts = new RowCounts(ds, pg);
+    }
+
+    RowCounts rowCounts() {
+        return rowCounts;
     }
 
     /** backup_database: everything, shared, or one project (which must exist). */
@@ -264,7 +269,8 @@ public class BackupService {
     /**
      * Relations per pg_dump run. Auto: three quarters of the server's lock table (max_locks_per_transaction x
      * (max_connections + max_prepared_transactions)), less the locks held right now (other sessions, and this
-     * backup's own advisory locks: one per schema) and a chunk of server-side row counts, shared by the workers. The last quarter
+     * backup's own advisory locks: one per schema), shared by the workers. Server-side row counts (big archives
+     * only) run after the dumps, when their locks are gone. The last quarter
      * is the rest of the platform's headroom. Few large runs matter: each run re-reads the whole catalog (about 1 s
      * for a 1,000-schema fleet), whatever it dumps.
      */
@@ -275,7 +281,7 @@ public class BackupService {
         long slots = Long.parseLong(SchemaCatalog.one(c, "SELECT current_setting('max_locks_per_transaction')::int"
                 + " * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)"));
         long inUse = Long.parseLong(SchemaCatalog.one(c, "SELECT count(*) FROM pg_locks"));
-        long free = slots - slots / 4 - inUse - 2L * RowCounts.CHUNK;
+        long free = slots - slots / 4 - inUse;
         // a run also locks catalogs and toast tables besides its tables: measured about 2.5 % more, plus a few
         return (int) Math.max(64, free / workers * 39 / 40 - 50);
     }
