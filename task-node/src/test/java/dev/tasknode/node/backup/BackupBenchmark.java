@@ -86,11 +86,11 @@ class BackupBenchmark {
             // shared by them, i.e. 1,066 tables per run, count(*) of every table on the server): same load, same fleet
             f.props.setWorkers(3);
             f.props.setLockBudget(oldBudget);
-            f.backups.rowCounts().archiveLimit(0);
+            f.backups.rowCounts().archiveBytesPerTable(0);
             f.store.delete(timeBackup(f, old));
             f.props.setWorkers(workers);
             f.props.setLockBudget(0);
-            f.backups.rowCounts().archiveLimit(RowCounts.ARCHIVE_LIMIT);
+            f.backups.rowCounts().archiveBytesPerTable(RowCounts.ARCHIVE_BYTES_PER_TABLE);
             if (last != null) {
                 f.store.delete(last);
             }
