@@ -62,7 +62,7 @@ final class ParallelRestore {
             pool.shutdown();
         }
         List<RestoreService.SchemaResult> out = targets.stream().map(s -> results.getOrDefault(s,
-                new RestoreService.SchemaResult(s, "skipped", null, "not attempted: no connection for a restore worker"))).toList();
+                new RestoreService.SchemaResult(s, RestoreService.SKIPPED, null, "not attempted: no connection for a restore worker"))).toList();
         return new Done(out, List.copyOf(warnings));
     }
 

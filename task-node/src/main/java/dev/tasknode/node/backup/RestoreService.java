@@ -34,6 +34,8 @@ public class RestoreService {
     static final String RESTORED = "restored";
     static final String FAILED = "failed";
     static final String CANCELLED = "cancelled";
+    static final String UNTOUCHED = "untouched";
+    static final String SKIPPED = "skipped";
 
     private final DataSource ds;
     private final Fleet fleet;
@@ -111,15 +113,15 @@ public class RestoreService {
     private TaskOutcome outcome(TaskContext ctx, Manifest m, RestoreSpec spec, List<String> targets, String safety,
                                 List<String> notInBackup, ParallelRestore.Done done) {
         List<SchemaResult> results = new ArrayList<>(done.results());
-        notInBackup.forEach(s -> results.add(new SchemaResult(s, "untouched", null, "not in backup " + m.id())));
+        notInBackup.forEach(s -> results.add(new SchemaResult(s, UNTOUCHED, null, "not in backup " + m.id())));
         ctx.progress(targets.size(), targets.size(), "done");
         long restored = count(results, RESTORED);
-        long failed = results.size() - notInBackup.size() - restored - count(results, CANCELLED);
         long cancelled = count(results, CANCELLED);
+        long failed = targets.size() - restored - cancelled; // failed, or skipped: not restored either way
         RestoreResult result = new RestoreResult(m.id(), m.format(), spec.target().toString(), safety, results, notInBackup,
                 done.warnings());
-        String firstFailure = results.stream().filter(r -> !r.outcome().equals(RESTORED) && !r.outcome().equals(CANCELLED)
-                && !r.outcome().equals("untouched")).findFirst().map(r -> r.schema() + ": " + r.message()).orElse(null);
+        String firstFailure = results.stream().filter(r -> !List.of(RESTORED, CANCELLED, UNTOUCHED).contains(r.outcome()))
+                .findFirst().map(r -> r.schema() + ": " + r.message()).orElse(null);
         String summary = "restored " + restored + " of " + targets.size() + " schema(s) from " + m.id()
                 + (safety == null ? "" : " (safety backup " + safety + ")")
                 + (failed == 0 ? "" : "; " + failed + " failed, originals kept (first: " + firstFailure + ")")
