@@ -14,12 +14,15 @@ public class BackupProperties {
     private String pgRestore = "pg_restore";
     /** Restores the prototype's plain-SQL backups. */
     private String psql = "psql";
-    /** pg_dump runs at once for one backup (each dumps a batch of schemas). */
-    private int workers = 3;
+    /**
+     * pg_dump runs at once for one backup (each dumps a batch of schemas). 0 = one per core of this node, at most 4:
+     * a run is mostly catalog work in its server process, so more runs than cores only adds catalog reads.
+     */
+    private int workers = 0;
     /**
      * Relations one pg_dump run may lock (it holds a lock per table until it ends; the server's lock table holds
-     * about max_locks_per_transaction x max_connections). 0 = derive from the server: an eighth of its lock table,
-     * shared by the workers.
+     * about max_locks_per_transaction x (max_connections + max_prepared_transactions)). 0 = derive from the server:
+     * three quarters of its lock table, minus the locks held when the backup starts, shared by the workers.
      */
     private int lockBudget = 0;
     /** pg_dump --lock-wait-timeout: a dump neither stalls behind nor blocks a migration for longer. */
@@ -125,6 +128,11 @@ public class BackupProperties {
 
     public void setWorkers(int workers) {
         this.workers = workers;
+    }
+
+    /** {@link #getWorkers()}, or one per core of this node (at most 4) when 0. */
+    public int effectiveWorkers() {
+        return workers > 0 ? workers : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     public int getLockBudget() {

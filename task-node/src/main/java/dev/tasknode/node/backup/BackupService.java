@@ -40,12 +40,18 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class BackupService {
+    /** What the workers of one backup share: where to write, the snapshot, and what they found. */
+    private record Job(TaskContext ctx, BackupStore.Pending out, String snapshot, String database,
+                       Map<String, List<String>> tables, Map<String, Manifest.SchemaEntry> entries,
+                       List<Manifest.FileEntry> files, Map<String, Map<String, Long>> counts) {}
+
     private final DataSource ds;
     private final Fleet fleet;
     private final BackupStore store;
     private final PgTools pg;
     private final ObjectProvider<SchemaFingerprints> fingerprints;
     private final BackupMetrics metrics;
+    private final RowCounts rowCounts;
 
     public BackupService(DataSource ds, Fleet fleet, BackupStore store, PgTools pg,
                          ObjectProvider<SchemaFingerprints> fingerprints, BackupMetrics metrics) {
@@ -55,6 +61,11 @@ public class BackupService {
         this.pg = pg;
         this.fingerprints = fingerprints;
         this.metrics = metrics;
+        this.rowCounts = new RowCounts(ds, pg);
+    }
+
+    RowCounts rowCounts() {
+        return rowCounts;
     }
 
     /** backup_database: everything, shared, or one project (which must exist). */
@@ -111,34 +122,47 @@ public class BackupService {
                 String snapshot = SchemaCatalog.one(c, "SELECT pg_export_snapshot()");
                 String server = SchemaCatalog.one(c, "SHOW server_version");
                 String database = SchemaCatalog.one(c, "SELECT current_database()");
-                Map<String, String> prints = fingerprints(c, todo, ctx);
                 Map<String, Integer> rels = SchemaCatalog.lockableRelations(c, todo);
                 // no batch above the lock budget, and enough batches to keep every worker busy
+                int workers = pg.props().effectiveWorkers();
                 int total = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).sum();
-                int perBatch = Math.max(1, Math.min(budget(c), (total + workers() - 1) / workers()));
+                int budget = budget(c, workers);
+                int perBatch = Math.max(1, Math.min(budget, (total + workers - 1) / workers));
                 List<List<String>> batches = plan(todo, rels, perBatch);
-                ctx.log().info("snapshot %s; %d pg_dump run(s), %d worker(s)", snapshot, batches.size(), workers());
+                ctx.log().info("snapshot %s; %d pg_dump run(s) of up to %d table(s) (lock budget %d), %d worker(s)",
+                        snapshot, batches.size(), perBatch, budget, workers);
                 AtomicInteger done = new AtomicInteger();
-                ExecutorService pool = Executors.newFixedThreadPool(workers(), Thread.ofPlatform().daemon().factory());
+                Job job = new Job(ctx, out, snapshot, database, SchemaCatalog.tables(c, todo), entries, files, new ConcurrentHashMap<>());
+                ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().factory());
                 try {
                     List<Future<?>> running = new ArrayList<>();
                     for (int i = 0; i < batches.size(); i++) {
                         List<String> batch = batches.get(i);
                         String name = batch.size() == 1 ? batch.get(0) + ".dump" : String.format("batch-%04d.dump", i + 1);
                         running.add(pool.submit(() -> {
-                            dumpBatch(ctx, out, snapshot, database, name, batch, entries, files);
+                            dumpBatch(job, name, batch);
                             ctx.progress(done.addAndGet(batch.size()), todo.size(), "dumped " + done.get() + " of " + todo.size());
                             return null;
                         }));
                     }
-                    Map<String, String> countErrors = new LinkedHashMap<>();
-                    Map<String, Map<String, Long>> counts = countRows(ctx, snapshot, todo, countErrors);
+                    // the model fingerprints (on the snapshot connection) overlap the dumps
+                    long p0 = System.nanoTime();
+                    Map<String, String> prints = fingerprints(c, todo, ctx);
+                    long p1 = System.nanoTime();
                     for (Future<?> f : running) {
                         waitFor(f);
                     }
+                    long p2 = System.nanoTime();
+                    Map<String, String> countErrors = new LinkedHashMap<>();
+                    List<String> uncounted = todo.stream().filter(x -> entries.get(x).ok() && !job.counts().containsKey(x)).toList();
+                    if (!uncounted.isEmpty()) {
+                        job.counts().putAll(rowCounts.atSnapshot(ctx, snapshot, uncounted, countErrors));
+                    }
+                    ctx.log().info("dumps done after %.1f s (fingerprints %.1f s beside them); %d schema(s) counted on the"
+                            + " server in %.1f s", (p2 - t0) / 1e9, (p1 - p0) / 1e9, uncounted.size(), (System.nanoTime() - p2) / 1e9);
                     entries.replaceAll((s, e) -> !e.ok() ? e : countErrors.containsKey(s)
                             ? new Manifest.SchemaEntry(s, "failed", null, null, null, countErrors.get(s))
-                            : new Manifest.SchemaEntry(s, "ok", e.file(), counts.get(s), prints.get(s), null));
+                            : new Manifest.SchemaEntry(s, "ok", e.file(), job.counts().get(s), prints.get(s), null));
                 } finally {
                     pool.shutdownNow();
                 }
@@ -163,64 +187,6 @@ public class BackupService {
         }
     }
 
-    /**
-     * Exact row counts at the snapshot, while the dumps run. Each schema is counted in its own short transaction
-     * that imports the snapshot: one long transaction would keep a lock on every table of the fleet until the end
-     * (overflowing the lock table and blocking migrations). A table locked longer than the lock-wait timeout fails
-     * its schema, like pg_dump would.
-     */
-    private Map<String, Map<String, Long>> countRows(TaskContext ctx, String snapshot, List<String> schemas,
-                                                     Map<String, String> errors) throws SQLException {
-        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
-        try (Connection c = ds.getConnection()) {
-            Map<String, List<String>> tables = SchemaCatalog.tables(c, schemas);
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try {
-                // a few hundred tables per statement and transaction: few round trips, few locks held at once
-                List<String> chunk = new ArrayList<>();
-                int n = 0;
-                for (String s : schemas) {
-                    chunk.add(s);
-                    n += tables.get(s).size();
-                    if (n >= 200 || s.equals(schemas.get(schemas.size() - 1))) {
-                        ctx.checkCancelled();
-                        if (!count(c, snapshot, chunk, tables, counts, chunk.size() == 1 ? errors : null) && chunk.size() > 1) {
-                            for (String one : chunk) { // find the schema that failed
-                                count(c, snapshot, List.of(one), tables, counts, errors);
-                            }
-                        }
-                        chunk = new ArrayList<>();
-                        n = 0;
-                    }
-                }
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-        return counts;
-    }
-
-    /** One short transaction at the snapshot; false (and the error noted, when {@code errors} is given) on failure. */
-    private boolean count(Connection c, String snapshot, List<String> schemas, Map<String, List<String>> tables,
-                          Map<String, Map<String, Long>> counts, Map<String, String> errors) throws SQLException {
-        try (java.sql.Statement st = c.createStatement()) {
-            st.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
-            st.execute("SET LOCAL lock_timeout = " + pg.props().getLockWaitTimeout().toMillis());
-            Map<String, List<String>> part = new LinkedHashMap<>();
-            schemas.forEach(s -> part.put(s, tables.get(s)));
-            counts.putAll(SchemaCatalog.rowCounts(c, part));
-            return true;
-        } catch (SQLException e) {
-            if (errors != null) {
-                schemas.forEach(s -> errors.put(s, "row counts: " + e.getMessage()));
-            }
-            return false;
-        } finally {
-            c.rollback();
-        }
-    }
-
     private Manifest manifest(TaskContext ctx, String id, String scope, String reason, Instant started, String server,
                               String snapshot, String database, List<String> schemas,
                               Map<String, Manifest.SchemaEntry> entries, List<Manifest.FileEntry> files) {
@@ -235,42 +201,47 @@ public class BackupService {
     }
 
     /** Runs one batch; on failure retries each schema alone, so only the schemas that really fail are lost. */
-    private void dumpBatch(TaskContext ctx, BackupStore.Pending out, String snapshot, String database, String name,
-                           List<String> batch, Map<String, Manifest.SchemaEntry> entries, List<Manifest.FileEntry> files)
-            throws IOException {
-        String error = dump(ctx, out, snapshot, database, name, batch, files);
+    private void dumpBatch(Job job, String name, List<String> batch) throws IOException {
+        String error = dump(job, name, batch);
         if (error == null) {
-            batch.forEach(s -> entries.put(s, new Manifest.SchemaEntry(s, "ok", name, null, null, null)));
+            batch.forEach(s -> job.entries().put(s, new Manifest.SchemaEntry(s, "ok", name, null, null, null)));
             return;
         }
         if (batch.size() == 1) {
-            ctx.log().error("schema %s failed: %s", batch.get(0), error);
-            entries.put(batch.get(0), new Manifest.SchemaEntry(batch.get(0), "failed", null, null, null, error));
+            job.ctx().log().error("schema %s failed: %s", batch.get(0), error);
+            job.entries().put(batch.get(0), new Manifest.SchemaEntry(batch.get(0), "failed", null, null, null, error));
             return;
         }
-        ctx.log().warn("%s (%d schemas) failed, dumping them one by one: %s", name, batch.size(), error);
+        job.ctx().log().warn("%s (%d schemas) failed, dumping them one by one: %s", name, batch.size(), error);
         for (String s : batch) {
-            dumpBatch(ctx, out, snapshot, database, s + ".dump", List.of(s), entries, files);
+            dumpBatch(job, s + ".dump", List.of(s));
         }
     }
 
-    /** One pg_dump run; null on success (file hashed and recorded), else the error. */
-    private String dump(TaskContext ctx, BackupStore.Pending out, String snapshot, String database, String name,
-                        List<String> schemas, List<Manifest.FileEntry> files) throws IOException {
+    /** One pg_dump run; null on success (file hashed and recorded, rows counted from it when small), else the error. */
+    private String dump(Job job, String name, List<String> schemas) throws IOException {
+        TaskContext ctx = job.ctx();
         ctx.checkCancelled();
-        Path file = out.newFile(name);
-        List<String> args = new ArrayList<>(List.of("--format=custom", "--snapshot=" + snapshot,
+        Path file = job.out().newFile(name);
+        // --no-sync: the store fsyncs every file (and the directory) before the backup is renamed into place
+        List<String> args = new ArrayList<>(List.of("--format=custom", "--no-sync", "--snapshot=" + job.snapshot(),
                 "--lock-wait-timeout=" + pg.props().getLockWaitTimeout().toMillis(), "--file=" + file));
         for (String s : schemas) {
             // double quotes make the pattern literal: no wildcard, no case folding
             args.add("--schema=\"" + s.replace("\"", "\"\"") + "\"");
         }
-        PgTools.Result r = pg.run(ctx, pg.command(pg.props().getPgDump(), database, args), "tasknode-backup", null, null);
+        PgTools.Result r = pg.run(ctx, pg.command(pg.props().getPgDump(), job.database(), args), "tasknode-backup", null, null);
         if (!r.ok()) {
             Files.deleteIfExists(file);
             return "pg_dump exited with " + r.exit() + ": " + r.tail();
         }
-        files.add(new Manifest.FileEntry(name, Files.size(file), store.sha256(file), List.copyOf(schemas)));
+        job.files().add(new Manifest.FileEntry(name, Files.size(file), store.sha256(file), List.copyOf(schemas)));
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        schemas.forEach(s -> tables.put(s, job.tables().getOrDefault(s, List.of())));
+        Map<String, Map<String, Long>> counted = rowCounts.fromArchive(ctx, file, tables);
+        if (counted != null) {
+            job.counts().putAll(counted);
+        }
         return null;
     }
 
@@ -296,20 +267,23 @@ public class BackupService {
     }
 
     /**
-     * Relations per pg_dump run. Auto: half the server's lock table (max_locks_per_transaction x (max_connections +
-     * max_prepared_transactions)) shared by the workers, leaving the other half to the platform.
+     * Relations per pg_dump run. Auto: three quarters of the server's lock table (max_locks_per_transaction x
+     * (max_connections + max_prepared_transactions)), less the locks held right now (other sessions, and this
+     * backup's own advisory locks: one per schema), shared by the workers. Server-side row counts (big archives
+     * only) run after the dumps, when their locks are gone. The last quarter
+     * is the rest of the platform's headroom. Few large runs matter: each run re-reads the whole catalog (about 1 s
+     * for a 1,000-schema fleet), whatever it dumps.
      */
-    private int budget(Connection c) throws SQLException {
+    private int budget(Connection c, int workers) throws SQLException {
         if (pg.props().getLockBudget() > 0) {
             return pg.props().getLockBudget();
         }
         long slots = Long.parseLong(SchemaCatalog.one(c, "SELECT current_setting('max_locks_per_transaction')::int"
                 + " * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)"));
-        return (int) Math.max(64, slots / 2 / workers());
-    }
-
-    private int workers() {
-        return Math.max(1, pg.props().getWorkers());
+        long inUse = Long.parseLong(SchemaCatalog.one(c, "SELECT count(*) FROM pg_locks"));
+        long free = slots - slots / 4 - inUse;
+        // a run also locks catalogs and toast tables besides its tables: measured about 2.5 % more, plus a few
+        return (int) Math.max(64, free / workers * 39 / 40 - 50);
     }
 
     private Map<String, String> fingerprints(Connection c, List<String> schemas, TaskContext ctx) {

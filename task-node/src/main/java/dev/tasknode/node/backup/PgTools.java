@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
@@ -133,6 +134,16 @@ public class PgTools {
      * find and end a subprocess orphaned by a killed node. {@code stdin}, when given, is written to the process.
      */
     public Result run(TaskContext ctx, List<String> cmd, String appName, Path stdout, StdinWriter stdin) throws IOException {
+        return exec(ctx, cmd, appName, stdout, stdin, null);
+    }
+
+    /** Runs a command to its end while {@code reader} consumes its stdout (pg_restore's plain output, for row counts). */
+    public Result run(TaskContext ctx, List<String> cmd, String appName, StdoutReader reader) throws IOException {
+        return exec(ctx, cmd, appName, null, null, reader);
+    }
+
+    private Result exec(TaskContext ctx, List<String> cmd, String appName, Path stdout, StdinWriter stdin,
+                        StdoutReader reader) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("PG"));
@@ -142,7 +153,8 @@ public class PgTools {
         }
         env.put("PGAPPNAME", appName);
         env.put("PGCONNECT_TIMEOUT", "30");
-        pb.redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
+        pb.redirectOutput(reader != null ? ProcessBuilder.Redirect.PIPE
+                : stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
         if (stdin == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
@@ -168,6 +180,16 @@ public class PgTools {
                 }
             });
         }
+        AtomicReference<IOException> readFailed = new AtomicReference<>();
+        Thread out = reader == null ? null : Thread.ofPlatform().daemon().name(name + "-stdout").start(() -> {
+            try (InputStream is = p.getInputStream()) {
+                reader.read(is);
+                is.transferTo(OutputStream.nullOutputStream()); // never leave the process blocked on a full pipe
+            } catch (IOException | RuntimeException e) {
+                readFailed.set(e instanceof IOException x ? x : new IOException(e));
+                kill(p);
+            }
+        });
         try (AutoCloseable c = ctx.onCancel(() -> kill(p))) {
             if (!p.waitFor(props.getSubprocessTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(p);
@@ -180,6 +202,9 @@ public class PgTools {
             if (in != null) {
                 in.join(5000);
             }
+            if (out != null) {
+                out.join();
+            }
         } catch (InterruptedException e) {
             kill(p);
             Thread.currentThread().interrupt();
@@ -190,9 +215,18 @@ public class PgTools {
             throw new IOException(e);
         }
         ctx.checkCancelled();
+        if (readFailed.get() != null) {
+            throw new IOException("reading the output of " + name + ": " + readFailed.get().getMessage(), readFailed.get());
+        }
         synchronized (tail) {
             return new Result(p.exitValue(), List.copyOf(tail));
         }
+    }
+
+    /** Consumes a subprocess's stdout as it is written. */
+    @FunctionalInterface
+    public interface StdoutReader {
+        void read(InputStream in) throws IOException;
     }
 
     /** Feeds a subprocess's stdin (the prototype's gzipped SQL into psql). */

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,18 +28,15 @@ import org.springframework.stereotype.Component;
  * <li>one transaction: re-point foreign keys from other schemas, drop the aside copy, delete the journal row</li>
  * </ol>
  * On failure, or at the next start after a crash between 1 and 3: drop the new {@code s}, rename the aside copy back.
- * Foreign keys from other schemas (projects into shared) follow the aside tables by OID; step 3 re-creates them
- * against the restored tables, so they survive.
+ * Objects of other schemas that depend on {@code s} (foreign keys and views of projects into shared) follow the
+ * aside tables by OID; step 3 re-attaches them to the restored tables ({@link Dependents}), so they survive.
  */
 @Component
 public class SchemaSwap {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaSwap.class);
 
-    /** A foreign key of another schema's table referencing this schema; {@code def} is fully qualified. */
-    record ForeignKey(String table, String name, String def) {}
-
-    /** What was moved aside, and what to give the new schema: owner, schema grants, incoming foreign keys. */
-    record Swap(String schema, String aside, String owner, List<String> grants, List<ForeignKey> incoming) {}
+    /** What was moved aside, and what to give the new schema: owner, schema grants, what other schemas hang on it. */
+    record Swap(String schema, String aside, String owner, List<String> grants, Dependents.Captured dependents) {}
 
     private final String journal;
     private final String storeSchema;
@@ -71,25 +67,13 @@ public class SchemaSwap {
             String aside = live ? asideName(schema) : null;
             String owner = null;
             List<String> grants = new ArrayList<>();
-            List<ForeignKey> fks = new ArrayList<>();
+            Dependents.Captured dependents = Dependents.Captured.NONE;
             if (live) {
                 owner = query(c, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = ?", schema).get(0);
                 grants = query(c, "SELECT format('GRANT %s ON SCHEMA %I TO %s', a.privilege_type, n.nspname,"
                         + " CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)"
                         + " FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee <> n.nspowner", schema);
-                try (PreparedStatement ps = c.prepareStatement("SELECT format('%I.%I', tn.nspname, t.relname), k.conname,"
-                        + " pg_get_constraintdef(k.oid) FROM pg_constraint k"
-                        + " JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace"
-                        + " JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace"
-                        + " WHERE k.contype = 'f' AND rn.nspname = ? AND tn.nspname <> ? ORDER BY 1, 2")) {
-                    ps.setString(1, schema);
-                    ps.setString(2, schema);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            fks.add(new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3)));
-                        }
-                    }
-                }
+                dependents = Dependents.capture(c, schema);
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + journal
                     + " (schema_name, aside_name, backup_id, task_id) VALUES (?, ?, ?, ?)")) {
@@ -103,7 +87,7 @@ public class SchemaSwap {
                 st.execute("ALTER SCHEMA " + Fleet.quote(schema) + " RENAME TO " + Fleet.quote(aside));
             }
             c.commit();
-            return new Swap(schema, aside, owner, grants, fks);
+            return new Swap(schema, aside, owner, grants, dependents);
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -135,35 +119,22 @@ public class SchemaSwap {
         }
     }
 
-    /** Step 3: re-point incoming foreign keys, drop the aside copy, close the journal row. Returns warnings. */
+    /**
+     * Step 3: re-attach what other schemas hang on the replaced one (foreign keys, views), make sure nothing else
+     * outside still depends on the aside copy, drop it, close the journal row. One transaction: on any failure
+     * nothing of this step happened and the caller puts the original back. Returns warnings.
+     */
     List<String> finish(Connection c, Swap s) throws SQLException {
-        List<String> warnings = new ArrayList<>();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
-            for (ForeignKey fk : s.incoming()) {
-                String drop = "ALTER TABLE " + fk.table() + " DROP CONSTRAINT " + Fleet.quote(fk.name());
-                String add = "ALTER TABLE " + fk.table() + " ADD CONSTRAINT " + Fleet.quote(fk.name()) + " " + fk.def();
-                Savepoint sp = c.setSavepoint();
-                try {
-                    st.execute(drop);
-                    st.execute(add);
-                } catch (SQLException e) {
-                    c.rollback(sp);
-                    // rows of the other schema reference rows the restored data no longer has: keep the key for new
-                    // rows (NOT VALID) rather than lose it, and say so
-                    Savepoint sp2 = c.setSavepoint();
-                    try {
-                        st.execute(drop);
-                        st.execute(add + (fk.def().contains("NOT VALID") ? "" : " NOT VALID"));
-                        warnings.add("foreign key " + fk.table() + "." + fk.name() + " re-created NOT VALID: " + e.getMessage());
-                    } catch (SQLException e2) {
-                        c.rollback(sp2);
-                        warnings.add("foreign key " + fk.table() + "." + fk.name() + " could not be re-created ("
-                                + e2.getMessage() + "); it was: " + fk.def());
-                    }
-                }
-            }
+            List<String> warnings = Dependents.reattach(c, s.dependents());
             if (s.aside() != null) {
+                List<String> left = Dependents.leftovers(c, s.aside());
+                if (!left.isEmpty()) {
+                    throw new SQLException("objects outside " + s.schema() + " depend on it and would be dropped with the"
+                            + " replaced copy: " + String.join(", ", left.size() > 10 ? left.subList(0, 10) : left)
+                            + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
+                }
                 st.execute("DROP SCHEMA " + Fleet.quote(s.aside()) + " CASCADE");
             }
             closeJournal(c, s.schema());

@@ -24,6 +24,11 @@ public record TaskOutcome(TaskStatus status, String summary, Object result, Task
         return new TaskOutcome(TaskStatus.FAILED, summary, result, TaskError.of(ErrorCode.TASK_FAILED, summary));
     }
 
+    /** Stopped on request before all its work was done; the result says what was done and what was left. */
+    public static TaskOutcome cancelled(String summary, Object result) {
+        return new TaskOutcome(TaskStatus.CANCELLED, summary, result, TaskError.of(ErrorCode.CANCELLED, summary));
+    }
+
     public static TaskOutcome failed(TaskError error, Object result) {
         return new TaskOutcome(TaskStatus.FAILED, error.message(), result, error);
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Backup and restore at fleet scale, beside PostgreSQL's own tools in the same run. Run:
  * {@code ./mvnw -B -Pbench -pl task-node -am verify -Dtest=BackupBenchmark}. System properties:
  * {@code bench.projects} (1000), {@code bench.tables} (20), {@code bench.bigMb} (1024), {@code bench.repeats} (3),
- * {@code bench.sample} (10 schemas for the per-schema pg_dump). Prints a table; writes
+ * {@code bench.sample} (10 schemas for the per-schema pg_dump), {@code bench.workers} (0 = the default: one per
+ * core), {@code bench.restoreAll} (false). {@code -Dbench.bigMb=0} skips the big schema (the fleet part alone takes a few minutes). Prints a table; writes
  * {@code target/benchmarks/backup.json}.
  */
 @Tag("benchmark")
@@ -32,12 +33,18 @@ class BackupBenchmark {
     final int bigMb = Integer.getInteger("bench.bigMb", 1024);
     final int repeats = Integer.getInteger("bench.repeats", 3);
     final int sample = Integer.getInteger("bench.sample", 10);
+    final int workers = Integer.getInteger("bench.workers", 0);
+    /** Also restore the whole fleet backup, once with one worker and once with the default (several minutes). */
+    final boolean restoreAll = Boolean.getBoolean("bench.restoreAll");
+    /** The auto lock budget before 2026-11-24 on this server: 64 x 100 / 2 / 3 workers. */
+    final int oldBudget = Integer.getInteger("bench.oldBudget", 1066);
     final Map<String, Object> results = new LinkedHashMap<>();
     final List<String> table = new ArrayList<>();
 
     @Test
     void fleetAndBigSchema() throws Exception {
         try (BackupFixture f = new BackupFixture("bk_bench")) {
+            f.props.setWorkers(workers);
             long t0 = System.nanoTime();
             createFleet(f);
             results.put("fleet", Map.of("projects", projects, "tables_per_project", tables, "rows_per_table", 5,
@@ -47,7 +54,7 @@ class BackupBenchmark {
         }
         Path out = Path.of("target/benchmarks/backup.json");
         Files.createDirectories(out.getParent());
-        results.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(), "workers", 3,
+        results.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(), "workers", workers == 0 ? "auto" : workers,
                 "note", "shared 2-core VM, other builds running"));
         Files.write(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(results));
         System.out.println("\n=== Backup benchmark (medians of " + repeats + ") ===");
@@ -72,15 +79,22 @@ class BackupBenchmark {
 
     private void fleet(BackupFixture f) throws Exception {
         List<Double> ours = new ArrayList<>();
+        List<Double> old = new ArrayList<>();
         Manifest last = null;
         for (int r = 0; r < repeats; r++) {
+            // interleaved with the same backup under the settings before 2026-11-24 (3 workers, half the lock table
+            // shared by them, i.e. 1,066 tables per run, count(*) of every table on the server): same load, same fleet
+            f.props.setWorkers(3);
+            f.props.setLockBudget(oldBudget);
+            f.backups.rowCounts().archiveBytesPerTable(0);
+            f.store.delete(timeBackup(f, old));
+            f.props.setWorkers(workers);
+            f.props.setLockBudget(0);
+            f.backups.rowCounts().archiveBytesPerTable(RowCounts.ARCHIVE_BYTES_PER_TABLE);
             if (last != null) {
                 f.store.delete(last);
             }
-            long t = System.nanoTime();
-            last = f.backups.backup(new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()), Scope.ALL, "manual");
-            ours.add(secs(System.nanoTime() - t));
-            assertEquals(Manifest.COMPLETE, last.status());
+            last = timeBackup(f, ours);
         }
         // per-schema pg_dump, as the prototype did, on a sample, extrapolated to the fleet
         List<Double> per = new ArrayList<>();
@@ -107,6 +121,8 @@ class BackupBenchmark {
             restoreSafety.add(timeRestore(f, last.id() + ":" + pid, true));
         }
         int batches = (int) last.files().size();
+        results.put("backup_all_old_settings", Map.of("median_s", median(old), "runs_s", old, "workers", 3,
+                "lock_budget", oldBudget, "row_counts", "count(*) on the server", "ratio_new_vs_old", oursMed / median(old)));
         results.put("backup_all", Map.of("median_s", oursMed, "runs_s", ours, "schemas", last.schemas().size(),
                 "pg_dump_runs", batches, "bytes", last.size(), "goal_s", 20));
         results.put("per_schema_pg_dump", Map.of("median_s_per_schema", perMed, "sample", per.size(),
@@ -116,10 +132,22 @@ class BackupBenchmark {
         table.add(String.format("%-48s %10s %10s", "measure", "median s", "goal"));
         table.add(String.format("%-48s %10.2f %10s", "backup_database all (" + last.schemas().size() + " schemas, "
                 + batches + " pg_dump runs)", oursMed, "<= 20"));
+        table.add(String.format("%-48s %10.2f %10s", "  same, old settings (3 workers, budget " + oldBudget + ", count(*)), ratio "
+                + String.format("%.2f", oursMed / median(old)), median(old), ""));
         table.add(String.format("%-48s %10.2f %10s", "per-schema pg_dump, one schema (sample " + per.size() + ")", perMed, ""));
         table.add(String.format("%-48s %10.1f %10s", "  -> fleet extrapolated, ratio " + String.format("%.0fx", perFleet / oursMed), perFleet, ""));
         table.add(String.format("%-48s %10.2f %10s", "restore one project (no safety backup)", median(restore), "<= 2"));
         table.add(String.format("%-48s %10.2f %10s", "restore one project (with safety backup)", median(restoreSafety), ""));
+        if (restoreAll) {
+            // everything from the fleet backup, no safety backup, once: one worker, then the default
+            f.props.setWorkers(1);
+            double one = timeRestore(f, last.id(), false);
+            f.props.setWorkers(workers);
+            double par = timeRestore(f, last.id(), false);
+            results.put("restore_all", Map.of("one_worker_s", one, "default_workers_s", par, "ratio", par / one));
+            table.add(String.format("%-48s %10.2f %10s", "restore all, one worker", one, ""));
+            table.add(String.format("%-48s %10.2f %10s", "restore all, default workers (ratio " + String.format("%.2f", par / one) + ")", par, ""));
+        }
         f.store.list().stream().filter(m -> Manifest.TASKNODE.equals(m.format())).forEach(m -> {
             try {
                 f.store.delete(m);
@@ -127,6 +155,16 @@ class BackupBenchmark {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private Manifest timeBackup(BackupFixture f, List<Double> times) throws Exception {
+        long t = System.nanoTime();
+        RecordingContext ctx = new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of());
+        Manifest m = f.backups.backup(ctx, Scope.ALL, "manual");
+        times.add(secs(System.nanoTime() - t));
+        ctx.lines.stream().filter(l -> l.contains("pg_dump run(s)") || l.contains("dumps done")).forEach(System.out::println);
+        assertEquals(Manifest.COMPLETE, m.status());
+        return m;
     }
 
     private double timeRestore(BackupFixture f, String spec, boolean safety) throws Exception {

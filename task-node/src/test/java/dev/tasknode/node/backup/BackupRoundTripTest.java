@@ -145,4 +145,32 @@ class BackupRoundTripTest {
         assertEquals(List.of("p_1", "p_2", "p_3", "shared"),
                 m.files().stream().flatMap(x -> x.schemas().stream()).sorted().toList());
     }
+
+    @Test
+    void rowCountsFromTheArchiveEqualCountStarAtTheSnapshot() throws Exception {
+        List<String> schemas = List.of("shared", "p_1", "p_2", "p_3");
+        RecordingContext ctx = new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of());
+        Path file = Files.createTempFile(f.dir, "counts", ".dump");
+        try (java.sql.Connection c = f.ds.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+            String snapshot = SchemaCatalog.one(c, "SELECT pg_export_snapshot()");
+            // changes after the snapshot: neither count may see them
+            f.exec("INSERT INTO p_1.notes (item_id, body) SELECT 1, 'late' FROM generate_series(1, 7)");
+            List<String> args = new java.util.ArrayList<>(List.of("-Fc", "--snapshot=" + snapshot, "-f", file.toString()));
+            schemas.forEach(x -> args.add("--schema=" + x));
+            assertEquals(0, f.pg.run(ctx, f.pg.command("pg_dump", f.database, args), "test", null, null).exit());
+            RowCounts counts = new RowCounts(f.ds, f.pg);
+            Map<String, String> errors = new java.util.HashMap<>();
+            Map<String, Map<String, Long>> server = counts.atSnapshot(ctx, snapshot, schemas, errors);
+            Map<String, Map<String, Long>> archive = counts.fromArchive(ctx, file, SchemaCatalog.tables(c, schemas));
+            assertEquals(Map.of(), errors);
+            assertEquals(server, archive);
+            assertEquals(200L, archive.get("p_1").get("notes"));
+            c.rollback();
+        } finally {
+            f.exec("DELETE FROM p_1.notes WHERE body = 'late'");
+            Files.deleteIfExists(file);
+        }
+    }
 }
