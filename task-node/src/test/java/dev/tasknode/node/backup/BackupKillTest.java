@@ -80,7 +80,8 @@ class BackupKillTest {
         String before = state();
         client.start("restore_database", Map.of("param", id + ":1", "safety_backup", false));
         // mid-way: the original is aside, pg_restore is writing the new p_1
-        await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tn-restore:p_1'") > 0, WAIT);
+        await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND application_name = 'tn-restore:p_1'") > 0, WAIT);
         assertThat(count("SELECT count(*) FROM tasknode.backup_restore_journal")).isEqualTo(1);
         first.kill9();
         node("second");
@@ -93,7 +94,9 @@ class BackupKillTest {
     void killDuringBackupLeavesNoHalfBackup() throws Exception {
         NodeProcess first = node("first");
         client.start("backup_database", Map.of("param", ""));
-        await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tasknode-backup'") > 0, WAIT);
+        // this database only: other runs on the same server have pg_dumps of their own
+        await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND application_name = 'tasknode-backup'") > 0, WAIT);
         assertThat(tmpDirs()).isNotEmpty();
         first.kill9();
         node("second");
