@@ -1,6 +1,16 @@
 -- Project template: every project schema gets these tables. {schema} is the project's schema,
--- {shared} the shared schema (foreign keys to users live there).
+-- {shared} the shared schema. Project data references people through {schema}.members, the only table
+-- with a foreign key into {shared}.users: each foreign key into a shared table adds two triggers to it, and
+-- PostgreSQL reads all of them whenever it rebuilds that table's cache entry (docs/schema-engine.md,
+-- "Modelling for a fleet").
 CREATE TYPE {schema}.task_state AS ENUM ('open', 'in_progress', 'blocked', 'done');
+
+CREATE TABLE {schema}.members (
+    user_id     bigint PRIMARY KEY REFERENCES {shared}.users (id) ON DELETE CASCADE,
+    role        text NOT NULL DEFAULT 'member' CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
+    joined_at   timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE {schema}.members IS 'People of this project; project tables reference them here, not the shared users table';
 
 CREATE TABLE {schema}.settings (
     key         varchar(100) PRIMARY KEY,
@@ -12,7 +22,7 @@ CREATE TABLE {schema}.boards (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name        varchar(200) NOT NULL,
     position    integer NOT NULL DEFAULT 0,
-    created_by  bigint REFERENCES {shared}.users (id) ON DELETE SET NULL,
+    created_by  bigint REFERENCES {schema}.members (user_id) ON DELETE SET NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 
@@ -31,7 +41,7 @@ CREATE TABLE {schema}.tasks (
     state       {schema}.task_state NOT NULL DEFAULT 'open',
     priority    smallint NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 5),
     estimate    numeric(6,2),
-    assignee_id bigint REFERENCES {shared}.users (id) ON DELETE SET NULL,
+    assignee_id bigint REFERENCES {schema}.members (user_id) ON DELETE SET NULL,
     due_at      timestamptz,
     attributes  jsonb NOT NULL DEFAULT '{}'::jsonb,
     search      tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(body, ''))) STORED,
@@ -74,7 +84,7 @@ CREATE TABLE {schema}.task_links (
 CREATE TABLE {schema}.comments (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     task_id     bigint NOT NULL REFERENCES {schema}.tasks (id) ON DELETE CASCADE,
-    author_id   bigint REFERENCES {shared}.users (id) ON DELETE SET NULL,
+    author_id   bigint REFERENCES {schema}.members (user_id) ON DELETE SET NULL,
     body        text NOT NULL,
     edited      boolean NOT NULL DEFAULT false,
     created_at  timestamptz NOT NULL DEFAULT now()
@@ -88,14 +98,14 @@ CREATE TABLE {schema}.attachments (
     content_type varchar(100) NOT NULL DEFAULT 'application/octet-stream',
     size_bytes  bigint NOT NULL CHECK (size_bytes >= 0),
     sha256      bytea NOT NULL,
-    uploaded_by bigint REFERENCES {shared}.users (id),
+    uploaded_by bigint REFERENCES {schema}.members (user_id),
     uploaded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX attachments_task_idx ON {schema}.attachments (task_id);
 
 CREATE TABLE {schema}.watchers (
     task_id     bigint NOT NULL REFERENCES {schema}.tasks (id) ON DELETE CASCADE,
-    user_id     bigint NOT NULL REFERENCES {shared}.users (id) ON DELETE CASCADE,
+    user_id     bigint NOT NULL REFERENCES {schema}.members (user_id) ON DELETE CASCADE,
     since       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (task_id, user_id)
 );

@@ -49,7 +49,13 @@ class SchemaSampleModelTest {
         assertEquals(4, r.schemas());
         assertEquals(3, r.changed(), ctx.text());
         assertTrue(r.allMatchModel(), Json.MAPPER.writeValueAsString(r));
-        assertEquals(20, db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_2'"));
+        assertEquals(21, db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_2'"));
+        // one foreign key into the shared schema per project (members.user_id); the rest reference members
+        assertEquals(1, db.count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'p_2'::regnamespace"
+                + " AND confrelid::regclass::text LIKE 'shared.%'"));
+        assertEquals(2, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'shared.users'::regclass"
+                + " AND tgconstrrelid::regclass::text LIKE 'p_2.%'"));
+        membershipCascades();
 
         // the invariant: nothing left to propose
         ctx = new SchemaTestDb.Ctx("propose_migrations", Map.of());
@@ -76,5 +82,19 @@ class SchemaSampleModelTest {
         assertEquals(TaskStatus.SUCCEEDED, out.status(), ctx.text());
         assertFalse(Json.MAPPER.writeValueAsString(out.result()).isEmpty());
         assertEquals(Scope.ALL, ctx.params().scope());
+    }
+
+    /** Deleting an account removes its membership, and the membership's ON DELETE actions apply in the project. */
+    private static void membershipCascades() {
+        db.exec("INSERT INTO shared.users (email) VALUES ('b@example.org');"
+                + "INSERT INTO p_1.members (user_id) VALUES (1), (2);"
+                + "INSERT INTO p_1.boards (name, created_by) VALUES ('b', 2);"
+                + "INSERT INTO p_1.tasks (board_id, title, assignee_id) VALUES (1, 't', 2);"
+                + "INSERT INTO p_1.watchers (task_id, user_id) VALUES (1, 1), (1, 2);"
+                + "DELETE FROM shared.users WHERE id = 2");
+        assertEquals(1, db.count("SELECT count(*) FROM p_1.members"));
+        assertEquals(1, db.count("SELECT count(*) FROM p_1.tasks WHERE assignee_id IS NULL"));
+        assertEquals(1, db.count("SELECT count(*) FROM p_1.boards WHERE created_by IS NULL"));
+        assertEquals(1, db.count("SELECT count(*) FROM p_1.watchers"));
     }
 }
