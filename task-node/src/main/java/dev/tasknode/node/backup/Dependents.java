@@ -53,35 +53,19 @@ final class Dependents {
      * definitions then name every object with its schema, so they resolve to the restored schema later.
      */
     static Captured capture(Connection c, String schema) throws SQLException {
-        List<ForeignKey> fks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(OBJECTS + " SELECT format('%I.%I', tn.nspname, t.relname), k.conname,"
+        List<ForeignKey> fks = rows(c, OBJECTS + " SELECT format('%I.%I', tn.nspname, t.relname), k.conname,"
                 + " pg_get_constraintdef(k.oid) FROM (SELECT DISTINCT d.objid FROM objs JOIN pg_depend d"
                 + " ON d.refclassid = objs.cls AND d.refobjid = objs.oid AND d.classid = 'pg_constraint'::regclass) x"
                 + " JOIN pg_constraint k ON k.oid = x.objid JOIN pg_class t ON t.oid = k.conrelid"
-                + " JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE k.contype = 'f' AND tn.nspname <> ? ORDER BY 1, 2")) {
-            ps.setString(1, schema);
-            ps.setString(2, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    fks.add(new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-        }
-        List<View> views = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(OBJECTS + " SELECT format('%I.%I', vn.nspname, v.relname),"
+                + " JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE k.contype = 'f' AND tn.nspname <> ? ORDER BY 1, 2",
+                schema, rs -> new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3)));
+        List<View> views = rows(c, OBJECTS + " SELECT format('%I.%I', vn.nspname, v.relname),"
                 + " coalesce(array_to_string(v.reloptions, ', '), ''), pg_get_viewdef(v.oid)"
                 + " FROM (SELECT DISTINCT r.ev_class FROM objs JOIN pg_depend d ON d.refclassid = objs.cls AND d.refobjid = objs.oid"
                 + " JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid) x"
                 + " JOIN pg_class v ON v.oid = x.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace"
-                + " WHERE v.relkind = 'v' AND vn.nspname <> ? ORDER BY v.oid")) {
-            ps.setString(1, schema);
-            ps.setString(2, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    views.add(new View(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-        }
+                + " WHERE v.relkind = 'v' AND vn.nspname <> ? ORDER BY v.oid",
+                schema, rs -> new View(rs.getString(1), rs.getString(2), rs.getString(3)));
         return fks.isEmpty() && views.isEmpty() ? Captured.NONE : new Captured(List.copyOf(fks), List.copyOf(views));
     }
 
@@ -139,8 +123,7 @@ final class Dependents {
      * (default, rule, trigger, policy) is its table's; an object of a kind not mapped here counts as outside.
      */
     static List<String> leftovers(Connection c, String aside) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(OBJECTS + " SELECT DISTINCT o.type || ' ' || o.identity"
+        return rows(c, OBJECTS + " SELECT DISTINCT o.type || ' ' || o.identity"
                 + " FROM objs JOIN pg_depend d ON d.refclassid = objs.cls AND d.refobjid = objs.oid"
                 + " CROSS JOIN LATERAL pg_identify_object(d.classid, d.objid, d.objsubid) o"
                 + " WHERE d.deptype IN ('n', 'a') AND coalesce(CASE d.classid"
@@ -154,12 +137,23 @@ final class Dependents {
                 + " WHEN 'pg_rewrite'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_rewrite x JOIN pg_class t ON t.oid = x.ev_class WHERE x.oid = d.objid)"
                 + " WHEN 'pg_trigger'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_trigger x JOIN pg_class t ON t.oid = x.tgrelid WHERE x.oid = d.objid)"
                 + " WHEN 'pg_policy'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_policy x JOIN pg_class t ON t.oid = x.polrelid WHERE x.oid = d.objid)"
-                + " END, 0) NOT IN (-1, (SELECT oid FROM pg_namespace WHERE nspname = ?)::bigint) ORDER BY 1")) {
-            ps.setString(1, aside);
-            ps.setString(2, aside);
+                + " END, 0) NOT IN (-1, (SELECT oid FROM pg_namespace WHERE nspname = ?)::bigint) ORDER BY 1",
+                aside, rs -> rs.getString(1));
+    }
+
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a query over {@link #OBJECTS} whose two parameters are both the schema's name. */
+    private static <T> List<T> rows(Connection c, String sql, String schema, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            ps.setString(2, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(row.map(rs));
                 }
             }
         }

@@ -148,12 +148,10 @@ public class RequestListener implements ChannelAwareMessageListener {
         }
         Optional<RunContext> ctx = runner.record(req.taskId(), task.get(), params, requestedBy(user, p), deadline,
                 replyTo, eventsToReplyTo);
-        if (ctx.isEmpty() && !answeredAsKnown(req, replyTo, eventsToReplyTo)) {
-            // a run of this process whose start failed was forgotten just now: this delivery takes it over
-            return false;
-        }
         if (ctx.isEmpty()) {
-            return true;
+            // not answered: a run of this process whose start failed was forgotten just now, and the broker's
+            // next delivery of this request records it anew
+            return answeredAsKnown(req, replyTo, eventsToReplyTo);
         }
         // answered before the record's fsync (start() below waits for it, then we ack): a crash in between
         // leaves the request unacknowledged, and the broker delivers it again
@@ -177,12 +175,9 @@ public class RequestListener implements ChannelAwareMessageListener {
             duplicate(known.get(), req, replyTo, eventsToReplyTo);
             return true;
         }
-        if (runner.addReplyTo(req.taskId(), replyTo)) { // being recorded here right now by another delivery
+        if (runner.addReplyTo(req.taskId(), replyTo, eventsToReplyTo)) { // being recorded here right now
             publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(),
                     dev.tasknode.contracts.TaskStatus.ACCEPTED, true));
-            if (eventsToReplyTo) {
-                runner.addEventReplyTo(req.taskId(), replyTo);
-            }
             return true;
         }
         return false;
@@ -202,8 +197,8 @@ public class RequestListener implements ChannelAwareMessageListener {
         publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(), row.status(), true));
         if (row.status().terminal()) {
             publisher.reply(replyTo, req.taskId(), Wire.TYPE_RESULT, row.toResult());
-        } else if (runner.addReplyTo(req.taskId(), replyTo) && eventsToReplyTo) {
-            runner.addEventReplyTo(req.taskId(), replyTo);
+        } else {
+            runner.addReplyTo(req.taskId(), replyTo, eventsToReplyTo);
         }
     }
 

@@ -170,13 +170,16 @@ public class TaskRunner implements TaskLauncher {
         return ctx.isPresent();
     }
 
-    /** A duplicate request for a run of this replica also wants the result. */
-    public boolean addReplyTo(String taskId, String replyTo) {
+    /** A duplicate request for a run of this replica also wants the result (and its events, when it asked). */
+    public boolean addReplyTo(String taskId, String replyTo, boolean eventsToReplyTo) {
         RunContext ctx = running.get(taskId);
         if (ctx == null || replyTo == null) {
             return false;
         }
         ctx.replyTos.add(replyTo);
+        if (eventsToReplyTo) {
+            ctx.eventReplyTos.addIfAbsent(replyTo);
+        }
         return true;
     }
 
@@ -192,14 +195,6 @@ public class TaskRunner implements TaskLauncher {
 
     public List<String> runningIds() {
         return List.copyOf(running.keySet());
-    }
-
-    /** A duplicate request for a run of this replica wants its events on its reply queue as well. */
-    public void addEventReplyTo(String taskId, String replyTo) {
-        RunContext ctx = running.get(taskId);
-        if (ctx != null && replyTo != null) {
-            ctx.eventReplyTos.addIfAbsent(replyTo);
-        }
     }
 
     private void emit(TaskEvent e) {

@@ -84,11 +84,10 @@ public class TaskStore {
      * after it.
      */
     public boolean markRunning(String taskId, Instant startedAt) {
-        return Boolean.TRUE.equals(tx.execute(status -> {
-            return jdbc.sql("UPDATE " + t + " SET status = 'running', started_at = ? WHERE task_id = ?"
-                            + " AND status = 'accepted' RETURNING cancel_requested")
-                    .params(Timestamp.from(startedAt), taskId).query(Boolean.class).optional().orElse(false);
-        }));
+        // one statement in autocommit: its own transaction, no BEGIN/COMMIT round trips on the listener's path
+        return jdbc.sql("UPDATE " + t + " SET status = 'running', started_at = ? WHERE task_id = ?"
+                        + " AND status = 'accepted' RETURNING cancel_requested")
+                .params(Timestamp.from(startedAt), taskId).query(Boolean.class).optional().orElse(false);
     }
 
     /**
