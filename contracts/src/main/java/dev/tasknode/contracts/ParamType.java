@@ -10,7 +10,9 @@ public enum ParamType {
     INTEGER("a whole number"),
     SCOPE(Scope.ACCEPTED),
     BACKUP_ID("a backup id YYYYMMDD_HHMMSS (UTC), e.g. 20250520_123456"),
-    RESTORE_SPEC(RestoreSpec.ACCEPTED);
+    RESTORE_SPEC(RestoreSpec.ACCEPTED),
+    /** apply/propose_migrations' {@code online}: when DDL on existing tables takes its online forms */
+    ONLINE_MODE("auto (online forms for tables of at least large-table-rows rows), always or never");
 
     private final String accepted;
 
@@ -63,6 +65,13 @@ public enum ParamType {
                 yield s;
             }
             case RESTORE_SPEC -> RestoreSpec.parse(asText(def, raw));
+            case ONLINE_MODE -> {
+                String s = asText(def, raw).strip().toLowerCase(Locale.ROOT);
+                if (!s.equals("auto") && !s.equals("always") && !s.equals("never")) {
+                    throw new ParamException(name, "unknown online mode " + describe(raw), accepted);
+                }
+                yield s;
+            }
         };
     }
 

@@ -20,6 +20,11 @@ public final class TaskCatalog {
         return optional("scope", ParamType.SCOPE, "", what);
     }
 
+    private static ParamDef online() {
+        return optional("online", ParamType.ONLINE_MODE, "auto",
+                "online forms (concurrent index builds, NOT VALID then VALIDATE): auto = for large tables, always, never");
+    }
+
     public static final TaskSpec CREATE_TABLES = new TaskSpec(TaskNames.CREATE_TABLES,
             "Creates missing schemas and tables: shared first, then every project, or one project. Never alters an existing table.",
             true, "scope", "empty = all, \"shared\", or a project id",
@@ -28,7 +33,7 @@ public final class TaskCatalog {
     public static final TaskSpec PROPOSE_MIGRATIONS = new TaskSpec(TaskNames.PROPOSE_MIGRATIONS,
             "Compares the model with the live schemas and shows the SQL that would migrate them. Changes nothing.",
             false, "scope", "empty = all, \"shared\", or a project id",
-            List.of(scope("which schemas to compare")));
+            List.of(scope("which schemas to compare"), online()));
 
     public static final TaskSpec APPLY_MIGRATIONS = new TaskSpec(TaskNames.APPLY_MIGRATIONS,
             "Migrates schemas to the model, each schema in its own transaction. Destructive changes only with allow_destructive.",
@@ -38,7 +43,7 @@ public final class TaskCatalog {
                     optional("backup", ParamType.BOOLEAN, true, "take a backup of the schemas about to change first"),
                     optional("dry_run", ParamType.BOOLEAN, false, "plan and check, but execute nothing"),
                     optional("expect", ParamType.STRING, null,
-                            "fingerprint of the reviewed proposal; refuse when the fleet changed since")));
+                            "fingerprint of the reviewed proposal; refuse when the fleet changed since"), online()));
 
     public static final TaskSpec SCHEMA_STATUS = new TaskSpec(TaskNames.SCHEMA_STATUS,
             "Reports each schema as up to date, pending, drifted or failed.",

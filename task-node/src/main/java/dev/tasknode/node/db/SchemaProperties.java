@@ -58,6 +58,13 @@ public class SchemaProperties {
     private int parallelism = 4;
     /** Tables with at least this many rows (planner estimate) make a plain index build count as locking. */
     private long largeTableRows = 100_000;
+    /**
+     * lock_timeout of each online step (and of the NOT VALID additions): short, because writers queue behind a DDL
+     * statement that waits for its lock. A step that times out is retried ({@code lockRetries}).
+     */
+    private Duration onlineLockTimeout = Duration.ofSeconds(2);
+    /** statement_timeout of each online step (index builds, validations); zero = none. */
+    private Duration onlineStatementTimeout = Duration.ZERO;
 
     public String getModelsDir() {
         return modelsDir;
@@ -113,5 +120,21 @@ public class SchemaProperties {
 
     public void setLargeTableRows(long largeTableRows) {
         this.largeTableRows = largeTableRows;
+    }
+
+    public Duration getOnlineLockTimeout() {
+        return onlineLockTimeout;
+    }
+
+    public void setOnlineLockTimeout(Duration onlineLockTimeout) {
+        this.onlineLockTimeout = onlineLockTimeout;
+    }
+
+    public Duration getOnlineStatementTimeout() {
+        return onlineStatementTimeout;
+    }
+
+    public void setOnlineStatementTimeout(Duration onlineStatementTimeout) {
+        this.onlineStatementTimeout = onlineStatementTimeout;
     }
 }

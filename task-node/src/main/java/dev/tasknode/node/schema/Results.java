@@ -1,6 +1,7 @@
 package dev.tasknode.node.schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tasknode.node.schema.online.OnlinePlan;
 import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.schema.plan.Step;
 import java.util.List;
@@ -14,10 +15,36 @@ public final class Results {
             return new Counts(p.count(Step.Safety.SAFE), p.count(Step.Safety.LOCKING), p.count(Step.Safety.DESTRUCTIVE),
                     p.steps().size());
         }
+
+        public static Counts of(OnlinePlan p) {
+            return new Counts(p.count(Step.Safety.SAFE), p.count(Step.Safety.LOCKING), p.count(Step.Safety.DESTRUCTIVE),
+                    p.size());
+        }
     }
 
+    /**
+     * @param phase "transaction" (the schema's transaction) or "online" (after its commit, one step at a time)
+     * @param form  how it runs (see {@link OnlinePlan.Form}: transactional, not_valid, concurrently, validate, ...)
+     * @param lock  the lock PostgreSQL takes and on which table
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StatementView(int n, String sql, String classification, String reason, String object, String check) {
+    public record StatementView(int n, String sql, String classification, String reason, String object, String check,
+                                String phase, String form, String lock) {
+        public StatementView(int n, String sql, String classification, String reason, String object, String check) {
+            this(n, sql, classification, reason, object, check, null, null, null);
+        }
+
+        public static List<StatementView> of(OnlinePlan p) {
+            List<StatementView> out = new java.util.ArrayList<>();
+            int i = 1;
+            for (OnlinePlan.Item s : p.all()) {
+                out.add(new StatementView(i++, s.sql(), s.safety().wire(), s.reason(), s.object(),
+                        s.check() == null ? null : s.check().description(), i - 1 <= p.transactional().size()
+                        ? "transaction" : "online", s.form().wire(), s.lock()));
+            }
+            return out;
+        }
+
         public static List<StatementView> of(Plan p) {
             List<StatementView> out = new java.util.ArrayList<>();
             int i = 1;
@@ -42,10 +69,27 @@ public final class Results {
     public record Proposal(String fingerprint, String model, int schemas, int upToDate, int toChange,
                            Counts totals, List<ChangeSet> changeSets) {}
 
+    /**
+     * @param stepsDone online steps completed by this run (null when the schema had none)
+     * @param stepsLeft online steps not done because one failed (null when none are left); apply again finishes them
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SchemaOutcome(String schema, String outcome, int statements, List<String> skipped,
                                 String fingerprintBefore, String fingerprintAfter, Boolean matchesModel,
-                                Integer remaining, int attempts, long millis, String error) {}
+                                Integer remaining, int attempts, long millis, String error, List<String> stepsDone,
+                                List<String> stepsLeft) {
+        public SchemaOutcome(String schema, String outcome, int statements, List<String> skipped, String fingerprintBefore,
+                             String fingerprintAfter, Boolean matchesModel, Integer remaining, int attempts, long millis,
+                             String error) {
+            this(schema, outcome, statements, skipped, fingerprintBefore, fingerprintAfter, matchesModel, remaining,
+                    attempts, millis, error, null, null);
+        }
+
+        public SchemaOutcome verified(String after, boolean matches, int left) {
+            return new SchemaOutcome(schema, outcome, statements, skipped, fingerprintBefore, after, matches, left, attempts,
+                    millis, error, stepsDone, stepsLeft);
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ApplyReport(String task, boolean dryRun, boolean allowDestructive, String proposalFingerprint,

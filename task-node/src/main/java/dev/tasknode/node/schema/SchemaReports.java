@@ -2,6 +2,10 @@ package dev.tasknode.node.schema;
 
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.node.schema.apply.History;
+import dev.tasknode.node.schema.online.Leftovers;
+import dev.tasknode.node.schema.online.OnlineMode;
+import dev.tasknode.node.schema.online.OnlinePlan;
+import dev.tasknode.node.schema.online.OnlinePlanner;
 import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.schema.plan.Step;
 import java.sql.Connection;
@@ -25,26 +29,44 @@ public class SchemaReports {
     public record Proposed(Results.Proposal proposal, Map<String, String> states) {}
 
     public Proposed propose(Scope scope) throws SQLException {
+        return propose(scope, OnlineMode.AUTO);
+    }
+
+    /**
+     * Each change set in the forms apply runs ({@code online} decides, as for apply): the transaction, then the
+     * online steps, each statement with its form and lock. Schemas of one catalog state that differ in what an
+     * interrupted online run left (invalid indexes) get change sets of their own: each shows exactly what is left.
+     */
+    public Proposed propose(Scope scope, OnlineMode online) throws SQLException {
         try (Connection c = engine.dataSource().getConnection()) {
             List<String> schemas = engine.schemas(c, scope);
             SchemaEngine.FleetPlan fp = engine.plan(c, schemas, false);
+            Map<String, Map<String, String>> invalid = Leftovers.invalidIndexes(c, schemas);
             List<Results.ChangeSet> sets = new ArrayList<>();
             long safe = 0, locking = 0, destructive = 0, total = 0;
             int upToDate = 0;
             for (SchemaEngine.Group g : fp.groups()) {
-                if (g.plan().isEmpty()) {
-                    upToDate += g.schemas().size();
-                    continue;
+                Map<Map<String, String>, List<String>> byLeftovers = new LinkedHashMap<>();
+                g.schemas().forEach(s -> byLeftovers.computeIfAbsent(invalid.getOrDefault(s, Map.of()),
+                        k -> new ArrayList<>()).add(s));
+                for (var e : byLeftovers.entrySet()) {
+                    List<String> members = e.getValue();
+                    OnlinePlan p = OnlinePlanner.rewrite(g.plan(), g.sample(), engine.desiredFor(g.kind()), e.getKey(),
+                            online, engine.props().getLargeTableRows());
+                    if (p.isEmpty()) {
+                        upToDate += members.size();
+                        continue;
+                    }
+                    Results.Counts k = Results.Counts.of(p);
+                    safe += k.safe() * members.size();
+                    locking += k.locking() * members.size();
+                    destructive += k.destructive() * members.size();
+                    total += k.total() * members.size();
+                    boolean hasChecks = p.all().stream().anyMatch(s -> s.check() != null);
+                    sets.add(new Results.ChangeSet(g.kind().folder(), g.fingerprint(), members.size(), members, k,
+                            p.script(), Results.StatementView.of(p),
+                            hasChecks ? engine.checks(c, p.checks(), members) : List.of()));
                 }
-                Results.Counts k = Results.Counts.of(g.plan());
-                safe += k.safe() * g.schemas().size();
-                locking += k.locking() * g.schemas().size();
-                destructive += k.destructive() * g.schemas().size();
-                total += k.total() * g.schemas().size();
-                boolean hasChecks = g.plan().steps().stream().anyMatch(s -> s.check() != null);
-                sets.add(new Results.ChangeSet(g.kind().folder(), g.fingerprint(), g.schemas().size(), g.schemas(), k,
-                        g.plan().script(), Results.StatementView.of(g.plan()),
-                        hasChecks ? engine.checks(c, g.plan(), g.schemas()) : List.of()));
             }
             Map<String, String> states = states(c, fp);
             engine.metrics().update(states, scope instanceof Scope.All);

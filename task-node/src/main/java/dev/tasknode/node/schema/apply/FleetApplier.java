@@ -11,6 +11,11 @@ import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
 import dev.tasknode.node.schema.model.ModelSet;
+import dev.tasknode.node.schema.online.Leftovers;
+import dev.tasknode.node.schema.online.OnlineMode;
+import dev.tasknode.node.schema.online.OnlinePlan;
+import dev.tasknode.node.schema.online.OnlinePlanner;
+import dev.tasknode.node.schema.online.OnlineWatch;
 import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskFailedException;
@@ -44,8 +49,14 @@ public class FleetApplier {
     private final ObjectProvider<PreMigrationBackup> backups;
     private final SchemaRunner runner;
 
+    /** @param online when statements on existing tables take their online forms (see schema/online) */
     public record Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
-                          boolean onlyCreates) {}
+                          boolean onlyCreates, OnlineMode online) {
+        public Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
+                       boolean onlyCreates) {
+            this(task, allowDestructive, backup, dryRun, expect, onlyCreates, OnlineMode.AUTO);
+        }
+    }
 
     public FleetApplier(SchemaEngine engine, ObjectProvider<PreMigrationBackup> backups) {
         this.engine = engine;
@@ -57,6 +68,7 @@ public class FleetApplier {
         String shared = engine.fleet().sharedSchema();
         List<String> schemas;
         SchemaEngine.FleetPlan fp;
+        Map<String, Map<String, String>> invalid;
         long mark;
         try (Connection c = engine.dataSource().getConnection()) {
             mark = engine.history().mark(c);
@@ -65,13 +77,18 @@ public class FleetApplier {
                 schemas.addFirst(shared); // a new project's foreign keys need the shared tables
             }
             fp = engine.plan(c, schemas, o.onlyCreates());
+            invalid = leftovers(c, schemas, o);
         }
         if (o.expect() != null && !o.expect().isBlank() && !o.expect().equals(fp.fingerprint())) {
             throw new TaskFailedException(ErrorCode.CONFLICT, "the schemas or the model changed since the proposal "
                     + o.expect() + " (now " + fp.fingerprint() + "): review propose_migrations again; nothing was changed");
         }
         Map<String, SchemaEngine.Group> bySchema = fp.bySchema();
-        List<String> toChange = schemas.stream().filter(s -> !bySchema.get(s).plan().isEmpty()).toList();
+        Map<String, Map<String, String>> leftover = invalid;
+        List<String> toChange = schemas.stream().filter(s -> !bySchema.get(s).plan().isEmpty() || leftover.containsKey(s))
+                .toList();
+        leftover.forEach((s, idx) -> ctx.log().warn("%s: invalid index(es) left by an interrupted build, to be dropped "
+                + "and built again: %s", s, String.join(", ", idx.keySet())));
         ctx.log().info("%s: %d schemas, %d to change, %d distinct change sets, proposal %s", o.task(), schemas.size(),
                 toChange.size(), fp.groups().stream().filter(g -> !g.plan().isEmpty()).count(), fp.fingerprint());
         for (SchemaEngine.Group g : fp.groups()) {
@@ -86,7 +103,7 @@ public class FleetApplier {
         if (o.dryRun()) {
             try (Connection c = engine.dataSource().getConnection()) {
                 for (String s : toChange) {
-                    outcomes.put(s, runner.dryRun(c, s, bySchema.get(s), o));
+                    outcomes.put(s, runner.dryRun(c, s, bySchema.get(s), invalid.getOrDefault(s, Map.of()), o));
                 }
             }
         } else if (!toChange.isEmpty()) {
@@ -133,13 +150,19 @@ public class FleetApplier {
                     ctx.log().info("%d schema(s) were changed by another run since the plan: planning them again", moved.size());
                     groups.putAll(engine.plan(lockConn, List.copyOf(moved), o.onlyCreates()).bySchema());
                 }
-                List<String> work = locked.stream().filter(s -> !groups.get(s).plan().isEmpty()).toList();
+                Map<String, Map<String, String>> invalid = leftovers(lockConn, locked, o);
+                List<String> work = locked.stream().filter(s -> !groups.get(s).plan().isEmpty() || invalid.containsKey(s))
+                        .toList();
                 for (String s : locked) {
-                    if (groups.get(s).plan().isEmpty()) {
+                    if (!work.contains(s)) {
                         outcomes.put(s, unchanged(s, groups.get(s)));
                     }
                 }
-                Map<String, Long> historyIds = execute(ctx, o, work, groups, outcomes);
+                Map<String, Long> historyIds;
+                // the coordinating connection is idle while the schemas run: it watches their sessions meanwhile
+                try (OnlineWatch watch = OnlineWatch.start(lockConn)) {
+                    historyIds = execute(ctx, o, work, groups, invalid, watch, outcomes);
+                }
                 verify(lockConn, work, historyIds, outcomes, o);
             } finally {
                 unlockAll(lockConn, locked);
@@ -148,6 +171,7 @@ public class FleetApplier {
     }
 
     private Map<String, Long> execute(TaskContext ctx, Options o, List<String> work, Map<String, SchemaEngine.Group> groups,
+                                      Map<String, Map<String, String>> invalid, OnlineWatch watch,
                                       Map<String, Results.SchemaOutcome> outcomes) throws Exception {
         Map<String, Long> ids = new HashMap<>();
         AtomicLong done = new AtomicLong();
@@ -156,7 +180,7 @@ public class FleetApplier {
         ctx.progress(0, total, "schemas");
         // shared first: project changes may reference its new tables or columns
         if (work.contains(shared) && !ctx.cancelled()) {
-            SchemaRunner.Ran r = runner.apply(ctx, shared, groups.get(shared), o);
+            SchemaRunner.Ran r = runner.apply(ctx, shared, groups.get(shared), invalid.getOrDefault(shared, Map.of()), o, watch);
             outcomes.put(shared, r.outcome());
             if (r.historyId() != null) {
                 ids.put(shared, r.historyId());
@@ -175,7 +199,7 @@ public class FleetApplier {
                     if (ctx.cancelled()) {
                         return new SchemaRunner.Ran(failed(s, "cancelled", "the task was cancelled before this schema"), null);
                     }
-                    SchemaRunner.Ran r = runner.apply(ctx, s, groups.get(s), o);
+                    SchemaRunner.Ran r = runner.apply(ctx, s, groups.get(s), invalid.getOrDefault(s, Map.of()), o, watch);
                     ctx.progress(done.incrementAndGet(), total, "schemas");
                     return r;
                 }));
@@ -203,6 +227,7 @@ public class FleetApplier {
             List<String> batch = changed.subList(i, Math.min(changed.size(), i + 500));
             Map<String, Catalog.Schema> cats = CatalogInspector.inspect(c, batch, engine.fleet().sharedSchema(),
                     engine.desired().extensions());
+            Map<String, Map<String, String>> invalid = leftovers(c, batch, o);
             for (String s : batch) {
                 Catalog.Schema cat = cats.get(s);
                 ModelSet.Kind kind = engine.kindOf(s);
@@ -210,10 +235,11 @@ public class FleetApplier {
                 if (o.onlyCreates()) {
                     left = left.onlyCreates();
                 }
-                boolean ok = left.isEmpty();
-                Results.SchemaOutcome r = outcomes.get(s);
-                outcomes.put(s, new Results.SchemaOutcome(s, r.outcome(), r.statements(), r.skipped(), r.fingerprintBefore(),
-                        cat.fingerprint(), ok, left.steps().size(), r.attempts(), r.millis(), r.error()));
+                // what is left in the forms apply would run (an invalid index left by a build counts too)
+                OnlinePlan leftOnline = OnlinePlanner.rewrite(left, cat, engine.desiredFor(kind),
+                        invalid.getOrDefault(s, Map.of()), o.online(), engine.props().getLargeTableRows());
+                boolean ok = leftOnline.isEmpty();
+                outcomes.put(s, outcomes.get(s).verified(cat.fingerprint(), ok, leftOnline.size()));
                 after.put(ids.get(s), cat.fingerprint());
                 matches.put(ids.get(s), ok);
             }
@@ -227,6 +253,12 @@ public class FleetApplier {
                     : r.skipped() != null && !r.skipped().isEmpty() ? SchemaMetrics.DRIFTED : SchemaMetrics.PENDING);
         }
         engine.metrics().update(states, false);
+    }
+
+    /** Invalid indexes left by interrupted online builds; create_tables only creates, it leaves them to apply. */
+    private static Map<String, Map<String, String>> leftovers(Connection c, java.util.Collection<String> schemas, Options o)
+            throws SQLException {
+        return o.onlyCreates() ? Map.of() : Leftovers.invalidIndexes(c, schemas);
     }
 
     /** Advisory locks for many schemas in one round trip per attempt; waits for busy ones up to the configured time. */

@@ -2,6 +2,10 @@ package dev.tasknode.node.schema.apply;
 
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.SchemaEngine;
+import dev.tasknode.node.schema.online.OnlinePlan;
+import dev.tasknode.node.schema.online.OnlinePlanner;
+import dev.tasknode.node.schema.online.OnlineRunner;
+import dev.tasknode.node.schema.online.OnlineWatch;
 import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.task.TaskContext;
@@ -11,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +24,7 @@ import java.util.regex.Pattern;
  * Migrates one schema: one transaction, all or nothing, under {@code SET LOCAL lock_timeout}; a statement that
  * waits too long for a table lock rolls the schema back and it is tried again after a jittered pause, a bounded
  * number of times. Data checks run first, in the same transaction. The history row commits with the change.
+ * Then the online steps, if the plan has any ({@link OnlineRunner}).
  */
 final class SchemaRunner {
     private final SchemaEngine engine;
@@ -29,65 +35,89 @@ final class SchemaRunner {
 
     record Ran(Results.SchemaOutcome outcome, Long historyId) {}
 
-    private record Split(List<Step> run, List<Step> skipped) {}
+    /** The schema's plan in its online forms (see {@link OnlinePlanner}), destructive items set aside unless allowed. */
+    private record Split(OnlinePlan run, List<OnlinePlan.Item> skipped) {}
 
-    private static Split split(Plan p, FleetApplier.Options o) {
-        List<Step> run = new ArrayList<>();
-        List<Step> skipped = new ArrayList<>();
-        for (Step s : p.steps()) {
-            (s.safety() == Step.Safety.DESTRUCTIVE && !o.allowDestructive() ? skipped : run).add(s);
-        }
-        return new Split(run, skipped);
+    private Split split(SchemaEngine.Group g, Map<String, String> invalid, FleetApplier.Options o) throws SQLException {
+        OnlinePlan full = OnlinePlanner.rewrite(g.plan(), g.sample(), engine.desiredFor(g.kind()), invalid, o.online(),
+                engine.props().getLargeTableRows());
+        List<OnlinePlan.Item> skipped = full.all().stream().filter(i -> !allowed(i, o)).toList();
+        return new Split(full.filter(i -> allowed(i, o)), skipped);
     }
 
-    private List<String> bound(List<Step> steps, String schema) {
-        return steps.stream().map(s -> Plan.bind(s.sql(), schema, engine.fleet().sharedSchema())).toList();
+    private static boolean allowed(OnlinePlan.Item i, FleetApplier.Options o) {
+        return i.safety() != Step.Safety.DESTRUCTIVE || o.allowDestructive();
     }
 
-    Results.SchemaOutcome dryRun(Connection c, String schema, SchemaEngine.Group g, FleetApplier.Options o) throws SQLException {
-        Split sp = split(g.plan(), o);
-        List<Results.CheckFinding> f = engine.checks(c, new Plan(sp.run()), List.of(schema));
+    private List<String> bound(List<OnlinePlan.Item> items, String schema) {
+        return items.stream().flatMap(i -> i.sqls().stream()).map(s -> Plan.bind(s, schema, engine.fleet().sharedSchema()))
+                .toList();
+    }
+
+    Results.SchemaOutcome dryRun(Connection c, String schema, SchemaEngine.Group g, Map<String, String> invalid,
+                                 FleetApplier.Options o) throws SQLException {
+        Split sp = split(g, invalid, o);
+        List<Results.CheckFinding> f = engine.checks(c, sp.run().checks(), List.of(schema));
         String error = f.isEmpty() ? null : describe(f);
         return new Results.SchemaOutcome(schema, f.isEmpty() ? "would_apply" : "would_fail", sp.run().size(),
-                bound(sp.skipped(), schema), g.fingerprint(), null, null, null, 0, 0, error);
+                bound(sp.skipped(), schema), g.fingerprint(), null, null, null, 0, 0, error, null,
+                sp.run().online().isEmpty() ? null : bound(sp.run().online(), schema));
     }
 
-    Ran apply(TaskContext ctx, String schema, SchemaEngine.Group g, FleetApplier.Options o) {
+    /**
+     * The schema's transaction (data checks of every statement first, then the transactional part and its history
+     * row), then its online steps, each recorded as it completes.
+     */
+    Ran apply(TaskContext ctx, String schema, SchemaEngine.Group g, Map<String, String> invalid, FleetApplier.Options o,
+              OnlineWatch watch) {
         long t0 = System.nanoTime();
-        Split sp = split(g.plan(), o);
-        List<String> run = bound(sp.run(), schema);
+        Split sp;
+        try {
+            sp = split(g, invalid, o);
+        } catch (SQLException e) {
+            return new Ran(FleetApplier.failed(schema, "failed", "planning the online forms failed: " + oneLine(e.getMessage())), null);
+        }
+        List<String> run = bound(sp.run().transactional(), schema);
+        List<String> online = bound(sp.run().online(), schema);
         List<String> skipped = bound(sp.skipped(), schema);
-        if (run.isEmpty()) {
+        int statements = run.size() + online.size();
+        if (statements == 0) {
             ctx.log().warn("%s: only destructive changes pending, skipped (allow_destructive=false): %d", schema, skipped.size());
             return new Ran(new Results.SchemaOutcome(schema, "skipped", 0, skipped, g.fingerprint(), null, false,
                     skipped.size(), 0, 0, null), null);
         }
         int retries = Math.max(0, engine.props().getLockRetries());
-        long timeoutMs = engine.props().getLockTimeout().toMillis();
+        long timeoutMs = (sp.run().online().isEmpty() ? engine.props().getLockTimeout()
+                : engine.props().getOnlineLockTimeout()).toMillis();
         String error = null;
         int attempt = 0;
         try (Connection c = engine.dataSource().getConnection()) {
+            int pid = OnlineRunner.pid(c);
+            Long id = null;
             while (true) {
                 attempt++;
                 String current = null;
                 c.setAutoCommit(false);
+                OnlineWatch.Watched w = watch == null ? null : watch.watch(pid, ctx, schema + " transaction", false);
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = '" + timeoutMs + "ms'");
-                    List<Results.CheckFinding> f = engine.checks(c, new Plan(sp.run()), List.of(schema));
+                    List<Results.CheckFinding> f = engine.checks(c, sp.run().checks(), List.of(schema));
                     if (!f.isEmpty()) {
                         c.rollback();
                         error = "data check failed, nothing applied: " + describe(f);
                         break;
                     }
-                    executeAll(st, run);
-                    long id = engine.history().insert(c, schema, ctx.taskId(), o.task(), "applied", run, skipped,
-                            g.fingerprint(), null);
+                    if (!run.isEmpty()) {
+                        executeAll(st, run);
+                        id = engine.history().insert(c, schema, ctx.taskId(), o.task(), "applied", run, skipped,
+                                g.fingerprint(), null);
+                    }
                     c.commit();
                     c.setAutoCommit(true);
-                    ctx.log().info("%s: applied %d statement(s)%s", schema, run.size(),
-                            skipped.isEmpty() ? "" : ", skipped " + skipped.size() + " destructive");
-                    return new Ran(new Results.SchemaOutcome(schema, "applied", run.size(), skipped, g.fingerprint(), null,
-                            null, null, attempt, (System.nanoTime() - t0) / 1_000_000, null), id);
+                    ctx.log().info("%s: applied %d statement(s)%s%s", schema, run.size(),
+                            skipped.isEmpty() ? "" : ", skipped " + skipped.size() + " destructive",
+                            online.isEmpty() ? "" : "; " + sp.run().online().size() + " online step(s) follow");
+                    break;
                 } catch (SQLException e) {
                     c.rollback();
                     if (e instanceof BatchUpdateException b) {
@@ -96,20 +126,53 @@ final class SchemaRunner {
                         e = b.getNextException() == null ? b : b.getNextException(); // the server's error
                     }
                     boolean lock = "55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
-                    error = (current == null ? "" : "at: " + oneLine(current) + ": ") + oneLine(e.getMessage());
+                    String blockers = w == null || w.blockers().isEmpty() ? ""
+                            : "; blocked by " + String.join("; ", w.blockers().stream().map(Object::toString).toList());
+                    error = (current == null ? "" : "at: " + oneLine(current) + ": ") + oneLine(e.getMessage()) + blockers;
                     if (lock && attempt <= retries) {
                         long pause = (long) (200L * (1L << (attempt - 1)) * (0.5 + ThreadLocalRandom.current().nextDouble()));
-                        ctx.log().warn("%s: %s; attempt %d of %d, retrying in %d ms", schema, oneLine(e.getMessage()),
-                                attempt, retries + 1, pause);
+                        ctx.log().warn("%s: %s%s; attempt %d of %d, retrying in %d ms", schema, oneLine(e.getMessage()),
+                                blockers, attempt, retries + 1, pause);
                         Thread.sleep(pause);
                         continue;
                     }
+                    error = error == null ? "failed" : error;
                     break;
+                } finally {
+                    if (w != null) {
+                        w.close();
+                    }
                 }
             }
-            c.setAutoCommit(true);
-            ctx.log().error("%s: failed, rolled back: %s", schema, error);
-            engine.history().insert(c, schema, ctx.taskId(), o.task(), "failed", run, skipped, g.fingerprint(), error);
+            if (error != null) {
+                c.setAutoCommit(true);
+                ctx.log().error("%s: failed, rolled back: %s", schema, error);
+                engine.history().insert(c, schema, ctx.taskId(), o.task(), "failed", run, skipped, g.fingerprint(), error);
+                return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
+                        null, attempt, (System.nanoTime() - t0) / 1_000_000, error, null, online.isEmpty() ? null : online), null);
+            }
+            if (online.isEmpty()) {
+                return new Ran(new Results.SchemaOutcome(schema, "applied", run.size(), skipped, g.fingerprint(), null,
+                        null, null, attempt, (System.nanoTime() - t0) / 1_000_000, null), id);
+            }
+            OnlineRunner.Result r = OnlineRunner.run(ctx, c, schema, engine.fleet().sharedSchema(), sp.run().online(),
+                    new OnlineRunner.Settings(engine.props().getOnlineLockTimeout().toMillis(),
+                            engine.props().getOnlineStatementTimeout().toMillis(), retries), watch,
+                    (conn, sqls) -> engine.history().insert(conn, schema, ctx.taskId(), o.task(), "online", sqls, List.of(),
+                            g.fingerprint(), null));
+            List<String> done = bound(r.done(), schema);
+            Long last = r.historyId() != null ? r.historyId() : id;
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            if (r.error() == null) {
+                return new Ran(new Results.SchemaOutcome(schema, "applied", statements, skipped, g.fingerprint(), null, null,
+                        null, attempt + r.attempts(), millis, null, done, null), last);
+            }
+            ctx.log().error("%s: %s", schema, r.error());
+            List<String> left = bound(r.left(), schema);
+            engine.history().insert(c, schema, ctx.taskId(), o.task(), "failed", left, skipped, g.fingerprint(), r.error());
+            // the transaction and the steps done are committed: re-inspected like an applied schema (history row)
+            return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
+                    null, attempt + r.attempts(), millis, r.error(), done, left), last);
         } catch (SQLException e) {
             error = error == null ? oneLine(e.getMessage()) : error + "; then: " + oneLine(e.getMessage());
             ctx.log().error("%s: failed: %s", schema, error);
@@ -117,7 +180,7 @@ final class SchemaRunner {
             Thread.currentThread().interrupt();
             error = "interrupted";
         }
-        return new Ran(new Results.SchemaOutcome(schema, "failed", run.size(), skipped, g.fingerprint(), null, false,
+        return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
                 null, attempt, (System.nanoTime() - t0) / 1_000_000, error), null);
     }
 

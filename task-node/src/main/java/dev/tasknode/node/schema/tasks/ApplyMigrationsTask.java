@@ -5,6 +5,7 @@ import dev.tasknode.contracts.TaskParams;
 import dev.tasknode.contracts.TaskSpec;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.apply.FleetApplier;
+import dev.tasknode.node.schema.online.OnlineMode;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskOutcome;
@@ -28,7 +29,8 @@ public class ApplyMigrationsTask implements Task {
     public TaskOutcome run(TaskContext ctx) throws Exception {
         TaskParams p = ctx.params();
         Results.ApplyReport r = applier.run(ctx, p.scope(), new FleetApplier.Options(spec().name(),
-                p.flag("allow_destructive"), p.flag("backup"), p.flag("dry_run"), p.string("expect"), false));
+                p.flag("allow_destructive"), p.flag("backup"), p.flag("dry_run"), p.string("expect"), false,
+                OnlineMode.of(p.string("online"))));
         return outcome(ctx, r, r.dryRun() ? "would migrate" : "migrated");
     }
 

@@ -3,6 +3,7 @@ package dev.tasknode.node.schema.tasks;
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskSpec;
 import dev.tasknode.node.schema.Results;
+import dev.tasknode.node.schema.online.OnlineMode;
 import dev.tasknode.node.schema.SchemaReports;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;
@@ -26,13 +27,16 @@ public class ProposeMigrationsTask implements Task {
     @Override
     public TaskOutcome run(TaskContext ctx) throws Exception {
         ctx.progress(0, 0, "inspecting");
-        Results.Proposal p = reports.propose(ctx.params().scope()).proposal();
+        Results.Proposal p = reports.propose(ctx.params().scope(),
+                OnlineMode.of(ctx.params().string("online"))).proposal();
         for (Results.ChangeSet cs : p.changeSets()) {
             ctx.log().info("-- change set %s: %d %s schema(s) (%s%s); %d safe, %d locking, %d destructive",
                     cs.fingerprint(), cs.schemaCount(), cs.kind(), cs.schemas().getFirst(), cs.schemaCount() > 1 ? ", ..." : "",
                     cs.counts().safe(), cs.counts().locking(), cs.counts().destructive());
             for (Results.StatementView s : cs.statements()) {
-                ctx.log().info("%s; -- %s: %s", s.sql(), s.classification(), s.reason());
+                ctx.log().info("%s; -- %s%s: %s%s", s.sql(), s.classification(),
+                        s.form() == null ? "" : ", " + s.phase() + " " + s.form(), s.reason(),
+                        s.lock() == null ? "" : " [lock: " + s.lock() + "]");
             }
             for (Results.CheckFinding f : cs.findings()) {
                 ctx.log().warn("%s: statement %d: %d %s", f.schema(), f.statement(), f.count(), f.check());
