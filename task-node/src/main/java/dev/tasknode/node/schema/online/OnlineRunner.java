@@ -41,6 +41,13 @@ public final class OnlineRunner {
         int pid;
         try {
             pid = pid(c);
+            if (c.getMetaData().getDatabaseMajorVersion() >= 14) {
+                // a node that dies mid-build must not leave its build running orphaned: the server notices the lost
+                // client within a second and cancels it (the invalid index it leaves is rebuilt by the next run)
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET client_connection_check_interval = '1s'");
+                }
+            }
         } catch (SQLException e) {
             return new Result(done, steps, "online steps not started: " + oneLine(e.getMessage()), 0, null);
         }
@@ -88,6 +95,7 @@ public final class OnlineRunner {
                 c.setAutoCommit(true);
                 st.execute("RESET lock_timeout");
                 st.execute("RESET statement_timeout");
+                st.execute("RESET client_connection_check_interval");
             } catch (SQLException ignored) {
                 // the connection is broken: the pool discards it
             }
