@@ -54,6 +54,11 @@ final class SchemaRunner {
                 .toList();
     }
 
+    /** One line per online step (a step of two statements commits them together). */
+    private List<String> steps(List<OnlinePlan.Item> items, String schema) {
+        return items.stream().map(i -> String.join("; ", bound(List.of(i), schema))).toList();
+    }
+
     Results.SchemaOutcome dryRun(Connection c, String schema, SchemaEngine.Group g, Map<String, String> invalid,
                                  FleetApplier.Options o) throws SQLException {
         Split sp = split(g, invalid, o);
@@ -61,7 +66,7 @@ final class SchemaRunner {
         String error = f.isEmpty() ? null : describe(f);
         return new Results.SchemaOutcome(schema, f.isEmpty() ? "would_apply" : "would_fail", sp.run().size(),
                 bound(sp.skipped(), schema), g.fingerprint(), null, null, null, 0, 0, error, null,
-                sp.run().online().isEmpty() ? null : bound(sp.run().online(), schema));
+                sp.run().online().isEmpty() ? null : steps(sp.run().online(), schema));
     }
 
     /**
@@ -149,7 +154,8 @@ final class SchemaRunner {
                 ctx.log().error("%s: failed, rolled back: %s", schema, error);
                 engine.history().insert(c, schema, ctx.taskId(), o.task(), "failed", run, skipped, g.fingerprint(), error);
                 return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
-                        null, attempt, (System.nanoTime() - t0) / 1_000_000, error, null, online.isEmpty() ? null : online), null);
+                        null, attempt, (System.nanoTime() - t0) / 1_000_000, error, null,
+                        online.isEmpty() ? null : steps(sp.run().online(), schema)), null);
             }
             if (online.isEmpty()) {
                 return new Ran(new Results.SchemaOutcome(schema, "applied", run.size(), skipped, g.fingerprint(), null,
@@ -160,7 +166,7 @@ final class SchemaRunner {
                             engine.props().getOnlineStatementTimeout().toMillis(), retries), watch,
                     (conn, sqls) -> engine.history().insert(conn, schema, ctx.taskId(), o.task(), "online", sqls, List.of(),
                             g.fingerprint(), null));
-            List<String> done = bound(r.done(), schema);
+            List<String> done = steps(r.done(), schema);
             Long last = r.historyId() != null ? r.historyId() : id;
             long millis = (System.nanoTime() - t0) / 1_000_000;
             if (r.error() == null) {
@@ -168,7 +174,7 @@ final class SchemaRunner {
                         null, attempt + r.attempts(), millis, null, done, null), last);
             }
             ctx.log().error("%s: %s", schema, r.error());
-            List<String> left = bound(r.left(), schema);
+            List<String> left = steps(r.left(), schema);
             engine.history().insert(c, schema, ctx.taskId(), o.task(), "failed", left, skipped, g.fingerprint(), r.error());
             // the transaction and the steps done are committed: re-inspected like an applied schema (history row)
             return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
