@@ -110,8 +110,11 @@ public class SchemaReports {
     public Map<String, String> states(Connection c, SchemaEngine.FleetPlan fp) throws SQLException {
         Map<String, SchemaEngine.Group> bySchema = fp.bySchema();
         Map<String, History.Last> last = engine.history().last(c, bySchema.keySet());
+        // an invalid index left by an interrupted online build: the catalogs match, yet a rebuild is pending
+        Map<String, Map<String, String>> invalid = Leftovers.invalidIndexes(c, bySchema.keySet());
         Map<String, String> out = new LinkedHashMap<>();
-        bySchema.forEach((s, g) -> out.put(s, state(g.plan(), g.fingerprint(), last.get(s))));
+        bySchema.forEach((s, g) -> out.put(s, g.plan().isEmpty() && invalid.containsKey(s) ? SchemaMetrics.PENDING
+                : state(g.plan(), g.fingerprint(), last.get(s))));
         return out;
     }
 

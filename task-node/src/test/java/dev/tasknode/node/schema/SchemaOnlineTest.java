@@ -8,18 +8,12 @@ import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.online.OnlineRunner;
 import dev.tasknode.node.schema.tasks.ApplyMigrationsTask;
 import dev.tasknode.node.task.TaskOutcome;
-import dev.tasknode.testing.TestEndpoints;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,51 +71,6 @@ class SchemaOnlineTest {
         db.close();
     }
 
-    /** Two sessions inserting and updating until stopped; each statement's latency is recorded. */
-    static final class Writers implements AutoCloseable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong writes = new AtomicLong();
-        final AtomicLong worstMicros = new AtomicLong();
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-        final List<Thread> threads = new java.util.ArrayList<>();
-
-        Writers(String database, String schema, int n) {
-            TestEndpoints.Postgres pg = TestEndpoints.postgres();
-            for (int i = 0; i < n; i++) {
-                int w = i;
-                threads.add(Thread.ofPlatform().name("writer-" + i).start(() -> {
-                    try (Connection c = DriverManager.getConnection(pg.urlFor(database), pg.user(), pg.password());
-                         PreparedStatement ins = c.prepareStatement("INSERT INTO " + schema + ".t (parent_id, a, b) VALUES (?, ?, ?)");
-                         PreparedStatement upd = c.prepareStatement("UPDATE " + schema + ".t SET a = a + 1 WHERE id = ?")) {
-                        long k = 0;
-                        while (!stop.get()) {
-                            long t0 = System.nanoTime();
-                            ins.setLong(1, 1 + (k % 100));
-                            ins.setInt(2, (int) (k % 1000));
-                            ins.setString(3, "w" + w + "-" + k++);
-                            ins.executeUpdate();
-                            upd.setLong(1, 1 + ThreadLocalRandom.current().nextLong(ROWS));
-                            upd.executeUpdate();
-                            worstMicros.accumulateAndGet((System.nanoTime() - t0) / 1000, Math::max);
-                            writes.incrementAndGet();
-                            Thread.sleep(2);
-                        }
-                    } catch (Throwable e) {
-                        errors.add(e);
-                    }
-                }));
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join(30_000);
-            }
-        }
-    }
-
     @Test
     void writersKeepWritingWhileIndexKeyForeignKeyCheckAndNotNullGoOnline() throws Exception {
         SchemaTestDb.Wiring v2 = db.wire(SchemaCorpusTest.model(SchemaCorpusTest.SHARED, V2));
@@ -139,7 +88,7 @@ class SchemaOnlineTest {
         TaskOutcome o;
         long writesBefore;
         long writesAfter;
-        Writers writers = new Writers(db.database, "p_o1", 2);
+        Writers writers = new Writers(db.database, "p_o1", 2, true, ROWS);
         try {
             Thread.sleep(300);
             writesBefore = writers.writes.get();

@@ -1,0 +1,130 @@
+package dev.tasknode.node.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tasknode.contracts.TaskResult;
+import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.support.NodeProcess;
+import dev.tasknode.node.support.NodeTestSupport;
+import dev.tasknode.node.support.ProtocolClient;
+import dev.tasknode.testing.TestEndpoints;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 of the node (a real process) while it builds an index concurrently: the server cancels the orphaned
+ * build, which leaves an invalid index; after a restart, apply drops it and builds it again: the index ends
+ * valid and nothing is duplicated.
+ */
+class SchemaOnlineKillTest {
+    static final Duration WAIT = Duration.ofMinutes(3);
+    NodeTestSupport.Env env;
+    Path models;
+    ProtocolClient client;
+    final List<NodeProcess> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = NodeTestSupport.create("tnonl_kill");
+        models = Files.createTempDirectory("tnonl-models-");
+        Files.createDirectories(models.resolve("shared"));
+        Files.createDirectories(models.resolve("project"));
+        Files.writeString(models.resolve("shared/10.sql"), "CREATE TABLE {schema}.projects (id text PRIMARY KEY);\n");
+        // an expression index: slow enough to build that the kill lands in the middle of it
+        Files.writeString(models.resolve("project/10.sql"), "CREATE TABLE {schema}.big (id bigint PRIMARY KEY, a integer);\n"
+                + "CREATE INDEX big_a_idx ON {schema}.big (md5(a::text));\n");
+        exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY); INSERT INTO shared.projects VALUES ('1');"
+                + "CREATE SCHEMA p_1; CREATE TABLE p_1.big (id bigint PRIMARY KEY, a integer);"
+                + "INSERT INTO p_1.big SELECT g, g FROM generate_series(1, 2000000) g; ANALYZE p_1.big");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+        if (client != null) {
+            client.deleteNodeQueues();
+            client.close();
+        }
+        TestEndpoints.dropDatabase(env.database());
+        try (var s = Files.walk(models)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private NodeProcess node(String instance) throws Exception {
+        NodeProcess n = NodeProcess.start(env, instance, "--tasknode.schema.models-dir=" + models,
+                "--tasknode.schema.large-table-rows=1000");
+        nodes.add(n);
+        if (client == null) {
+            client = new ProtocolClient(env.nodeName());
+        }
+        return n;
+    }
+
+    @Test
+    void killDuringAConcurrentIndexBuildThenRestartAndApplyLeavesOneValidIndex() throws Exception {
+        NodeProcess first = node("first");
+        client.start("apply_migrations", Map.of("scope", "1", "backup", false));
+        await(() -> count("SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()"
+                + " AND command = 'CREATE INDEX CONCURRENTLY'") > 0, WAIT);
+        first.kill9();
+        // the server notices the lost client (client_connection_check_interval) and cancels the build
+        await(() -> count("SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()") == 0, WAIT);
+        assertThat(count("SELECT count(*) FROM pg_index WHERE indexrelid = 'p_1.big_a_idx'::regclass AND NOT indisvalid"))
+                .as("the killed build left an invalid index").isOne();
+
+        node("second");
+        TaskResult proposal = client.start("propose_migrations", Map.of("scope", "1")).result(WAIT);
+        assertThat(proposal.result().toString()).contains("invalid index left by an interrupted build");
+        TaskResult r = client.start("apply_migrations", Map.of("scope", "1", "backup", false)).result(WAIT);
+        assertThat(r.status()).as(r.summary()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(count("SELECT count(*) FROM pg_index WHERE indexrelid = 'p_1.big_a_idx'::regclass AND indisvalid")).isOne();
+        assertThat(count("SELECT count(*) FROM pg_index WHERE indrelid = 'p_1.big'::regclass")).as("pkey and big_a_idx only").isEqualTo(2);
+        TaskResult after = client.start("propose_migrations", Map.of("scope", "1")).result(WAIT);
+        assertThat(after.result().get("to_change").asInt()).isZero();
+    }
+
+    private static void await(BooleanSupplier cond, Duration wait) throws InterruptedException {
+        long end = System.nanoTime() + wait.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within " + wait);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private Connection connect() throws Exception {
+        TestEndpoints.Postgres pg = TestEndpoints.postgres();
+        return DriverManager.getConnection(env.jdbcUrl(), pg.user(), pg.password());
+    }
+
+    private void exec(String sql) throws Exception {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private long count(String sql) {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+}
