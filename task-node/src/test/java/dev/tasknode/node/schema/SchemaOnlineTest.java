@@ -1,6 +1,7 @@
 package dev.tasknode.node.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.contracts.TaskStatus;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,5 +174,31 @@ class SchemaOnlineTest {
         assertThat(db.count("SELECT count(*) FROM pg_index WHERE indexrelid = 'p_o1.t_a_idx'::regclass AND indisvalid")).isOne();
         assertThat(db.count("SELECT count(*) FROM pg_indexes WHERE schemaname = 'p_o1' AND tablename = 't'")).isEqualTo(2);
         assertThat(w.reports().propose(new Scope.Project("o1")).proposal().toChange()).isZero();
+    }
+
+    @Test
+    void cancellingTheTaskStopsAWaitingOnlineStepAtOnce() throws Exception {
+        db.props.setOnlineLockTimeout(Duration.ofSeconds(20));
+        SchemaTestDb.Wiring w = db.wire(SchemaCorpusTest.model(SchemaCorpusTest.SHARED, V1 + "CREATE INDEX t_a_idx ON {schema}.t (a);"));
+        Ctx ctx = new Ctx("apply_migrations", Map.of("scope", "o1", "backup", false));
+        try (Connection holder = db.ds.getConnection(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE p_o1.t IN SHARE MODE");
+            Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException ignored) {
+                    return;
+                }
+                ctx.cancel();
+            });
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> new ApplyMigrationsTask(w.applier()).run(ctx)).isInstanceOf(CancellationException.class);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("stopped well before the lock timeout").isLessThan(10_000);
+            holder.rollback();
+        }
+        assertThat(ctx.text()).contains("online step 1 of 1 failed", "canceling statement due to user request", "1 left");
+        assertThat(db.count("SELECT count(*) FROM tasknode.schema_history WHERE schema_name = 'p_o1' AND outcome = 'failed'"
+                + " AND error LIKE '%1 left%'")).isOne();
     }
 }

@@ -54,6 +54,11 @@ public final class OnlineRunner {
         try {
             for (int k = 0; k < steps.size(); k++) {
                 Item it = steps.get(k);
+                if (ctx.cancelled()) {
+                    String error = "cancelled before online step " + (k + 1) + " of " + steps.size() + "; " + done.size()
+                            + " done, " + (steps.size() - k) + " left (apply again to finish)";
+                    return new Result(done, steps.subList(k, steps.size()), error, attempts, lastId);
+                }
                 List<String> sqls = it.sqls().stream().map(x -> Plan.bind(x, schema, shared)).toList();
                 String label = schema + " step " + (k + 1) + "/" + steps.size() + " " + it.form().wire() + " " + it.object();
                 for (int attempt = 1; ; attempt++) {
@@ -105,7 +110,7 @@ public final class OnlineRunner {
     private static Long once(TaskContext ctx, Connection c, String schema, Item it, List<String> sqls, Settings s,
                              Recorder recorder) throws SQLException {
         c.setAutoCommit(it.concurrent());
-        try (Statement st = c.createStatement()) {
+        try (Statement st = c.createStatement(); AutoCloseable stop = ctx.onCancel(() -> cancel(st))) {
             String scope = it.concurrent() ? "SET " : "SET LOCAL ";
             st.execute(scope + "lock_timeout = '" + s.lockTimeoutMs() + "ms'");
             st.execute(scope + "statement_timeout = '" + s.statementTimeoutMs() + "ms'");
@@ -120,6 +125,19 @@ public final class OnlineRunner {
                 c.commit();
             }
             return id;
+        } catch (SQLException e) {
+            throw e;
+        } catch (Exception e) { // closing the cancel handle
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A cancelled task stops its running build or validation (the invalid index it leaves is rebuilt next time). */
+    private static void cancel(Statement st) {
+        try {
+            st.cancel();
+        } catch (SQLException ignored) {
+            // the statement ended meanwhile
         }
     }
 
