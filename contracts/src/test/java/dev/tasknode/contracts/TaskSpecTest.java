@@ -31,7 +31,19 @@ class TaskSpecTest {
         assertTrue(p.flag("allow_destructive"));
         assertTrue(p.flag("backup"), "backup defaults to true");
         assertFalse(p.flag("dry_run"));
-        assertEquals(Map.of("scope", "shared", "allow_destructive", true, "backup", true, "dry_run", false), p.toWire());
+        assertEquals(Map.of("scope", "shared", "allow_destructive", true, "backup", true, "dry_run", false, "online", "auto"),
+                p.toWire());
+    }
+
+    @Test
+    void onlineModeIsOneOfThreeWordsAndABadOneIsRefusedSayingWhatIsAccepted() {
+        assertEquals("always", TaskCatalog.parse("apply_migrations", Map.of("online", " ALWAYS ")).string("online"));
+        assertEquals("never", TaskCatalog.parse("propose_migrations", Map.of("online", "never")).string("online"));
+        ParamException e = assertThrows(ParamException.class,
+                () -> TaskCatalog.parse("apply_migrations", Map.of("online", "sometimes")));
+        assertTrue(e.getMessage().contains("online") && e.getMessage().contains("\"sometimes\"")
+                && e.getMessage().contains("auto") && e.getMessage().contains("always or never"), e.getMessage());
+        assertThrows(ParamException.class, () -> TaskCatalog.parse("apply_migrations", Map.of("online", true)));
     }
 
     @Test
