@@ -113,8 +113,9 @@ public class SchemaReports {
         // an invalid index left by an interrupted online build: the catalogs match, yet a rebuild is pending
         Map<String, Map<String, String>> invalid = Leftovers.invalidIndexes(c, bySchema.keySet());
         Map<String, String> out = new LinkedHashMap<>();
-        bySchema.forEach((s, g) -> out.put(s, g.plan().isEmpty() && invalid.containsKey(s) ? SchemaMetrics.PENDING
-                : state(g.plan(), g.fingerprint(), last.get(s))));
+        bySchema.forEach((s, g) -> out.put(s, !g.plan().isEmpty() || !invalid.containsKey(s)
+                ? state(g.plan(), g.fingerprint(), last.get(s))
+                : last.get(s) != null && "failed".equals(last.get(s).outcome()) ? SchemaMetrics.FAILED : SchemaMetrics.PENDING));
         return out;
     }
 

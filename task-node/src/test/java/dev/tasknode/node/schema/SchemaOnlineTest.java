@@ -201,4 +201,25 @@ class SchemaOnlineTest {
         assertThat(db.count("SELECT count(*) FROM tasknode.schema_history WHERE schema_name = 'p_o1' AND outcome = 'failed'"
                 + " AND error LIKE '%1 left%'")).isOne();
     }
+
+    @Test
+    void aBuildStoppedByTheStatementTimeoutLeavesAnInvalidIndexThatTheNextApplyRebuilds() throws Exception {
+        db.props.setOnlineStatementTimeout(Duration.ofMillis(50));
+        db.props.setLockRetries(0);
+        SchemaTestDb.Wiring w = db.wire(SchemaCorpusTest.model(SchemaCorpusTest.SHARED, V1
+                + "CREATE INDEX t_b_idx ON {schema}.t (md5(b));"));
+        Ctx ctx = new Ctx("apply_migrations", Map.of("scope", "o1", "backup", false));
+        TaskOutcome o = new ApplyMigrationsTask(w.applier()).run(ctx);
+        assertThat(o.status()).as(ctx.text()).isEqualTo(TaskStatus.FAILED);
+        assertThat(((Results.ApplyReport) o.result()).outcomes().getFirst().error()).contains("statement timeout");
+        assertThat(db.count("SELECT count(*) FROM pg_index WHERE indexrelid = 'p_o1.t_b_idx'::regclass AND NOT indisvalid")).isOne();
+        assertThat(w.reports().status(new Scope.Project("o1")).schemaStates().getFirst().state()).isEqualTo("failed");
+
+        db.props.setOnlineStatementTimeout(Duration.ZERO);
+        Ctx again = new Ctx("apply_migrations", Map.of("scope", "o1", "backup", false));
+        assertThat(new ApplyMigrationsTask(w.applier()).run(again).status()).as(again.text()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(again.text()).contains("index t_b_idx is invalid");
+        assertThat(db.count("SELECT count(*) FROM pg_index WHERE indexrelid = 'p_o1.t_b_idx'::regclass AND indisvalid")).isOne();
+        assertThat(w.reports().status(new Scope.Project("o1")).schemaStates().getFirst().state()).isEqualTo("up_to_date");
+    }
 }
