@@ -36,11 +36,12 @@ public final class Results {
 
         public static List<StatementView> of(OnlinePlan p) {
             List<StatementView> out = new java.util.ArrayList<>();
-            int i = 1;
-            for (OnlinePlan.Item s : p.all()) {
-                out.add(new StatementView(i++, s.sql(), s.safety().wire(), s.reason(), s.object(),
-                        s.check() == null ? null : s.check().description(), i - 1 <= p.transactional().size()
-                        ? "transaction" : "online", s.form().wire(), s.lock()));
+            List<OnlinePlan.Item> all = p.all();
+            for (int i = 0; i < all.size(); i++) {
+                OnlinePlan.Item s = all.get(i);
+                out.add(new StatementView(i + 1, s.sql(), s.safety().wire(), s.reason(), s.object(),
+                        s.check() == null ? null : s.check().description(),
+                        i < p.transactional().size() ? "transaction" : "online", s.form().wire(), s.lock()));
             }
             return out;
         }

@@ -178,16 +178,26 @@ public final class OnlinePlanner {
 
     /** Keeps the planned form; a locking statement says why it has no online form. */
     private void locking(Step s) {
-        if (s.safety() != Safety.LOCKING) {
-            plain(s, s.reason());
-        } else {
-            plain(s, s.reason() + "; not online: " + (mode == OnlineMode.NEVER ? "online=never"
-                    : Shapes.CREATE_INDEX.matcher(s.sql()).matches() || s.sql().startsWith("DROP INDEX")
-                    || Shapes.ADD_CONSTRAINT.matcher(s.sql()).matches()
-                    ? (s.sql().contains(" ON ONLY ") || s.sql().contains(" EXCLUDE ") ? Shapes.whyNotOnline(s.sql())
-                    : "table below large-table-rows (" + largeRows + ")")
-                    : Shapes.whyNotOnline(s.sql())));
+        plain(s, s.safety() == Safety.LOCKING ? s.reason() + "; not online: " + whyNot(s.sql()) : s.reason());
+    }
+
+    private String whyNot(String sql) {
+        if (mode == OnlineMode.NEVER) {
+            return "online=never";
         }
+        String why = Shapes.whyNotOnline(sql);
+        if (!why.startsWith("no online form")) {
+            return why;
+        }
+        // a statement of a kind with an online form that did not get it: its table is small, or its shape rules it out
+        boolean hasForm = Shapes.CREATE_INDEX.matcher(sql).matches() || Shapes.DROP_INDEX.matcher(sql).matches()
+                || Shapes.SET_NOT_NULL.matcher(sql).matches() || Shapes.ADD_CONSTRAINT.matcher(sql).matches();
+        Matcher m = Shapes.DROP_INDEX.matcher(sql);
+        String t = m.matches() ? tableOfIndex(unquote(m.group(1))) : Shapes.tableOf(sql);
+        if (hasForm && t != null && !online(t)) {
+            return "table below large-table-rows (" + largeRows + ")";
+        }
+        return hasForm ? "this shape has no online form (options the online forms cannot keep)" : why;
     }
 
     private void constraint(Step s, String rel, String k, String def) {

@@ -105,6 +105,16 @@ final class Shapes {
         return null;
     }
 
+    /** The table (of this schema) a CREATE INDEX or ALTER TABLE statement is about, or null. */
+    static String tableOf(String sql) {
+        Matcher m = CREATE_INDEX.matcher(sql);
+        if (m.matches()) {
+            return table(m.group(4));
+        }
+        m = ALTER_TABLE.matcher(sql);
+        return m.find() ? table(m.group(1)) : null;
+    }
+
     /** Why a locking statement that stays locking has no online form (the reviewer's "why not"). */
     static String whyNotOnline(String sql) {
         if (sql.contains(" TYPE ")) {

@@ -88,6 +88,14 @@ class OnlinePlannerTest {
             assertThat(sqls(p.transactional())).containsExactly(NOT_NULL.sql(), FK.sql(), INDEX.sql());
             assertThat(p.transactional()).allSatisfy(i -> assertThat(i.reason()).contains("not online: "));
         }
+        assertThat(rewrite(schema(10, Map.of(), Map.of()), OnlineMode.AUTO, INDEX).transactional().getFirst().reason())
+                .endsWith("not online: table below large-table-rows (1000)");
+        assertThat(rewrite(schema(5000, Map.of(), Map.of()), OnlineMode.NEVER, INDEX).transactional().getFirst().reason())
+                .endsWith("not online: online=never");
+        Step withOptions = locking(Phase.ADD_CONSTRAINT, "ALTER TABLE " + T + " ADD CONSTRAINT \"t_b_key\" UNIQUE (b) WITH (fillfactor='70')",
+                "constraint t.t_b_key");
+        assertThat(rewrite(schema(5000, Map.of(), Map.of()), OnlineMode.AUTO, withOptions).transactional().getFirst().reason())
+                .endsWith("not online: this shape has no online form (options the online forms cannot keep)");
         OnlinePlan always = rewrite(schema(10, Map.of(), Map.of()), OnlineMode.ALWAYS, INDEX);
         assertThat(always.online()).singleElement().extracting(Item::form).isEqualTo(Form.CONCURRENTLY);
     }
