@@ -220,6 +220,9 @@ public final class OnlinePlanner {
         Matcher key = Shapes.KEY.matcher(def);
         if (key.matches() && keyOnline(t, k)) {
             Catalog.Index have2 = index(cur, t, k);
+            if (have2 != null && have2.constraint()) {
+                have2 = null; // the index of the constraint being replaced: its drop in the transaction takes it along
+            }
             Catalog.Index wantIdx = index(want, t, k);
             boolean adopt = have2 != null && !invalid.containsKey(k) && wantIdx != null && have2.key().equals(wantIdx.key());
             if (have2 != null && !adopt && !invalid.containsKey(k)) {
