@@ -158,11 +158,9 @@ public final class OnlineRunner {
         st.execute("DROP INDEX CONCURRENTLY IF EXISTS " + Shapes.q(schema) + "." + Shapes.q(index));
     }
 
+    /** The session's backend pid, as the driver learned it at connect time (no round trip). */
     public static int pid(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
     }
 
     private static void rollbackQuietly(Connection c) {
