@@ -68,7 +68,8 @@ public class Publisher {
         p.setHeader(Wire.HEADER_VERSION, Wire.VERSION);
         try {
             template.send(exchange, routingKey, new Message(Json.write(body), p));
-        } catch (AmqpException ex) {
+        } catch (AmqpException | IllegalArgumentException ex) {
+            // IllegalArgumentException: a value AMQP cannot carry (a short string over 255 bytes)
             log.warn("could not publish {} for {} to '{}' '{}': {}", type, correlationId, exchange, routingKey, ex.toString());
         }
     }
