@@ -31,6 +31,11 @@ public class BrokerTopology {
 
     @Bean
     Declarables tasknodeTopology(NodeProperties props) {
+        return topology(props);
+    }
+
+    /** The declarations (deploy/rabbitmq/definitions.json must declare the same queues with the same arguments). */
+    public static Declarables topology(NodeProperties props) {
         String node = props.getNodeName();
         FanoutExchange dead = ExchangeBuilder.fanoutExchange(DeadLetters.exchange(node)).durable(true).build();
         Queue deadQueue = builder(DeadLetters.exchange(node), props).build();
