@@ -30,6 +30,7 @@ public enum ParamType {
 
     /** Longest string parameter accepted (a ping message, a fingerprint): task parameters are recorded with each run. */
     public static final int STRING_MAX = 10_000;
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[-+]?\\d{1,400}");
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
@@ -88,7 +89,7 @@ public enum ParamType {
         try {
             d = switch (raw) {
                 case Number n -> new BigDecimal(n.toString());
-                case String s when s.strip().matches("[-+]?\\d{1,400}") -> new BigDecimal(s.strip());
+                case String s when DIGITS.matcher(s.strip()).matches() -> new BigDecimal(s.strip());
                 default -> null;
             };
         } catch (NumberFormatException e) {

@@ -66,7 +66,8 @@ public record TaskSpec(String name, String description, boolean mutating, String
                 Object v = def.type().parse(def.withName(PARAM), text);
                 Object typed = values.get(positional);
                 if (typed != null && !typed.equals(v)) {
-                    throw new ParamException(PARAM, Text.quote(text) + " contradicts " + positional + "=" + typed,
+                    throw new ParamException(PARAM, Text.quote(text) + " contradicts " + positional + "="
+                            + (typed instanceof String t ? Text.quote(t) : Text.clip(String.valueOf(typed))),
                             "either param or " + positional + ", or both with the same value");
                 }
                 values.put(positional, v);
