@@ -70,7 +70,7 @@ public final class Requests {
             Long timeout = header(h, Wire.HEADER_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
             Long sentAt = header(h, Wire.HEADER_SENT_AT, 0, Long.MAX_VALUE);
             if (sentAt != null && sentAt > now.plus(MAX_CLOCK_AHEAD).toEpochMilli()) {
-                throw bad(Wire.HEADER_SENT_AT + " " + Instant.ofEpochMilli(sentAt) + " is ahead of the node's clock ("
+                throw bad("header " + Wire.HEADER_SENT_AT + " " + Instant.ofEpochMilli(sentAt) + " is ahead of the node's clock ("
                         + now + ") by more than " + MAX_CLOCK_AHEAD.toSeconds() + " s; accepted: the epoch milliseconds"
                         + " at which the request was sent");
             }
@@ -148,19 +148,20 @@ public final class Requests {
 
     private static Long header(Map<String, ?> h, String name, long min, long max) {
         Object raw = h.get(name);
-        return raw == null ? null : range(name, raw, min, max);
+        return raw == null ? null : range("header " + name, raw, min, max);
     }
 
-    private static long range(String name, Object raw, long min, long max) {
+    /** {@code what}: "limit", "header x-timeout-ms", … as the message names it. */
+    private static long range(String what, Object raw, long min, long max) {
         String accepted = "a whole number from " + min + " to " + max;
         long v;
         try {
-            v = ParamType.whole(name, raw, accepted);
+            v = ParamType.whole(null, raw, accepted); // the parser's message without "parameter '…'"
         } catch (ParamException e) {
-            throw bad(e.getMessage());
+            throw bad(what + ": " + e.getMessage());
         }
         if (v < min || v > max) {
-            throw bad(name + ": " + v + " is out of range; accepted: " + accepted);
+            throw bad(what + ": " + v + " is out of range; accepted: " + accepted);
         }
         return v;
     }
@@ -171,7 +172,7 @@ public final class Requests {
             case Boolean b -> b;
             case String s when s.equals("true") -> true;
             case String s when s.equals("false") -> false;
-            case Object o -> throw bad(name + ": expected true or false, got " + Text.describe(o));
+            case Object o -> throw bad("header " + name + ": expected true or false, got " + Text.describe(o));
         };
     }
 
@@ -181,7 +182,7 @@ public final class Requests {
             return null;
         }
         if (!(raw instanceof String s) || s.isBlank() || s.length() > ON_BEHALF_OF_MAX || Text.unstorable(s) != null) {
-            throw bad(Wire.HEADER_ON_BEHALF_OF + ": " + Text.describe(raw) + " is not a person's name; accepted: a string"
+            throw bad("header " + Wire.HEADER_ON_BEHALF_OF + ": " + Text.describe(raw) + " is not a person's name; accepted: a string"
                     + " of 1-" + ON_BEHALF_OF_MAX + " characters without NUL");
         }
         return s;

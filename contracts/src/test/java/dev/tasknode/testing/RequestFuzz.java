@@ -18,8 +18,20 @@ import java.util.UUID;
  * "Fuzzing"); the same seed gives the same requests, so a failure is reproduced with its seed.
  */
 public final class RequestFuzz {
-    /** One generated request. {@code replyTo} false: the request has no reply_to property. */
-    public record Sample(byte[] body, Map<String, Object> headers, boolean replyTo, String correlationId) {}
+    /**
+     * One generated request. {@code replyTo} false: the request has no reply_to property. {@code correlationId} is
+     * the request's AMQP correlation id (a fresh UUID, also the body's task_id unless that was made invalid).
+     */
+    public record Sample(byte[] body, Map<String, Object> headers, boolean replyTo, String correlationId) {
+        /** The correlation id of the node's answer: the body's task id when it is one, else the request's own. */
+        public String answerId() {
+            try {
+                return dev.tasknode.contracts.Requests.start(body, headers, java.time.Instant.now()).taskId();
+            } catch (dev.tasknode.contracts.RequestException e) {
+                return e.taskId() != null ? e.taskId() : correlationId;
+            }
+        }
+    }
 
     private static final List<TaskSpec> SPECS = TaskCatalog.all();
     private static final String[] WORDS = {"", " ", "all", "shared", "p_1", "project_7", "123", "1", "0", "-1", "abc",
@@ -62,7 +74,7 @@ public final class RequestFuzz {
         if (id < 16) {
             m.put("task_id", taskId);
         } else if (id == 16) {
-            m.put("task_id", "a".repeat(1 + r.nextInt(300)));
+            m.put("task_id", taskId + "a".repeat(1 + r.nextInt(300))); // valid up to 128 characters, never reused
         } else if (id < 19) {
             m.put("task_id", value(1));
         }
