@@ -8,6 +8,8 @@ import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,6 +30,18 @@ public class BrokerTopology {
      * per delivery) and the returns of a wait for a free worker (at most {@code RequestListener.MAX_WAIT_RETURNS}).
      */
     public static final int DELIVERY_LIMIT = 20;
+
+    /**
+     * Spring Boot's admin, except that a queue the broker already has with other arguments (one declared by a
+     * node before issue 11, without dead-letter exchange and delivery limit) is logged, not fatal: the node keeps
+     * serving from it. docs/protocol.md §6 says how to move such a queue over.
+     */
+    @Bean
+    RabbitAdmin amqpAdmin(ConnectionFactory cf) {
+        RabbitAdmin admin = new RabbitAdmin(cf);
+        admin.setIgnoreDeclarationExceptions(true);
+        return admin;
+    }
 
     @Bean
     Declarables tasknodeTopology(NodeProperties props) {
