@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * A seeded generator of hostile task requests (body bytes, headers, with or without reply_to): mostly well-formed
  * JSON with wrong types, edge numbers, NUL and lone surrogates, huge strings, unknown names; some byte-mutated or
- * random bodies. Written by hand because jqwik 1.10.1 asks not to be used by AI agents (README.md, "Fuzzing"); the same seed gives the same requests, so a failure is reproduced with its seed.
+ * random bodies. Written by hand because jqwik 1.10.1 asks not to be used by AI agents (README.md, "Fuzzing").
+ * The same seed gives the same requests, so a failure is reproduced with its seed.
  */
 public final class RequestFuzz {
     /**
