@@ -64,7 +64,8 @@ public class DeadLetters {
             headers.put(HEADER_USER, p.getReceivedUserId());
         }
         AMQP.BasicProperties props = converter.fromMessageProperties(p, "UTF-8").builder()
-                .userId(null).headers(headers).deliveryMode(2).build();
+                // kept until an operator looks: no per-message TTL (the request's expiration would drop the record)
+                .userId(null).expiration(null).headers(headers).deliveryMode(2).build();
         channel.basicPublish(exchange, p.getConsumerQueue() == null ? "" : p.getConsumerQueue(), props, message.getBody());
         metrics.deadLettered(reason);
         log.warn("dead-lettered a request to '{}' ({}): {}; type {}, correlation id {}, user {}", exchange, reason,

@@ -140,6 +140,7 @@ class PoisonRequestTest {
             GetResponse r = client.nextDead(WAIT);
             assertThat(r).isNotNull();
             assertThat(r.getProps().getHeaders().get(DeadLetters.HEADER_REASON).toString()).isEqualTo(DeadLetters.FAILED);
+            assertThat(r.getProps().getExpiration()).as("the request's TTL is not the record's").isNull();
             assertThat(r.getProps().getHeaders().get(DeadLetters.HEADER_DETAIL).toString()).contains("tnrel_poison");
             assertThat(dead(DeadLetters.FAILED)).isEqualTo(before + 1);
             Thread.sleep(2000);
