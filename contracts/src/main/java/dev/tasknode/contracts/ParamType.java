@@ -1,6 +1,7 @@
 package dev.tasknode.contracts;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /** The kinds of task parameter. Each knows how to read a JSON value (or the prototype's string) into a Java value. */
@@ -29,30 +30,30 @@ public enum ParamType {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Longest string parameter accepted (a ping message, a fingerprint): task parameters are recorded with each run. */
+    public static final int STRING_MAX = 10_000;
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[-+]?\\d{1,400}");
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
     Object parse(ParamDef def, Object raw) {
         String name = def.name();
         return switch (this) {
             case STRING -> {
                 if (!(raw instanceof String s)) {
-                    throw new ParamException(name, "expected a string, got " + describe(raw), accepted);
+                    throw new ParamException(name, "expected a string, got " + Text.describe(raw), accepted);
                 }
-                yield s;
+                yield text(name, s, accepted);
             }
+            // JSON true/false; the strings "true" and "false" too, as the prototype and the CLI send text
             case BOOLEAN -> switch (raw) {
                 case Boolean b -> b;
-                case String s when s.equalsIgnoreCase("true") || s.equals("1") || s.equalsIgnoreCase("yes") -> true;
-                case String s when s.equalsIgnoreCase("false") || s.equals("0") || s.equalsIgnoreCase("no") -> false;
-                default -> throw new ParamException(name, "expected true or false, got " + describe(raw), accepted);
+                case String s when s.equals("true") -> true;
+                case String s when s.equals("false") -> false;
+                default -> throw new ParamException(name, "expected true or false, got " + Text.describe(raw), accepted);
             };
             case INTEGER -> {
-                long v;
-                if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-                    v = n.longValue();
-                } else if (raw instanceof String s && s.strip().matches("-?\\d{1,18}")) {
-                    v = Long.parseLong(s.strip());
-                } else {
-                    throw new ParamException(name, "expected a whole number, got " + describe(raw), def.range());
-                }
+                long v = whole(name, raw, def.range());
                 if (v < def.min() || v > def.max()) {
                     throw new ParamException(name, v + " is out of range", def.range());
                 }
@@ -75,6 +76,43 @@ public enum ParamType {
         };
     }
 
+    /** A string the node can record: at most {@link #STRING_MAX} characters, nothing PostgreSQL text cannot hold. */
+    static String text(String name, String s, String accepted) {
+        String bad = Text.unstorable(s);
+        if (bad != null) {
+            throw new ParamException(name, Text.quote(s) + " " + bad, accepted + " (no NUL characters)");
+        }
+        if (s.length() > STRING_MAX) {
+            throw new ParamException(name, Text.quote(s) + " is too long", accepted + " of at most "
+                    + String.format(java.util.Locale.ROOT, "%,d", STRING_MAX) + " characters");
+        }
+        return s;
+    }
+
+    /**
+     * A whole number of 64 bits: a JSON integer, a float with no fraction (2.0), or a string of digits. Read exactly
+     * (as a decimal), so a value outside 64 bits is refused as such instead of wrapping around.
+     */
+    static long whole(String name, Object raw, String accepted) {
+        BigDecimal d;
+        try {
+            d = switch (raw) {
+                case Number n -> new BigDecimal(n.toString());
+                case String s when DIGITS.matcher(s.strip()).matches() -> new BigDecimal(s.strip());
+                default -> null;
+            };
+        } catch (NumberFormatException e) {
+            d = null; // NaN, Infinity
+        }
+        if (d == null || d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
+            throw new ParamException(name, "expected a whole number, got " + Text.describe(raw), accepted);
+        }
+        if (d.compareTo(LONG_MIN) < 0 || d.compareTo(LONG_MAX) > 0) {
+            throw new ParamException(name, Text.number(d.toPlainString()) + " is outside the 64-bit range", accepted);
+        }
+        return d.longValueExact();
+    }
+
     private String asText(ParamDef def, Object raw) {
         if (raw instanceof String s) {
             return s;
@@ -82,16 +120,6 @@ public enum ParamType {
         if (raw instanceof Number n && (this == SCOPE)) {
             return n.toString(); // a project id given as a JSON number
         }
-        throw new ParamException(def.name(), "expected a string, got " + describe(raw), accepted);
-    }
-
-    static String describe(Object raw) {
-        return switch (raw) {
-            case null -> "null";
-            case String s -> "\"" + s + "\"";
-            case Number n -> "number " + n;
-            case Boolean b -> b.toString();
-            default -> raw.getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("map") ? "an object" : "a list";
-        };
+        throw new ParamException(def.name(), "expected a string, got " + Text.describe(raw), accepted);
     }
 }

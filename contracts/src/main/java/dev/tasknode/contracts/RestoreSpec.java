@@ -28,24 +28,24 @@ public record RestoreSpec(String backupId, Scope target) {
         String schema = colon < 0 ? "all" : s.substring(colon + 1);
         parseBackupId("param", id, ACCEPTED);
         if (colon >= 0 && schema.isBlank()) {
-            throw new ParamException("param", "nothing after ':' in '" + raw + "'", ACCEPTED);
+            throw new ParamException("param", "nothing after ':' in " + Text.quote(raw), ACCEPTED);
         }
         try {
             return new RestoreSpec(id, Scope.parse("param", schema));
         } catch (ParamException e) {
-            throw new ParamException("param", "'" + schema + "' is not a schema of a backup", ACCEPTED);
+            throw new ParamException("param", Text.quote(schema) + " is not a schema of a backup", ACCEPTED);
         }
     }
 
     /** Validates a backup id (shape and a real UTC date and time) and returns its instant. */
     public static LocalDateTime parseBackupId(String param, String id, String accepted) {
         if (id == null || !SHAPE.matcher(id).matches()) {
-            throw new ParamException(param, "'" + id + "' is not a backup id", accepted);
+            throw new ParamException(param, Text.quote(id) + " is not a backup id", accepted);
         }
         try {
             return LocalDateTime.parse(id, ID_FORMAT);
         } catch (DateTimeParseException e) {
-            throw new ParamException(param, "'" + id + "' is not a real date and time", accepted);
+            throw new ParamException(param, Text.quote(id) + " is not a real date and time", accepted);
         }
     }
 

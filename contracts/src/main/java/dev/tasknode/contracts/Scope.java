@@ -31,7 +31,7 @@ public sealed interface Scope {
     record Project(String id) implements Scope {
         public Project {
             if (id == null || !PROJECT_ID.matcher(id).matches() || id.equals("all") || id.equals("shared")) {
-                throw new ParamException("scope", "'" + id + "' is not a valid project id", ACCEPTED);
+                throw new ParamException("scope", Text.quote(id) + " is not a valid project id", ACCEPTED);
             }
         }
 
@@ -65,7 +65,7 @@ public sealed interface Scope {
         }
         if (!PROJECT_ID.matcher(id).matches() || id.equals("all") || id.equals("shared")) {
             String hint = s.equals(s.toLowerCase(Locale.ROOT)) ? "" : " (ids are lower-case)";
-            throw new ParamException(name, "'" + raw + "' is not a scope" + hint, ACCEPTED);
+            throw new ParamException(name, Text.quote(raw) + " is not a scope" + hint, ACCEPTED);
         }
         return new Project(id);
     }

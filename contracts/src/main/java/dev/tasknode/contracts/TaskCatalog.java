@@ -113,7 +113,7 @@ public final class TaskCatalog {
     /** Parses parameters of a known task; an unknown task name is refused the same way the node refuses it. */
     public static TaskParams parse(String task, Map<String, ?> raw) {
         TaskSpec spec = find(task).orElseThrow(() -> new ParamException(null,
-                "unknown task '" + task + "'", String.join(", ", ALL.keySet())));
+                "unknown task " + Text.quote(task), String.join(", ", ALL.keySet())));
         return spec.parse(raw);
     }
 }

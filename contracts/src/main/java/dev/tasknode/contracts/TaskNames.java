@@ -6,6 +6,9 @@ import java.util.List;
 public final class TaskNames {
     private TaskNames() {}
 
+    /** What a task name looks like (lower-case letters, digits, '_'); anything else cannot be a task. */
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
     // the six tasks of the prototype (same names, same meaning)
     public static final String CREATE_TABLES = "create_tables";
     public static final String PROPOSE_MIGRATIONS = "propose_migrations";

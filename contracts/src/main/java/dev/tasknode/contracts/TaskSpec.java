@@ -41,7 +41,7 @@ public record TaskSpec(String name, String description, boolean mutating, String
             }
             ParamDef def = defs.get(key);
             if (def == null) {
-                throw new ParamException(key, "unknown parameter for " + name, acceptedNames());
+                throw new ParamException(Text.clip(key), "unknown parameter for " + name, acceptedNames());
             }
             if (e.getValue() != null) {
                 values.put(key, def.type().parse(def, e.getValue()));
@@ -49,10 +49,16 @@ public record TaskSpec(String name, String description, boolean mutating, String
         }
         if (in.containsKey(PARAM)) {
             Object p = in.get(PARAM);
-            String text = p == null ? "" : p instanceof String s ? s : String.valueOf(p);
+            String text = switch (p) {
+                case null -> "";
+                case String s -> s;
+                case Number n -> n.toString();
+                default -> throw new ParamException(PARAM, "expected a string, got " + Text.describe(p), positional == null
+                        ? "\"\" or nothing" : defs.get(positional).accepted());
+            };
             if (positional == null) {
                 if (!text.isBlank()) {
-                    throw new ParamException(PARAM, name + " takes no parameter, got \"" + text + "\"", "\"\" or nothing");
+                    throw new ParamException(PARAM, name + " takes no parameter, got " + Text.quote(text), "\"\" or nothing");
                 }
             } else if (!text.isBlank() || defs.get(positional).type() == ParamType.SCOPE) {
                 // a blank scope means "everything"; any other blank positional means "not given"
@@ -60,7 +66,8 @@ public record TaskSpec(String name, String description, boolean mutating, String
                 Object v = def.type().parse(def.withName(PARAM), text);
                 Object typed = values.get(positional);
                 if (typed != null && !typed.equals(v)) {
-                    throw new ParamException(PARAM, "\"" + text + "\" contradicts " + positional + "=" + typed,
+                    throw new ParamException(PARAM, Text.quote(text) + " contradicts " + positional + "="
+                            + (typed instanceof String t ? Text.quote(t) : Text.clip(String.valueOf(typed))),
                             "either param or " + positional + ", or both with the same value");
                 }
                 values.put(positional, v);

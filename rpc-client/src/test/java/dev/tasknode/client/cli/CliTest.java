@@ -43,7 +43,7 @@ class CliTest {
     void badParamsAreRefusedLocallyWithTheContractsMessage() {
         assertEquals(Cli.USAGE, run("start", "restore_database", "2025-05-20"));
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.contains("invalid_params: parameter 'param': '2025-05-20' is not a backup id; accepted: YYYYMMDD_HHMMSS"), e);
+        assertTrue(e.contains("invalid_params: parameter 'param': \"2025-05-20\" is not a backup id; accepted: YYYYMMDD_HHMMSS"), e);
         assertEquals(Cli.USAGE, run("start", "sleep", "--param", "seconds=9999"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("out of range"));
         assertEquals(Cli.USAGE, run("start", "list_backups", "--param", "scope=shared"));

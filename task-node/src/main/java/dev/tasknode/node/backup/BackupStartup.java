@@ -9,7 +9,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * At start: rolls back restores cut off mid-way (journal), removes temp dirs of backups that were killed, and seeds
+ * At start: ends the pg_dump / pg_restore children of killed instances ({@link ChildProcesses}), rolls back
+ * restores cut off mid-way (journal), removes temp dirs of backups that were killed, and seeds
  * the last-success gauges from the backups on disk. A restore started before this finishes is safe anyway: it
  * repairs its own schemas first, under their locks.
  */
@@ -20,11 +21,13 @@ public class BackupStartup {
     private final RestoreService restore;
     private final BackupStore store;
     private final BackupMetrics metrics;
+    private final ChildProcesses children;
 
-    public BackupStartup(RestoreService restore, BackupStore store, BackupMetrics metrics) {
+    public BackupStartup(RestoreService restore, BackupStore store, BackupMetrics metrics, ChildProcesses children) {
         this.restore = restore;
         this.store = store;
         this.metrics = metrics;
+        this.children = children;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -33,6 +36,14 @@ public class BackupStartup {
     }
 
     public void run() {
+        try {
+            // first: a pg_restore left by a killed predecessor would go on writing next to the repair below
+            if (children != null) { // null where the backup beans are wired by hand (tests without a node)
+                children.endOrphans();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot end the child processes of stopped instances: {}", e.getMessage(), e);
+        }
         try {
             List<String> repaired = restore.repairAll();
             if (!repaired.isEmpty()) {

@@ -48,7 +48,10 @@ public class BackupStore {
 
     private final BackupProperties props;
     private final PrototypeBackups prototype;
-    /** sha256 by (path, size, mtime): list_backups checks every file, and large archives are slow to hash. */
+    /**
+     * sha256 by (path, size, mtime), for list_backups only: it checks every file of every backup, and large archives
+     * are slow to hash. Restore, verify and show hash in full (a flipped bit keeps size and time).
+     */
     private final Map<String, String> digests = new ConcurrentHashMap<>();
 
     public BackupStore(BackupProperties props, PrototypeBackups prototype) {
@@ -221,21 +224,43 @@ public class BackupStore {
         return Json.MAPPER.readValue(Files.readAllBytes(backupDir.resolve(MANIFEST)), Manifest.class);
     }
 
-    /** Problems of the given files (missing, size or checksum different); empty = intact. */
+    /** What a check found: its problems (empty = intact), and whether a result came from the cache. */
+    public record Check(List<String> problems, boolean cached) {}
+
+    /**
+     * Problems of the given files (missing, size or checksum different); empty = intact. Every file is read and
+     * hashed in full: restore, verify and show trust no cache, since bit rot keeps a file's size and time.
+     */
     public List<String> check(Manifest m, List<Manifest.FileEntry> files) {
+        return check(m, files, false).problems();
+    }
+
+    /**
+     * Like {@link #check(Manifest, List)}; with {@code useCache} a file unchanged in size and modification time
+     * since it was last hashed is taken as it was then (list_backups, which checks every backup), and the
+     * result says so.
+     */
+    public Check check(Manifest m, List<Manifest.FileEntry> files, boolean useCache) {
         List<String> problems = new ArrayList<>();
+        boolean cached = false;
         for (Manifest.FileEntry f : files) {
             Path p = file(m, f.name());
             try {
                 if (!Files.isRegularFile(p)) {
                     problems.add(f.name() + " is missing");
                 } else if (f.sha256() == null) {
-                    String why = prototype.checkGzip(p, digests);
+                    cached |= useCache && prototype.isCached(p, digests);
+                    String why = prototype.checkGzip(p, digests, useCache);
                     if (why != null) {
                         problems.add(f.name() + ": " + why);
                     }
                 } else if (Files.size(p) != f.size()) {
                     problems.add(f.name() + " has " + Files.size(p) + " bytes, the manifest says " + f.size());
+                } else if (useCache && digests.containsKey(key(p))) {
+                    cached = true;
+                    if (!f.sha256().equals(digests.get(key(p)))) {
+                        problems.add(f.name() + " does not match its sha256 checksum (corrupted)");
+                    }
                 } else if (!f.sha256().equals(sha256(p))) {
                     problems.add(f.name() + " does not match its sha256 checksum (corrupted)");
                 }
@@ -243,16 +268,17 @@ public class BackupStore {
                 problems.add(f.name() + " cannot be read: " + e.getMessage());
             }
         }
-        return problems;
+        return new Check(List.copyOf(problems), cached);
     }
 
-    public String sha256(Path p) throws IOException {
+    private static String key(Path p) throws IOException {
         FileTime mtime = Files.getLastModifiedTime(p);
-        String key = p.toAbsolutePath() + "|" + Files.size(p) + "|" + mtime.toMillis();
-        String cached = digests.get(key);
-        if (cached != null) {
-            return cached;
-        }
+        return p.toAbsolutePath() + "|" + Files.size(p) + "|" + mtime.toMillis();
+    }
+
+    /** Reads the whole file and hashes it (never from the cache); remembers the result for list_backups. */
+    public String sha256(Path p) throws IOException {
+        String key = key(p);
         try (InputStream in = Files.newInputStream(p)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 20];

@@ -11,11 +11,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * list_backups: newest first. {@code valid} = every file present and matching its sha256 (prototype backups:
- * present and a sound gzip stream). Checksums are cached by size and mtime, so listing again is cheap.
+ * present and a sound gzip stream). Checksums are cached by size and mtime, so listing again is cheap; an entry
+ * whose check used the cache says so ({@code cached = true}): a changed byte that kept size and time is only found
+ * by show_backup, verify_backup and restore_database, which hash every file in full.
  */
 @Component
 public class ListBackupsTask implements Task {
-    public record Entry(String id, String date, String format, String status, boolean valid, List<String> problems,
+    public record Entry(String id, String date, String format, String status, boolean valid, boolean cached,
+                        List<String> problems,
                         String scope, String reason, int schemas, List<String> failedSchemas, long size,
                         String pgDumpVersion, String serverVersion) {}
 
@@ -40,17 +43,23 @@ public class ListBackupsTask implements Task {
         for (Manifest m : all) {
             ctx.checkCancelled();
             ctx.progress(i++, all.size(), "checking " + m.id());
-            List<String> problems = store.check(m, m.files());
-            out.add(new Entry(m.id(), m.startedAt(), m.format(), m.status(), problems.isEmpty(), problems, m.scope(),
+            BackupStore.Check check = store.check(m, m.files(), true);
+            List<String> problems = check.problems();
+            out.add(new Entry(m.id(), m.startedAt(), m.format(), m.status(), problems.isEmpty(), check.cached(), problems,
+                    m.scope(),
                     m.reason(), m.schemas().size(),
                     m.schemas().stream().filter(s -> !s.ok()).map(Manifest.SchemaEntry::schema).toList(), m.size(),
                     m.pgDumpVersion(), m.serverVersion()));
-            ctx.log().info("%s  %-9s %-8s %s  %d schema(s)  %d bytes%s", m.id(), m.format(), m.status(),
-                    problems.isEmpty() ? "valid  " : "INVALID", m.schemas().size(), m.size(),
+            ctx.log().info("%s  %-9s %-8s %s%s  %d schema(s)  %d bytes%s", m.id(), m.format(), m.status(),
+                    problems.isEmpty() ? "valid  " : "INVALID", check.cached() ? " (cached checksums)" : "",
+                    m.schemas().size(), m.size(),
                     problems.isEmpty() ? "" : "  " + problems);
         }
         long invalid = out.stream().filter(e -> !e.valid()).count();
-        return TaskOutcome.ok(out.size() + " backup(s) in " + store.dir() + (invalid == 0 ? "" : ", " + invalid + " invalid"),
+        long cached = out.stream().filter(Entry::cached).count();
+        return TaskOutcome.ok(out.size() + " backup(s) in " + store.dir() + (invalid == 0 ? "" : ", " + invalid + " invalid")
+                        + (cached == 0 ? "" : "; " + cached + " checked against cached checksums (files unchanged in size"
+                        + " and time; show_backup or verify_backup hash them in full)"),
                 new Result(store.dir().toString(), out));
     }
 }

@@ -83,16 +83,23 @@ public class PgTools {
 
     private final BackupProperties props;
     private final Target target;
+    /** Null in tests that wire the backup beans by hand: children are then not journaled. */
+    private final ChildProcesses children;
 
     @Autowired
-    public PgTools(BackupProperties props, Environment env) {
+    public PgTools(BackupProperties props, Environment env, ChildProcesses children) {
         this(props, Target.fromJdbc(env.getProperty("spring.datasource.url"), env.getProperty("spring.datasource.username"),
-                env.getProperty("spring.datasource.password")));
+                env.getProperty("spring.datasource.password")), children);
     }
 
     public PgTools(BackupProperties props, Target target) {
+        this(props, target, null);
+    }
+
+    public PgTools(BackupProperties props, Target target, ChildProcesses children) {
         this.props = props;
         this.target = target;
+        this.children = children;
     }
 
     public Target target() {
@@ -151,7 +158,8 @@ public class PgTools {
         if (!target.password().isEmpty()) {
             env.put("PGPASSWORD", target.password());
         }
-        env.put("PGAPPNAME", appName);
+        String app = children == null ? appName : children.appName(appName);
+        env.put("PGAPPNAME", app);
         env.put("PGCONNECT_TIMEOUT", "30");
         pb.redirectOutput(reader != null ? ProcessBuilder.Redirect.PIPE
                 : stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
@@ -160,6 +168,21 @@ public class PgTools {
         }
         String name = Path.of(cmd.get(0)).getFileName().toString();
         Process p = pb.start();
+        if (children != null) {
+            // journaled while it runs: a successor of a node killed with -9 ends it (ChildProcesses)
+            int d = cmd.indexOf("-d");
+            children.started(p, cmd.get(0), app, d >= 0 && d + 1 < cmd.size() ? cmd.get(d + 1) : "");
+        }
+        try {
+            return await(ctx, p, name, stdin, reader);
+        } finally {
+            if (children != null && !p.isAlive()) {
+                children.ended(p);
+            }
+        }
+    }
+
+    private Result await(TaskContext ctx, Process p, String name, StdinWriter stdin, StdoutReader reader) throws IOException {
         Deque<String> tail = new ArrayDeque<>();
         Thread err = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> pump(p.getErrorStream(), line -> {
             ctx.log().warn(name + ": " + line);

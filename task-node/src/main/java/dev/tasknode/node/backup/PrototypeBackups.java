@@ -100,10 +100,21 @@ public class PrototypeBackups {
         }
     }
 
-    /** Null when the gzip stream reads to its end with a good CRC, else the problem. Cached by size + mtime. */
-    String checkGzip(Path p, Map<String, String> cache) throws IOException {
-        String key = "gz|" + p.toAbsolutePath() + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
-        if (cache.containsKey(key)) {
+    boolean isCached(Path p, Map<String, String> cache) throws IOException {
+        return cache.containsKey(key(p));
+    }
+
+    private static String key(Path p) throws IOException {
+        return "gz|" + p.toAbsolutePath() + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
+    }
+
+    /**
+     * Null when the gzip stream reads to its end with a good CRC, else the problem. With {@code useCache} an earlier
+     * result for the same size + mtime is taken (list_backups only).
+     */
+    String checkGzip(Path p, Map<String, String> cache, boolean useCache) throws IOException {
+        String key = key(p);
+        if (useCache && cache.containsKey(key)) {
             String v = cache.get(key);
             return v.isEmpty() ? null : v;
         }

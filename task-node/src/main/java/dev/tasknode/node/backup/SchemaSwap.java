@@ -209,7 +209,7 @@ public class SchemaSwap {
     /** A pg_restore/psql orphaned by a killed node would go on writing into the schema: end it first. */
     private static void terminateRestores(Connection c, String schema) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                + " WHERE application_name = ? AND datname = current_database() AND pid <> pg_backend_pid()")) {
+                + " WHERE split_part(application_name, ' #', 1) = ? AND datname = current_database() AND pid <> pg_backend_pid()")) {
             ps.setString(1, appName(schema));
             ps.execute();
         }

@@ -3,7 +3,9 @@ package dev.tasknode.node.broker;
 import dev.tasknode.contracts.ControlReply;
 import dev.tasknode.contracts.ControlRequest;
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.Json;
+import dev.tasknode.contracts.RequestException;
+import dev.tasknode.contracts.Requests;
+import dev.tasknode.contracts.Text;
 import dev.tasknode.contracts.TaskError;
 import dev.tasknode.contracts.TaskEvent;
 import dev.tasknode.contracts.TaskNames.Control;
@@ -14,12 +16,14 @@ import dev.tasknode.node.run.TaskRegistry;
 import dev.tasknode.node.run.TaskRunner;
 import dev.tasknode.node.store.TaskRow;
 import dev.tasknode.node.store.TaskStore;
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +32,7 @@ import org.springframework.stereotype.Component;
  * the store; the replica running the task sees the flag within a second (or at once if it is this one).
  */
 @Component
-public class ControlListener implements MessageListener {
+public class ControlListener implements ChannelAwareMessageListener {
     private static final Logger log = LoggerFactory.getLogger(ControlListener.class);
 
     private final TaskStore store;
@@ -37,39 +41,43 @@ public class ControlListener implements MessageListener {
     private final Publisher publisher;
     private final Authorization auth;
     private final String node;
+    private final DeadLetters deadLetters;
 
     public ControlListener(TaskStore store, TaskRunner runner, TaskRegistry registry, Publisher publisher,
-                           Authorization auth, NodeProperties props) {
+                           Authorization auth, NodeProperties props, DeadLetters deadLetters) {
         this.store = store;
         this.runner = runner;
         this.registry = registry;
         this.publisher = publisher;
         this.auth = auth;
         this.node = props.getNodeName();
+        this.deadLetters = deadLetters;
     }
 
     @Override
-    public void onMessage(Message message) {
+    public void onMessage(Message message, Channel channel) throws IOException {
         var p = message.getMessageProperties();
+        if (!DeadLetters.hasReplyTo(p)) {
+            // acknowledged by the container after this returns, on the same channel as the record
+            deadLetters.record(channel, message, DeadLetters.NO_REPLY_TO,
+                    "the control call has no reply_to property, so it could not be answered; nothing was done");
+            return;
+        }
         ControlReply reply;
         try {
-            ControlRequest req = Json.read(message.getBody(), ControlRequest.class);
-            reply = answer(req, p.getReceivedUserId());
+            reply = answer(Requests.control(message.getBody()), p.getReceivedUserId());
+        } catch (RequestException e) {
+            reply = ControlReply.error(null, e.toError());
         } catch (RuntimeException e) {
             log.warn("control call failed: {}", e.toString());
-            boolean malformed = e instanceof tools.jackson.core.JacksonException;
-            reply = ControlReply.error(null, TaskError.of(malformed ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL,
-                    malformed ? "the body is not a control request: " + e.getMessage() : e.toString()));
+            reply = ControlReply.error(null, TaskError.of(ErrorCode.INTERNAL, "the node could not answer: "
+                    + Text.clip(String.valueOf(e.getMessage()))));
         }
         publisher.reply(p.getReplyTo(), p.getCorrelationId(), Wire.TYPE_CONTROL_REPLY, reply);
     }
 
     ControlReply answer(ControlRequest req, String user) {
         String op = req.op() == null ? "" : req.op();
-        if (req.v() > Wire.VERSION) {
-            return ControlReply.error(op, TaskError.of(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + req.v()
-                    + " is newer than this node's " + Wire.VERSION));
-        }
         if (user == null || user.isBlank()) {
             return ControlReply.error(op, TaskError.of(ErrorCode.UNAUTHORIZED, "the request has no user_id property"));
         }
@@ -92,8 +100,8 @@ public class ControlListener implements MessageListener {
                 return taskOp(op, row.get(), req, user);
             }
             default -> {
-                return ControlReply.error(op, TaskError.of(ErrorCode.BAD_REQUEST, "unknown op '" + op + "'; accepted: "
-                        + String.join(", ", Control.ALL)));
+                return ControlReply.error(null, TaskError.of(ErrorCode.BAD_REQUEST, "unknown op " + Text.quote(op)
+                        + "; accepted: " + String.join(", ", Control.ALL)));
             }
         }
     }

@@ -8,11 +8,14 @@ import dev.tasknode.contracts.Wire;
 import dev.tasknode.node.config.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.util.Map;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,11 +26,15 @@ import org.springframework.stereotype.Component;
 public class Publisher {
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
 
-    private final RabbitTemplate template;
-    private final String node;
+    private static final Map<String, Object> VERSION_HEADER = Map.of(Wire.HEADER_VERSION, Wire.VERSION);
 
-    public Publisher(RabbitTemplate template, NodeProperties props) {
-        this.template = template;
+    private final ConnectionFactory connections;
+    private final String node;
+    /** Guarded by this. */
+    private Channel channel;
+
+    public Publisher(ConnectionFactory connections, NodeProperties props) {
+        this.connections = connections;
         this.node = props.getNodeName();
     }
 
@@ -57,18 +64,33 @@ public class Publisher {
         };
     }
 
-    private void send(String exchange, String routingKey, String correlationId, String type, Object body,
-                      MessageDeliveryMode mode) {
-        MessageProperties p = new MessageProperties();
-        p.setContentType(Wire.CONTENT_TYPE);
-        p.setContentEncoding("utf-8");
-        p.setType(type);
-        p.setCorrelationId(correlationId);
-        p.setDeliveryMode(mode);
-        p.setHeader(Wire.HEADER_VERSION, Wire.VERSION);
+    /**
+     * Everything goes out on one channel, in call order. The broker keeps order per channel only, and a
+     * RabbitTemplate takes a different cached channel for each send: a task's log line and the progress event right
+     * after it could arrive the other way round. Publishing is cheap next to everything else a send does.
+     */
+    private synchronized void send(String exchange, String routingKey, String correlationId, String type, Object body,
+                                   MessageDeliveryMode mode) {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .contentType(Wire.CONTENT_TYPE)
+                .contentEncoding("utf-8")
+                .type(type)
+                .correlationId(correlationId)
+                .deliveryMode(mode == MessageDeliveryMode.PERSISTENT ? 2 : 1)
+                .headers(VERSION_HEADER)
+                .build();
+        byte[] bytes = Json.write(body);
         try {
-            template.send(exchange, routingKey, new Message(Json.write(body), p));
-        } catch (AmqpException ex) {
+            if (channel == null || !channel.isOpen()) {
+                // the connection factory re-establishes a lost connection; this channel is then made anew
+                channel = connections.createConnection().createChannel(false);
+            }
+            channel.basicPublish(exchange, routingKey, props, bytes);
+        } catch (IllegalArgumentException ex) {
+            // a value AMQP cannot carry (a short string over 255 bytes): nothing was sent, the channel is fine
+            log.warn("could not publish {} for {} to '{}' '{}': {}", type, correlationId, exchange, routingKey, ex.toString());
+        } catch (IOException | AmqpException | ShutdownSignalException ex) {
+            channel = null; // made anew for the next send
             log.warn("could not publish {} for {} to '{}' '{}': {}", type, correlationId, exchange, routingKey, ex.toString());
         }
     }

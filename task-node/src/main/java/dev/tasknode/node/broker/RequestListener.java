@@ -4,10 +4,15 @@ import com.rabbitmq.client.Channel;
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Json;
 import dev.tasknode.contracts.ParamException;
+import dev.tasknode.contracts.RequestException;
+import dev.tasknode.contracts.Requests;
 import dev.tasknode.contracts.TaskError;
+import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskParams;
 import dev.tasknode.contracts.TaskReply;
 import dev.tasknode.contracts.TaskRequest;
+import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.Text;
 import dev.tasknode.contracts.Wire;
 import dev.tasknode.node.run.NodeMetrics;
 import dev.tasknode.node.run.RunContext;
@@ -17,11 +22,12 @@ import dev.tasknode.node.store.TaskRow;
 import dev.tasknode.node.store.TaskStore;
 import dev.tasknode.node.task.Task;
 import java.io.IOException;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -34,13 +40,26 @@ import org.springframework.stereotype.Component;
  * Manual acknowledgement with prefetch 1: the request is acked once the run is durably recorded (not held for
  * the run, RabbitMQ's delivery timeout is 30 minutes), and the next request is only taken when a worker is
  * free — excess requests wait in the broker.
+ *
+ * <p>Every request gets exactly one outcome: an answer on its reply_to, or — without a reply_to, or after
+ * {@link #MAX_ATTEMPTS} failed attempts while the database answers — a record on {@code <node>.dead}
+ * ({@link DeadLetters}). A request is never put back on the queue for a failure of its own; only while the
+ * database is unreachable does it wait (and then go back, counted by the broker's delivery limit).
  */
 @Component
 public class RequestListener implements ChannelAwareMessageListener {
     private static final Logger log = LoggerFactory.getLogger(RequestListener.class);
-    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     /** How long a delivery is held waiting for a worker before it goes back to the queue (another replica may be free). */
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(15);
+    /**
+     * Returns for lack of a worker count towards the broker's delivery limit: from this many deliveries on, a
+     * request waits here for a worker instead of going back.
+     */
+    static final int MAX_WAIT_RETURNS = BrokerTopology.DELIVERY_LIMIT / 2;
+    /** Attempts at a request while the database answers before it is dead-lettered. */
+    static final int MAX_ATTEMPTS = 3;
+    /** How long a request waits for an unreachable database before it goes back to the queue. */
+    private static final Duration DATABASE_WAIT = Duration.ofMinutes(5);
 
     private final TaskRunner runner;
     private final TaskRegistry registry;
@@ -48,34 +67,95 @@ public class RequestListener implements ChannelAwareMessageListener {
     private final Publisher publisher;
     private final Authorization auth;
     private final NodeMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final DataSource dataSource;
 
     public RequestListener(TaskRunner runner, TaskRegistry registry, TaskStore store, Publisher publisher,
-                           Authorization auth, NodeMetrics metrics) {
+                           Authorization auth, NodeMetrics metrics, DeadLetters deadLetters, DataSource dataSource) {
         this.runner = runner;
         this.registry = registry;
         this.store = store;
         this.publisher = publisher;
         this.auth = auth;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.dataSource = dataSource;
     }
 
     @Override
     public void onMessage(Message message, Channel channel) throws IOException {
-        long tag = message.getMessageProperties().getDeliveryTag();
-        try {
-            if (handle(message)) {
-                channel.basicAck(tag, false);
-            } else {
-                channel.basicNack(tag, false, true); // no worker free: back to the queue
+        MessageProperties p = message.getMessageProperties();
+        long tag = p.getDeliveryTag();
+        if (!DeadLetters.hasReplyTo(p)) {
+            deadLetters.record(channel, message, DeadLetters.NO_REPLY_TO,
+                    "the request has no reply_to property, so nobody could be told its outcome; nothing ran");
+            channel.basicAck(tag, false);
+            return;
+        }
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try {
+                if (handle(message)) {
+                    channel.basicAck(tag, false);
+                } else {
+                    channel.basicNack(tag, false, true); // no worker free: back to the queue
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                channel.basicNack(tag, false, true);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                if (!awaitDatabase()) {
+                    // the database is away, not the request at fault: keep it for later
+                    log.error("could not process a task request, the database is unreachable; returning it to the queue: {}",
+                            e.toString());
+                    channel.basicNack(tag, false, true);
+                    return;
+                }
+                log.warn("attempt {} of {} at a task request failed: {}", attempt, MAX_ATTEMPTS, e.toString());
+                sleep(200L * attempt);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            channel.basicNack(tag, false, true);
-        } catch (RuntimeException e) {
-            // database unreachable and the like: keep the request; it is retried after a pause
-            log.error("could not process a task request, returning it to the queue: {}", e.toString());
+        }
+        // the innermost message says what was refused (PostgreSQL's own words), without the wrappers' class names
+        String cause = String.valueOf(org.springframework.core.NestedExceptionUtils.getMostSpecificCause(last).getMessage())
+                .strip();
+        deadLetters.record(channel, message, DeadLetters.FAILED, "processing failed " + MAX_ATTEMPTS + " times: " + cause);
+        String id = correlation(message);
+        publisher.reply(p.getReplyTo(), id, Wire.TYPE_REJECTED, TaskReply.rejected(null, null, TaskError.of(ErrorCode.INTERNAL,
+                "the node could not process this request (" + MAX_ATTEMPTS + " attempts); it was put on "
+                        + DeadLetters.exchange(nodeOf(p)) + " for an operator: " + Text.clip(cause))));
+        channel.basicAck(tag, false);
+    }
+
+    /** True when the database answers (at once, or within {@link #DATABASE_WAIT}); false while it stays away. */
+    private boolean awaitDatabase() {
+        long end = System.nanoTime() + DATABASE_WAIT.toNanos();
+        do {
+            try (Connection c = dataSource.getConnection()) {
+                if (c.isValid(2)) {
+                    return true;
+                }
+            } catch (Exception e) {
+                log.debug("database check failed: {}", e.toString());
+            }
             sleep(1000);
-            channel.basicNack(tag, false, true);
+        } while (System.nanoTime() < end && runner.accepting() && !Thread.currentThread().isInterrupted());
+        return false;
+    }
+
+    private static String nodeOf(MessageProperties p) {
+        return p.getConsumerQueue() == null ? "<node>" : p.getConsumerQueue();
+    }
+
+    /** The answer's correlation id: the task id when it is one, else the request's own correlation id. */
+    private static String correlation(Message message) {
+        String own = message.getMessageProperties().getCorrelationId();
+        try {
+            return Requests.start(message.getBody(), Map.of(), Instant.now()).taskId();
+        } catch (RequestException e) {
+            return e.taskId() != null ? e.taskId() : own;
         }
     }
 
@@ -83,30 +163,21 @@ public class RequestListener implements ChannelAwareMessageListener {
     private boolean handle(Message message) throws InterruptedException {
         MessageProperties p = message.getMessageProperties();
         String replyTo = p.getReplyTo();
-        TaskRequest req;
+        Requests.Start start;
         try {
-            req = Json.read(message.getBody(), TaskRequest.class);
-        } catch (RuntimeException e) {
-            reject(replyTo, p.getCorrelationId(), null, ErrorCode.BAD_REQUEST,
-                    "the body is not a task request (JSON with v, task_id, task, params): " + e.getMessage());
+            start = Requests.start(message.getBody(), p.getHeaders(), Instant.now());
+        } catch (RequestException e) {
+            String id = e.taskId() != null ? e.taskId() : p.getCorrelationId();
+            reply(replyTo, id, TaskReply.rejected(e.taskId(), e.task(), e.toError()));
             return true;
         }
-        if (req.v() > Wire.VERSION) {
-            reject(replyTo, req.taskId(), req.task(), ErrorCode.UNSUPPORTED_VERSION,
-                    "protocol version " + req.v() + " is newer than this node's " + Wire.VERSION);
-            return true;
-        }
-        if (req.taskId() == null || !TASK_ID.matcher(req.taskId()).matches()) {
-            reject(replyTo, req.taskId(), req.task(), ErrorCode.BAD_REQUEST,
-                    "task_id must be 1-128 characters of letters, digits, '.', '_', ':', '-' (use a UUID)");
-            return true;
-        }
-        boolean eventsToReplyTo = flag(p.getHeaders().get(Wire.HEADER_EVENTS_TO_REPLY_TO));
-        Instant deadline = deadline(p);
+        TaskRequest req = new TaskRequest(Wire.VERSION, start.taskId(), start.task(), start.params());
+        boolean eventsToReplyTo = start.eventsToReplyTo();
+        Instant deadline = start.deadline();
         Optional<Task> task = registry.find(req.task());
         if (task.isEmpty()) {
-            reject(replyTo, req.taskId(), req.task(), ErrorCode.UNKNOWN_TASK, "no task '" + req.task()
-                    + "' on this node; known: " + String.join(", ", registry.specs().stream().map(s -> s.name()).toList()));
+            reject(replyTo, req.taskId(), TaskNames.NAME.matcher(req.task()).matches() ? req.task() : null, ErrorCode.UNKNOWN_TASK, "no task " + Text.quote(req.task())
+                    + " on this node; known: " + String.join(", ", registry.specs().stream().map(s -> s.name()).toList()));
             return true;
         }
         String user = p.getReceivedUserId();
@@ -136,7 +207,7 @@ public class RequestListener implements ChannelAwareMessageListener {
             if (answeredAsKnown(req, replyTo, eventsToReplyTo)) {
                 return true;
             }
-            if (!runner.acquire(PERMIT_WAIT)) {
+            if (!awaitWorker(p)) {
                 return false;
             }
             if (deadline != null && Instant.now().isAfter(deadline)) {
@@ -146,8 +217,8 @@ public class RequestListener implements ChannelAwareMessageListener {
                 return true;
             }
         }
-        Optional<RunContext> ctx = runner.record(req.taskId(), task.get(), params, requestedBy(user, p), deadline,
-                replyTo, eventsToReplyTo);
+        Optional<RunContext> ctx = runner.record(req.taskId(), task.get(), params, requestedBy(user, start.onBehalfOf()),
+                deadline, replyTo, eventsToReplyTo);
         if (ctx.isEmpty()) {
             // not answered: a run of this process whose start failed was forgotten just now, and the broker's
             // next delivery of this request records it anew
@@ -156,9 +227,28 @@ public class RequestListener implements ChannelAwareMessageListener {
         // answered before the record's fsync (start() below waits for it, then we ack): a crash in between
         // leaves the request unacknowledged, and the broker delivers it again
         publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED,
-                TaskReply.accepted(req.taskId(), req.task(), dev.tasknode.contracts.TaskStatus.ACCEPTED, false));
+                TaskReply.accepted(req.taskId(), req.task(), TaskStatus.ACCEPTED, false));
         runner.start(ctx.get(), task.get());
         return true;
+    }
+
+    /**
+     * Waits for a worker permit. After {@link #PERMIT_WAIT} the request goes back to the queue (another replica
+     * may be free) — unless it went back so often that the broker's delivery limit comes near: then it waits here.
+     */
+    private boolean awaitWorker(MessageProperties p) throws InterruptedException {
+        if (runner.acquire(PERMIT_WAIT)) {
+            return true;
+        }
+        if (!(p.getHeaders().get("x-delivery-count") instanceof Number n) || n.longValue() < MAX_WAIT_RETURNS) {
+            return false;
+        }
+        while (runner.accepting()) {
+            if (runner.acquire(PERMIT_WAIT)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -177,21 +267,18 @@ public class RequestListener implements ChannelAwareMessageListener {
         }
         if (runner.addReplyTo(req.taskId(), replyTo, eventsToReplyTo)) { // being recorded here right now
             publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(),
-                    dev.tasknode.contracts.TaskStatus.ACCEPTED, true));
+                    TaskStatus.ACCEPTED, true));
             return true;
         }
         return false;
-    }
-
-    private static boolean flag(Object header) {
-        return header instanceof Boolean b ? b : header != null && "true".equalsIgnoreCase(header.toString());
     }
 
     /** The same task id again: never a second run; the caller gets the current state (and the result if done). */
     private void duplicate(TaskRow row, TaskRequest req, String replyTo, boolean eventsToReplyTo) {
         if (!row.task().equals(req.task()) || !sameParams(row, req)) {
             reject(replyTo, req.taskId(), req.task(), ErrorCode.CONFLICT, "task id " + req.taskId()
-                    + " is already used by " + row.task() + " " + row.params() + "; use a new id for a new task");
+                    + " is already used by " + row.task() + " " + Text.clip(String.valueOf(row.params()))
+                    + "; use a new id for a new task");
             return;
         }
         publisher.reply(replyTo, req.taskId(), Wire.TYPE_ACCEPTED, TaskReply.accepted(req.taskId(), req.task(), row.status(), true));
@@ -212,19 +299,9 @@ public class RequestListener implements ChannelAwareMessageListener {
         }
     }
 
-    private String requestedBy(String user, MessageProperties p) {
-        Object onBehalf = p.getHeaders().get(Wire.HEADER_ON_BEHALF_OF);
+    private String requestedBy(String user, String onBehalfOf) {
         // only a trusted service (the Admin page's broker user) may say for whom it acts
-        return onBehalf != null && auth.trusted(user) ? onBehalf + " (via " + user + ")" : user;
-    }
-
-    private static Instant deadline(MessageProperties p) {
-        Object sent = p.getHeaders().get(Wire.HEADER_SENT_AT);
-        Object timeout = p.getHeaders().get(Wire.HEADER_TIMEOUT_MS);
-        if (sent instanceof Number s && timeout instanceof Number t) {
-            return Instant.ofEpochMilli(s.longValue() + t.longValue());
-        }
-        return null;
+        return onBehalfOf != null && auth.trusted(user) ? onBehalfOf + " (via " + user + ")" : user;
     }
 
     private void reject(String replyTo, String taskId, String task, String code, String message) {
@@ -232,11 +309,15 @@ public class RequestListener implements ChannelAwareMessageListener {
     }
 
     private void reply(String replyTo, TaskReply reply) {
+        reply(replyTo, reply.taskId(), reply);
+    }
+
+    private void reply(String replyTo, String correlationId, TaskReply reply) {
         if (!reply.isAccepted()) {
             metrics.rejected(reply.error().code());
             log.info("rejected {} {}: {}", reply.task(), reply.taskId(), reply.error().message());
         }
-        publisher.reply(replyTo, reply.taskId(), reply.isAccepted() ? Wire.TYPE_ACCEPTED : Wire.TYPE_REJECTED, reply);
+        publisher.reply(replyTo, correlationId, reply.isAccepted() ? Wire.TYPE_ACCEPTED : Wire.TYPE_REJECTED, reply);
     }
 
     private static void sleep(long ms) {

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The node's own meters. Tags are bounded sets (task names, outcomes, error codes); a task id is never a tag.
- * Prometheus names: tasknode_task_duration_seconds, tasknode_requests_rejected_total, tasknode_tasks_running.
+ * Prometheus names: tasknode_task_duration_seconds, tasknode_requests_rejected_total, tasknode_tasks_running,
+ * tasknode_requests_dead_lettered_total.
  */
 @Component
 public class NodeMetrics {
@@ -22,6 +23,9 @@ public class NodeMetrics {
         registry.gauge("tasknode.tasks.running", running);
         for (String reason : new String[] {"unknown_task", "invalid_params", "unauthorized", "expired", "conflict"}) {
             rejectedCounter(reason); // present at 0 before the first rejection, so rates and alerts work from the start
+        }
+        for (String reason : new String[] {"no_reply_to", "failed"}) {
+            deadLetteredCounter(reason);
         }
     }
 
@@ -38,6 +42,16 @@ public class NodeMetrics {
 
     public void rejected(String reason) {
         rejectedCounter(reason).increment();
+    }
+
+    public void deadLettered(String reason) {
+        deadLetteredCounter(reason).increment();
+    }
+
+    private Counter deadLetteredCounter(String reason) {
+        return Counter.builder("tasknode.requests.dead.lettered")
+                .description("Requests put on <node>.dead instead of being answered, by reason").tag("reason", reason)
+                .register(registry);
     }
 
     private Counter rejectedCounter(String reason) {

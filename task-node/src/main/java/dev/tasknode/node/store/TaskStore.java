@@ -199,8 +199,7 @@ public class TaskStore {
      * (the process died, its connection closed). Returns the rows it changed.
      */
     public List<TaskRow> reapOrphans(String node) {
-        String alive = "SELECT i.instance_id FROM " + inst + " i JOIN pg_locks l ON l.locktype = 'advisory'"
-                + " AND l.classid = " + LIVENESS_LOCK_CLASS + " AND l.objid = i.lock_key AND l.objsubid = 2 AND l.granted";
+        String alive = aliveInstancesSql();
         String error = Json.MAPPER.writeValueAsString(TaskError.of("interrupted",
                 "the node running this task stopped before it finished"));
         List<TaskRow> reaped = jdbc.sql("UPDATE " + t + " SET status = 'interrupted', finished_at = now(),"
@@ -210,6 +209,12 @@ public class TaskStore {
                 .params(error, node).query(TaskStore::row).list();
         jdbc.sql("DELETE FROM " + inst + " WHERE node = ? AND instance_id NOT IN (" + alive + ")").param(node).update();
         return reaped;
+    }
+
+    /** SQL of the instance ids whose process lives: it holds its liveness advisory lock (see Liveness). */
+    public String aliveInstancesSql() {
+        return "SELECT i.instance_id FROM " + inst + " i JOIN pg_locks l ON l.locktype = 'advisory'"
+                + " AND l.classid = " + LIVENESS_LOCK_CLASS + " AND l.objid = i.lock_key AND l.objsubid = 2 AND l.granted";
     }
 
     private static TaskRow row(ResultSet rs, int n) throws SQLException {

@@ -42,10 +42,16 @@ final class BackupFixture implements AutoCloseable {
     final DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
 
     BackupFixture(String prefix) throws Exception {
+        this(prefix, 0);
+    }
+
+    /** {@code port}: reach the database through this loopback port (a test's TcpProxy) instead; 0 = directly. */
+    BackupFixture(String prefix, int port) throws Exception {
         database = TestEndpoints.createDatabase(prefix);
         TestEndpoints.Postgres p = TestEndpoints.postgres();
+        String url = port == 0 ? p.urlFor(database) : "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(p.urlFor(database));
+        hc.setJdbcUrl(url);
         hc.setUsername(p.user());
         hc.setPassword(p.password());
         hc.setMaximumPoolSize(4);
@@ -56,7 +62,7 @@ final class BackupFixture implements AutoCloseable {
         props.setWorkers(3);
         props.setSchemaLockWait(Duration.ofSeconds(5));
         fleet = new Fleet(new SchemaProperties());
-        pg = new PgTools(props, PgTools.Target.fromJdbc(p.urlFor(database), p.user(), p.password()));
+        pg = new PgTools(props, PgTools.Target.fromJdbc(url, p.user(), p.password()));
         store = new BackupStore(props, new PrototypeBackups(fleet));
         backups = new BackupService(ds, fleet, store, pg, beans.getBeanProvider(SchemaFingerprints.class), metrics);
         swap = new SchemaSwap(new NodeProperties());

@@ -38,7 +38,7 @@ class BackupKillTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        env = NodeTestSupport.create("bkkill");
+        env = NodeTestSupport.create("tnrel_bkkill");
         dir = Files.createTempDirectory("tn-kill-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY); INSERT INTO shared.projects VALUES ('1');"
                 + BackupFixture.project("1", 10)
@@ -60,8 +60,10 @@ class BackupKillTest {
         BackupStore.deleteTree(dir);
     }
 
-    private NodeProcess node(String instance) throws Exception {
-        NodeProcess n = NodeProcess.start(env, instance, "--tasknode.backup.dir=" + dir, "--tasknode.backup.workers=1");
+    private NodeProcess node(String instance, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--tasknode.backup.dir=" + dir, "--tasknode.backup.workers=1"));
+        args.addAll(List.of(more));
+        NodeProcess n = NodeProcess.start(env, instance, args.toArray(String[]::new));
         nodes.add(n);
         if (client == null) {
             client = new ProtocolClient(env.nodeName());
@@ -81,7 +83,7 @@ class BackupKillTest {
         client.start("restore_database", Map.of("param", id + ":1", "safety_backup", false));
         // mid-way: the original is aside, pg_restore is writing the new p_1
         await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND application_name = 'tn-restore:p_1'") > 0, WAIT);
+                + " AND split_part(application_name, ' #', 1) = 'tn-restore:p_1'") > 0, WAIT);
         assertThat(count("SELECT count(*) FROM tasknode.backup_restore_journal")).isEqualTo(1);
         first.kill9();
         node("second");
@@ -96,7 +98,7 @@ class BackupKillTest {
         client.start("backup_database", Map.of("param", ""));
         // this database only: other runs on the same server have pg_dumps of their own
         await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND application_name = 'tasknode-backup'") > 0, WAIT);
+                + " AND split_part(application_name, ' #', 1) = 'tasknode-backup'") > 0, WAIT);
         assertThat(tmpDirs()).isNotEmpty();
         first.kill9();
         node("second");
@@ -107,6 +109,32 @@ class BackupKillTest {
         // and the next backup works
         TaskResult again = client.start("backup_database", Map.of("param", "shared")).result(Duration.ofMinutes(3));
         assertThat(again.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void theSuccessorEndsThePgDumpItsKilledPredecessorLeft() throws Exception {
+        try (Connection holder = connect(); Statement st = holder.createStatement()) {
+            // pg_dump waits for this lock (its lock-wait-timeout is raised below): a dump that would run on for long
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE p_1.big IN ACCESS EXCLUSIVE MODE");
+            NodeProcess first = node("first", "--tasknode.backup.lock-wait-timeout=10m");
+            client.start("backup_database", Map.of("param", "1"));
+            await(() -> count("SELECT count(*) FROM tasknode.node_child WHERE instance_id = 'first'") > 0, WAIT);
+            long pid = count("SELECT pid FROM tasknode.node_child WHERE instance_id = 'first'");
+            await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'tasknode-backup #first'") > 0, WAIT);
+            first.kill9();
+            Thread.sleep(1000);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("pg_dump outlives its node")
+                    .contains(true);
+            node("second");
+            await(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), WAIT);
+            await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'tasknode-backup #first'") == 0, WAIT);
+            assertThat(count("SELECT count(*) FROM tasknode.node_child WHERE instance_id = 'first'")).isZero();
+            holder.rollback();
+        }
+        await(() -> tmpDirs().isEmpty(), WAIT);
     }
 
     private List<Path> tmpDirs() {

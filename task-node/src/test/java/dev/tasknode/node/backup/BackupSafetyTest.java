@@ -187,7 +187,7 @@ class BackupSafetyTest {
             f.exec("CREATE SCHEMA p_9; CREATE TABLE p_9.half (id int)");
         }
         assertNotEquals(before, f.state());
-        new BackupStartup(f.restore, f.store, f.metrics).run();
+        new BackupStartup(f.restore, f.store, f.metrics, null).run();
         assertEquals(before, f.state());
         assertEquals(List.of(), f.schemasLike("%restore%"));
         assertEquals(List.of(), f.schemasLike("p_9"));

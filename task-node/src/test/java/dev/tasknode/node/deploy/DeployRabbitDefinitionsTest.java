@@ -40,6 +40,32 @@ class DeployRabbitDefinitionsTest {
     }
 
     @Test
+    void queuesHaveExactlyTheArgumentsTheNodeDeclares() {
+        // a queue the broker already has with other arguments makes the node's own declaration fail
+        dev.tasknode.node.config.NodeProperties props = new dev.tasknode.node.config.NodeProperties();
+        props.setNodeName(NODE);
+        var declared = dev.tasknode.node.broker.BrokerTopology.topology(props)
+                .getDeclarablesByType(org.springframework.amqp.core.Queue.class);
+        assertThat(declared).extracting(org.springframework.amqp.core.Queue::getName)
+                .containsExactlyInAnyOrder(NODE, CONTROL, NODE + ".dead");
+        for (var q : declared) {
+            Map<String, Object> file = map(find("queues", q.getName()).get("arguments"), "arguments");
+            assertThat(file).as(q.getName()).isEqualTo(q.getArguments());
+        }
+        assertThat(map(find("queues", NODE).get("arguments"), "arguments"))
+                .containsEntry("x-dead-letter-exchange", NODE + ".dead").containsKey("x-delivery-limit");
+        Map<String, Object> dead = find("exchanges", NODE + ".dead");
+        assertThat(dead.get("type")).isEqualTo("fanout");
+        assertThat(list(defs.get("bindings"), "bindings")).anySatisfy(b -> {
+            assertThat(map(b, "binding").get("source")).isEqualTo(NODE + ".dead");
+            assertThat(map(b, "binding").get("destination")).isEqualTo(NODE + ".dead");
+        });
+        // the node declares the dead-letter queue and exchange, publishes its records there, binds them
+        Perm node = permissions("tasknode");
+        assertThat(node.configure(NODE + ".dead") && node.write(NODE + ".dead") && node.read(NODE + ".dead")).isTrue();
+    }
+
+    @Test
     void eventsExchangeIsADurableTopicExchange() {
         Map<String, Object> x = find("exchanges", EVENTS);
         assertThat(x.get("type")).isEqualTo("topic");

@@ -74,6 +74,24 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no goodbye. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Resident set size of the process (VmRSS, Linux), in MiB; -1 when unknown. */
+    public double rssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
+    }
+
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);

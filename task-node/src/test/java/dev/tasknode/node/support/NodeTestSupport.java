@@ -63,10 +63,13 @@ public final class NodeTestSupport {
             f.setConnectionTimeout(3000);
             try (Connection c = f.newConnection("delete-test-node-queues")) {
                 for (String node : NODES) {
-                    for (String q : new String[] {node, Wire.controlQueue(node)}) {
+                    for (String q : new String[] {node, Wire.controlQueue(node), node + ".dead"}) {
                         try (Channel ch = c.createChannel()) {
                             ch.queueDelete(q);
                         }
+                    }
+                    try (Channel ch = c.createChannel()) {
+                        ch.exchangeDelete(node + ".dead");
                     }
                 }
             }

@@ -189,6 +189,38 @@ public final class ProtocolClient implements AutoCloseable {
         try (Channel ch = connection.createChannel()) {
             ch.queueDelete(node);
             ch.queueDelete(Wire.controlQueue(node));
+            ch.queueDelete(node + ".dead");
+            ch.exchangeDelete(node + ".dead");
+        }
+    }
+
+    /** Publishes {@code body} with exactly these properties to the node's queue (or its control queue). */
+    public void publishRaw(boolean control, AMQP.BasicProperties props, byte[] body) throws Exception {
+        synchronized (channel) {
+            channel.basicPublish("", control ? Wire.controlQueue(node) : node, props, body);
+        }
+    }
+
+    /** The next record on {@code <node>.dead}, or null when none arrives within {@code wait}. */
+    public com.rabbitmq.client.GetResponse nextDead(Duration wait) throws Exception {
+        long end = System.nanoTime() + wait.toNanos();
+        do {
+            com.rabbitmq.client.GetResponse r;
+            synchronized (channel) {
+                r = channel.basicGet(node + ".dead", true);
+            }
+            if (r != null) {
+                return r;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < end);
+        return null;
+    }
+
+    /** Messages waiting in a queue of the node ({@code ""} = the request queue, or a suffix such as ".dead"). */
+    public long depth(String suffix) throws Exception {
+        synchronized (channel) {
+            return channel.messageCount(node + suffix);
         }
     }
 
