@@ -49,23 +49,25 @@ public class DemoEnvironment implements EnvironmentPostProcessor, Ordered {
         p.put("tasknode.admin.dev-users", "true");
         p.put("logging.level.qpid.message", "WARN"); // the embedded broker's per-connection and per-queue lines
         p.put("tasknode.backup.dir", s.home.resolve("backups").toString());
-        Optional<Path> dump = pgDump();
-        if (dump.isPresent()) {
-            p.put("tasknode.backup.pg-dump", dump.get().toString());
-            p.put("tasknode.backup.pg-restore", dump.get().resolveSibling("pg_restore").toString());
-            p.put("tasknode.backup.psql", dump.get().resolveSibling("psql").toString());
-        } else {
-            // no such program: every backup, restore and verify fails at once, and its error names what to install
-            for (String tool : new String[] {"pg_dump", "pg_restore", "psql"}) {
-                p.put("tasknode.backup." + tool.replace("_", "-"), tool + " " + NO_PG_DUMP);
-            }
-        }
+        p.putAll(backupTools(pgDump()));
         try {
             Files.createDirectories(s.home.resolve("backups"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         env.getPropertySources().addFirst(new MapPropertySource(SOURCE, p));
+    }
+
+    /** The client tools' settings: the ones beside the machine's pg_dump, or names that refuse with advice. */
+    static Map<String, Object> backupTools(Optional<Path> dump) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        for (String tool : new String[] {"pg_dump", "pg_restore", "psql"}) {
+            // without pg_dump no such program exists: every backup, restore and verify fails at once, and the
+            // node's error ("cannot run <tool> …") names what to install
+            p.put("tasknode.backup." + tool.replace("_", "-"),
+                    dump.map(d -> d.resolveSibling(tool).toString()).orElse(tool + " " + NO_PG_DUMP));
+        }
+        return p;
     }
 
     /**
