@@ -55,7 +55,8 @@ public class AdminSecurity {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/admin/admin.css", "/admin/favicon.svg").permitAll()
                         .anyRequest().hasAnyRole(ADMIN, OPERATOR))
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/admin/", true).failureUrl("/login?error"))
+                // after sign-in, back to the page that was asked for (a shared /admin/runs/{id} link)
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/admin/", false).failureUrl("/login?error"))
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 // the page's JSON calls get a 401 (the script says "signed out") instead of the login page's HTML
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) ->
