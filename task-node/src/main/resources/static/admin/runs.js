@@ -55,22 +55,23 @@ function render(page) {
   $('runs-next').disabled = page.offset + page.runs.length >= page.total;
 }
 
-/** Runs seen running that are now finished are announced unless they are the one on screen with the page in view. */
+/**
+ * Runs that finish after the page opened are announced, unless it is the one on screen with the page in view.
+ * The page's own look-ups (restore dialog, fleet card) are not announced.
+ */
 async function watch() {
   let recent;
   try {
-    recent = (await api('/runs?lookups=true&limit=50')).runs;
+    recent = (await api('/runs?limit=50')).runs;
   } catch {
     return;
   }
   for (const r of recent) {
-    const was = list.running.get(r.task_id);
-    const running = r.status === 'running' || r.status === 'accepted';
-    if (running) list.running.set(r.task_id, r.status);
-    else if (was) {
-      list.running.delete(r.task_id);
-      if (list.started && (document.hidden || r.task_id !== selectedRun())) announce(r);
-    }
+    const finished = !(r.status === 'running' || r.status === 'accepted');
+    const known = list.running.get(r.task_id);
+    list.running.set(r.task_id, finished ? 'done' : 'running');
+    // first look: what is already finished is history; later: anything new or seen running that is now done
+    if (list.started && finished && known !== 'done' && (document.hidden || r.task_id !== selectedRun())) announce(r);
   }
   list.started = true;
 }
@@ -85,6 +86,7 @@ function announce(r) {
     el('button', { type: 'button', class: 'link', onclick: () => { selectRun(r.task_id); toast.remove(); } }, 'show'),
     el('button', { type: 'button', class: 'link dismiss', 'aria-label': 'Dismiss', onclick: () => toast.remove() }, '✕'));
   $('toasts').append(toast);
+  while ($('toasts').children.length > 3) $('toasts').firstElementChild.remove(); // the newest three
   setTimeout(() => { toast.remove(); if (!$('toasts').children.length) document.title = 'Tasks · tasknode admin'; }, 30000);
   if ('Notification' in window && Notification.permission === 'granted') {
     new Notification('tasknode: ' + text, { body: r.summary || '', tag: r.task_id });
