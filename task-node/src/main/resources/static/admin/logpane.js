@@ -94,11 +94,10 @@ document.addEventListener('DOMContentLoaded', () => {
   $('log-level').onchange = redraw;
   $('log-search').oninput = redraw;
   $('log-follow').onchange = () => $('log-follow').checked && ($('log').scrollTop = $('log').scrollHeight);
-  // scrolling up pauses following; back at the end it follows again
-  $('log').addEventListener('scroll', () => {
-    const atEnd = $('log').scrollTop + $('log').clientHeight >= $('log').scrollHeight - 4;
-    if (!atEnd && $('log-follow').checked && document.activeElement === $('log')) $('log-follow').checked = false;
-  });
+  // scrolling up (wheel or touch) pauses following; ticking "follow" again goes back to the end
+  const pause = () => { $('log-follow').checked = false; };
+  $('log').addEventListener('wheel', ev => ev.deltaY < 0 && pause(), { passive: true });
+  $('log').addEventListener('touchmove', pause, { passive: true });
   $('log-copy').onclick = copy;
   $('log-download-txt').onclick = () => download(logText(), 'text/plain', `${pane.name}.log.txt`);
   $('log-download-json').onclick = () => download(JSON.stringify(pane.events, null, 2) + '\n', 'application/json', `${pane.name}.events.json`);

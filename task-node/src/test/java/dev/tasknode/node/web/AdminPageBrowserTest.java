@@ -213,7 +213,7 @@ class AdminPageBrowserTest {
         assertThat(browser.text(By.id("restore-expected"))).isEqualTo("shared");
         assertThat(browser.find(By.id("restore-start")).isEnabled()).isFalse();
         browser.type(By.id("restore-confirm"), "shared");
-        browser.waitFor(d -> d.findElement(By.id("restore-start")).isEnabled());
+        browser.waitFor(d -> d.findElement(By.id("restore-feedback")).getText().startsWith("✓"));
         browser.screenshot("restore-dialog");
         browser.find(By.id("restore-start")).click();
         browser.waitFor(TASK_TIME, d -> d.findElement(By.id("restore-status")).getText().equals("succeeded"));

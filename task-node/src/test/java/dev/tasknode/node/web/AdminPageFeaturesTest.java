@@ -83,7 +83,7 @@ class AdminPageFeaturesTest {
             String pair = browser.text(By.cssSelector("#totals-distinct [data-kind=" + kind + "]"));
             assertThat(pair).isEqualTo(kind + " " + shown);
         }
-        browser.screenshot("proposal");
+        browser.screenshot("proposal-counts");
     }
 
     @Test
@@ -173,7 +173,7 @@ class AdminPageFeaturesTest {
         String summary = browser.text(By.cssSelector("#runs-table tbody tr td.summary"));
         assertThat(browser.driver.getPageSource()).doesNotContain(NODE.backupDir.toString());
         assertThat(summary).isNotBlank();
-        browser.screenshot("tasks-page");
+        browser.screenshot("runs-filtered");
     }
 
     @Test
@@ -290,8 +290,8 @@ class AdminPageFeaturesTest {
         browser.waitFor(d -> d.findElement(By.id("restore-feedback")).getText().contains("Type exactly “p_3”"));
         assertThat(browser.find(By.id("restore-start")).isEnabled()).isFalse();
         browser.type(By.id("restore-confirm"), "p_3");
-        browser.waitFor(d -> d.findElement(By.id("restore-start")).isEnabled());
-        browser.screenshot("restore-dialog");
+        browser.waitFor(d -> d.findElement(By.id("restore-feedback")).getText().startsWith("✓"));
+        browser.screenshot("restore-compare");
     }
 
     @Test
