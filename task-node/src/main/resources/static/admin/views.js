@@ -12,7 +12,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -124,7 +124,7 @@ export function proposalView(result, { onApply, canDestructive }) {
     const c = pick(cs, 'counts') || {};
     box.append(el('article', { class: 'changeset' },
       el('header', {}, el('strong', { text: `Change set ${i + 1}` }),
-        el('span', { class: 'cs-counts' }, ['safe', 'locking', 'destructive'].filter(k => c[k]).map(k => [badge(k), ` ${c[k]} `])),
+        el('span', { class: 'cs-counts' }, ['safe', 'locking', 'destructive'].filter(k => c[k]).flatMap(k => [badge(k), ` ${c[k]} `])),
         el('span', { class: 'muted', text: `applies to ${count} schema${count === 1 ? '' : 's'}: ${shown}` })),
       statements(cs).map(s => el('div', { class: 'stmt' },
         s.cls ? badge(s.cls) : el('span'), el('pre', { class: 'sql', text: s.sql }),

@@ -97,22 +97,18 @@ class AdminPageFeaturesTest {
         browser.waitFor(TASK_TIME, d -> d.findElement(By.id("detail-status")).getText().equals("succeeded"));
         browser.waitFor(d -> d.findElement(By.cssSelector("#runs-table tbody tr.selected time")).isDisplayed());
 
-        List<WebElement> times = browser.all(By.cssSelector("time[data-ts]"));
+        List<String> times = titles();
         assertThat(times).hasSizeGreaterThan(3); // runs list, detail, log lines
-        for (WebElement t : times) {
-            assertThat(t.getDomAttribute("title")).matches(EXACT_UTC);
-        }
+        assertThat(times).allMatch(t -> EXACT_UTC.matcher(t).matches(), "every exact time in one labelled format");
         assertThat(browser.text(By.cssSelector("#runs-table tbody tr.selected time"))).matches("just now|\\d+ s ago");
         assertThat(browser.text(By.id("tz-label"))).isEqualTo("UTC");
-        String utcTitle = times.get(0).getDomAttribute("title");
+        String utcTitle = times.get(0);
 
         browser.find(By.id("tz-toggle")).click(); // the browser's zone: America/New_York
         String local = browser.text(By.id("tz-label"));
         assertThat(local).isNotEqualTo("UTC").matches("E[SD]T|GMT-[45]");
-        for (WebElement t : browser.all(By.cssSelector("time[data-ts]"))) {
-            assertThat(t.getDomAttribute("title")).endsWith(" " + local);
-        }
-        assertThat(browser.all(By.cssSelector("time[data-ts]")).get(0).getDomAttribute("title")).isNotEqualTo(utcTitle);
+        assertThat(titles()).allMatch(t -> t.endsWith(" " + local), "every time in the browser's zone");
+        assertThat(titles().get(0)).isNotEqualTo(utcTitle);
         browser.driver.navigate().refresh(); // the choice is kept
         browser.waitFor(d -> d.findElement(By.id("tz-label")).getText().equals(local));
         browser.find(By.id("tz-toggle")).click();
@@ -334,6 +330,13 @@ class AdminPageFeaturesTest {
                 task, param);
         assertThat(String.valueOf(id)).matches("[0-9a-f-]{36}");
         return (String) id;
+    }
+
+    /** The exact times (hover titles) of every time on the page, read in one go. */
+    @SuppressWarnings("unchecked")
+    private List<String> titles() {
+        return (List<String>) browser.driver.executeScript(
+                "return [...document.querySelectorAll('time[data-ts]')].map(t => t.title)");
     }
 
     /** One column of the runs table, read in one go (the table is redrawn every few seconds). */
