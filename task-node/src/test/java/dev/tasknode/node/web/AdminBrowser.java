@@ -77,8 +77,9 @@ final class AdminBrowser implements AutoCloseable {
     /** Signs in and waits until the page knows who is signed in and has read the node's tasks. */
     void signInToPage(String user, String password) {
         signIn(user, password);
-        waitFor(d -> d.findElement(By.id("user-name")).getText().equals(user));
-        waitFor(d -> !d.findElements(By.cssSelector("#task-select option")).isEmpty());
+        // generous: the first page of a freshly started node on a loaded machine can take a while
+        waitFor(Duration.ofSeconds(60), d -> d.findElement(By.id("user-name")).getText().equals(user));
+        waitFor(Duration.ofSeconds(60), d -> !d.findElements(By.cssSelector("#task-select option")).isEmpty());
     }
 
     WebElement find(By by) {
