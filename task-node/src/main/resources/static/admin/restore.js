@@ -32,7 +32,7 @@ async function chooseBackup(row) {
   $('restore-manifest').replaceChildren(el('p', { class: 'muted', text: `Loading the manifest of ${row.id}…` }));
   $('restore-compare').replaceChildren();
   $('restore-project').replaceChildren(...row.schemaNames.filter(n => n && n !== 'shared')
-    .map(n => n.replace(/^p_|^project_/, '')).map(id => el('option', { value: id, text: id })));
+    .map(n => n.replace(/^p_|^project_/, '')).map(id => el('option', { value: id, text: 'p_' + id })));
   updateExpected();
   try {
     const r = await runAndWait('show_backup', { backup_id: row.id });
@@ -40,7 +40,7 @@ async function chooseBackup(row) {
     $('restore-manifest').replaceChildren(manifestView(r.result));
     compare(r.result);
     const projects = projectsOf(r.result);
-    $('restore-project').replaceChildren(...projects.map(id => el('option', { value: id, text: id })));
+    $('restore-project').replaceChildren(...projects.map(id => el('option', { value: id, text: 'p_' + id })));
     // no project in this backup: "one project" cannot be chosen
     const one = document.querySelector('#restore-scope input[value=project]');
     one.disabled = $('restore-project').disabled = !projects.length;
