@@ -1,10 +1,15 @@
 // The Admin → Tasks page. Everything goes through /admin/api (which calls the node over the broker); the
 // parameter field is checked by the server with the node's own parser, never re-implemented here.
-import { el, badge, pick, jsonTree, proposalView, backupTable, fleetOf, STATES, backupsOf, backupRow, fmtAge } from './views.js';
+import { el, badge, jsonTree, proposalView, backupTable } from './views.js';
 import { openRestore } from './restore.js';
+import { timeEl, exact, duration, refreshTimes, toggleZone } from './time.js';
+import { appendLog, resetLog, nameLog } from './logpane.js';
+import { refreshRuns, initRuns } from './runs.js';
+import { initFleet } from './fleet.js';
 
 const $ = id => document.getElementById(id);
-const state = { me: null, specs: [], selected: null, stream: null, runs: [], validateSeq: 0 };
+const state = { me: null, specs: [], selected: null, stream: null, summary: {}, validateSeq: 0, usable: true };
+const RUN_PATH = /^\/admin\/runs\/([0-9a-f-]{36})$/;
 
 // ---- talking to the server
 
@@ -16,11 +21,19 @@ export async function api(path, body) {
     if (state.me?.csrf_header) opts.headers[state.me.csrf_header] = state.me.csrf_token;
     opts.body = JSON.stringify(body);
   }
-  const res = await fetch('/admin/api' + path, opts);
+  let res;
+  try {
+    res = await fetch('/admin/api' + path, opts);
+  } catch {
+    // the server is unreachable (restarting, network): say so, and keep the forms from looking usable
+    usable(false, `The node at ${location.host} does not answer; it may be restarting. The page keeps trying every 5 s.`);
+    throw new Error('the node does not answer');
+  }
   if (res.status === 401) {
-    banner('Your session ended. Reload the page to sign in again.');
+    usable(false, 'You are signed out (your session ended). ', el('a', { href: location.pathname, id: 'sign-in-again', text: 'Sign in again' }));
     throw new Error('signed out');
   }
+  if (!state.usable && !document.body.classList.contains('signed-out')) usable(true);
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     const err = new Error(data?.error?.message || `${res.status} ${res.statusText}`);
@@ -31,14 +44,27 @@ export async function api(path, body) {
   return data;
 }
 
-function banner(msg) {
+export function banner(...content) {
   const b = $('banner');
-  b.textContent = msg;
-  b.hidden = !msg;
+  b.replaceChildren(...content);
+  b.hidden = !content.length || (content.length === 1 && !content[0]);
+}
+
+/** Offline or signed out: everything that would send something is disabled, and the banner says why. */
+function usable(ok, ...why) {
+  state.usable = ok;
+  document.body.classList.toggle('signed-out', !ok && why.some(w => w instanceof Node && w.id === 'sign-in-again'));
+  $('task-fields').disabled = !ok;
+  for (const b of document.querySelectorAll('.shortcuts button, #stop, #fleet-refresh')) b.disabled = !ok || b.dataset.unavailable === 'true';
+  banner(...(ok ? [] : why));
 }
 
 export function hasRole(role) {
   return !!state.me?.roles?.includes(role);
+}
+
+export function selectedRun() {
+  return state.selected;
 }
 
 /**
@@ -59,29 +85,9 @@ export function follow(taskId, h) {
 /** Starts a task and resolves with its result (for the dialog and the fleet view, which need the data). */
 export async function runAndWait(task, params, handlers = {}) {
   const { task_id } = await api('/runs', { task, params });
-  refreshRuns();
   return new Promise((resolve, reject) => follow(task_id, {
-    ...handlers, result: r => { refreshRuns(); resolve(r); }, failure: m => reject(new Error(m)),
+    ...handlers, result: r => resolve(r), failure: m => reject(new Error(m)),
   }));
-}
-
-export function logLine(e) {
-  if (e.type === 'progress') {
-    return el('li', { class: 'progress' }, el('span', { class: 'ts', text: time(e.ts) }),
-      `progress ${e.done}${e.total ? '/' + e.total : ''} ${e.message || ''}`);
-  }
-  return el('li', { class: e.level, 'data-seq': e.seq }, el('span', { class: 'ts', text: time(e.ts) }),
-    e.level !== 'INFO' ? e.level + ' ' : '', e.message);
-}
-
-function time(ts) {
-  return ts ? new Date(ts).toLocaleTimeString([], { hour12: false }) : '';
-}
-
-function duration(r) {
-  if (!r.started_at) return '';
-  const ms = (r.finished_at ? new Date(r.finished_at) : new Date()) - new Date(r.started_at);
-  return ms < 1000 ? ms + ' ms' : ms < 120000 ? (ms / 1000).toFixed(1) + ' s' : fmtAge(ms);
 }
 
 // ---- the task form
@@ -126,29 +132,26 @@ function formParams() {
   return params;
 }
 
-/** Server-side check with contracts' TaskCatalog; the latest answer wins. */
+/** Server-side check with contracts' TaskCatalog; the latest answer wins. A refusal is an answer (200), not an error. */
 async function validate() {
   const seq = ++state.validateSeq;
   const task = $('task-select').value;
   const fb = $('param-feedback');
   if (!task) return false;
+  let v;
   try {
-    const v = await api('/validate', { task, param: $('param').value, params: formParams() });
-    if (seq !== state.validateSeq) return v.ok && v.allowed;
-    $('param').setAttribute('aria-invalid', 'false');
-    fb.className = 'feedback ' + (v.allowed ? 'ok' : 'bad');
-    fb.textContent = v.allowed ? '✓ ' + describe(v.params)
-      : `✗ needs the ${v.role_required} role (you have ${state.me.roles.join(', ')})`;
-    $('start').disabled = !v.allowed;
-    return v.allowed;
+    v = await api('/validate', { task, param: $('param').value, params: formParams() });
   } catch (e) {
-    if (seq !== state.validateSeq) return false;
-    $('param').setAttribute('aria-invalid', 'true');
-    fb.className = 'feedback bad';
-    fb.textContent = '✗ ' + e.message;
-    $('start').disabled = true;
-    return false;
+    v = { ok: false, error: { message: e.message } };
   }
+  if (seq !== state.validateSeq) return v.ok && v.allowed;
+  const ok = v.ok && v.allowed;
+  $('param').setAttribute('aria-invalid', String(!v.ok));
+  fb.className = 'feedback ' + (ok ? 'ok' : 'bad');
+  fb.textContent = !v.ok ? '✗ ' + v.error.message : v.allowed ? '✓ ' + describe(v.params)
+    : `✗ needs the ${v.role_required} role (you have ${state.me.roles.join(', ')})`;
+  $('start').disabled = !ok;
+  return ok;
 }
 
 function describe(params) {
@@ -156,58 +159,87 @@ function describe(params) {
   return parts.length ? parts.join(', ') : 'no parameters';
 }
 
-async function start(task) {
-  if (task) {
-    $('task-select').value = task;
-    const keep = $('param').value;
-    renderForm();
-    // the typed parameter goes with the shortcut, unless that task takes none
-    $('param').value = specOf(task)?.positional ? keep : '';
-  }
-  if (!(await validate())) return;
-  const t = $('task-select').value;
-  if (t === 'apply_migrations' && !confirm(`Apply migrations (${$('param').value || 'all schemas'}) now?`)) return;
+async function startRun(task, param, params, feedback) {
   try {
-    const { task_id } = await api('/runs', { task: t, param: $('param').value, params: formParams() });
-    banner('');
+    const { task_id } = await api('/runs', { task, param, params });
     selectRun(task_id);
     refreshRuns();
+    return true;
   } catch (e) {
-    $('param-feedback').className = 'feedback bad';
-    $('param-feedback').textContent = '✗ ' + e.message;
+    feedback.className = 'feedback bad';
+    feedback.textContent = '✗ ' + e.message;
+    return false;
   }
 }
 
-// ---- runs and the detail pane
-
-export async function refreshRuns() {
-  try {
-    state.runs = await api('/runs?limit=30');
-    banner('');
-  } catch (e) {
-    if (e.message !== 'signed out') banner('Cannot list tasks: ' + e.message);
-    return;
-  }
-  const body = $('runs-table').tBodies[0];
-  body.replaceChildren(...state.runs.map(r => el('tr', {
-    class: 'clickable' + (r.task_id === state.selected ? ' selected' : ''), 'data-task-id': r.task_id, tabindex: 0,
-    onclick: () => selectRun(r.task_id), onkeydown: ev => ev.key === 'Enter' && selectRun(r.task_id),
-  }, el('td', {}, el('code', { text: r.task })), el('td', {}, badge(r.status)), el('td', { text: r.requested_by || '' }),
-    el('td', { text: r.created_at ? new Date(r.created_at).toLocaleString() : '' }), el('td', { text: duration(r) }),
-    el('td', { class: 'summary', title: r.summary || '', text: r.summary || '' }))));
-  if (!state.runs.length) body.append(el('tr', {}, el('td', { colspan: 6, class: 'muted', text: 'No tasks yet.' })));
+async function startFromForm() {
+  if (!(await validate())) return;
+  const t = $('task-select').value;
+  if (t === 'apply_migrations' && !confirm(`Apply migrations (${$('param').value || 'every schema'}) now?`)) return;
+  startRun(t, $('param').value, formParams(), $('param-feedback'));
 }
+
+// ---- shortcuts: their own scope, shown on the buttons; the ones that change data ask first
+
+function shortcutScope() {
+  const kind = $('shortcut-scope').value;
+  return kind === 'project' ? $('shortcut-project').value.trim() : kind;
+}
+
+export function scopeText(scope) {
+  return scope === '' ? 'everything' : scope === 'shared' ? 'shared schema' : scope ? 'project ' + scope : 'choose a project';
+}
+
+function renderScopeTags() {
+  $('shortcut-project').hidden = $('shortcut-scope').value !== 'project';
+  for (const t of document.querySelectorAll('.scope-tag')) t.textContent = scopeText(shortcutScope());
+}
+
+async function shortcut(task) {
+  const scope = shortcutScope();
+  const asks = 'ask' in document.querySelector(`[data-task="${task}"]`).dataset;
+  // read-only shortcuts run at once with the scope on their button, unless "one project" has no id yet
+  if (!asks && !($('shortcut-scope').value === 'project' && !scope)) {
+    return startRun(task, specOf(task)?.positional ? scope : '', {}, $('param-feedback'));
+  }
+  const dlg = $('scope-dialog');
+  $('scope-task').textContent = task;
+  $('scope-what').textContent = specOf(task)?.description || '';
+  const kind = $('shortcut-scope').value;
+  dlg.querySelector(`input[name=ask-scope][value="${kind}"]`).checked = true;
+  $('scope-project').value = $('shortcut-project').value;
+  $('scope-feedback').textContent = '';
+  $('scope-start').onclick = async ev => {
+    ev.preventDefault();
+    const k = dlg.querySelector('input[name=ask-scope]:checked').value;
+    const s = k === 'project' ? $('scope-project').value.trim() : k;
+    const v = await api('/validate', { task, param: s }).catch(e => ({ ok: false, error: { message: e.message } }));
+    if (!v.ok || !v.allowed || (k === 'project' && !s)) {
+      $('scope-feedback').className = 'feedback bad';
+      $('scope-feedback').textContent = '✗ ' + (k === 'project' && !s ? 'type a project id' : v.error?.message || `needs the ${v.role_required} role`);
+      return;
+    }
+    if (await startRun(task, s, {}, $('scope-feedback'))) dlg.close();
+  };
+  dlg.showModal();
+}
+
+// ---- the detail pane
 
 export function selectRun(taskId) {
   if (state.stream) state.stream.close();
+  clearInterval(state.tick);
   state.selected = taskId;
-  history.replaceState(null, '', '#run=' + taskId);
+  const path = '/admin/runs/' + taskId;
+  if (location.pathname !== path) history.pushState(null, '', path);
   for (const tr of $('runs-table').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.taskId === taskId);
   state.summary = {};
-  $('log').replaceChildren();
+  resetLog(taskId);
   $('detail-result').replaceChildren();
   $('detail-progress').hidden = true;
   $('detail-task').textContent = '…';
+  $('detail-link').hidden = false;
+  $('detail-link').href = path;
   $('detail-status').replaceWith(Object.assign(badge('…'), { id: 'detail-status' }));
   const stop = $('stop');
   stop.onclick = async () => {
@@ -216,40 +248,37 @@ export function selectRun(taskId) {
   };
   state.stream = follow(taskId, {
     status: s => showStatus(s),
-    log: e => appendLog($('log'), e),
+    log: e => appendLog(e),
     progress: p => {
       const bar = $('detail-progress');
       bar.hidden = !p.total;
       bar.max = p.total || 1;
       bar.value = p.done;
-      appendLog($('log'), p);
+      appendLog(p);
     },
     result: r => { showStatus({ ...state.summary, ...r, cancel_requested: false }); showResult(r); refreshRuns(); },
     failure: m => banner(m),
   });
 }
 
-function appendLog(list, e) {
-  if (e.seq && list.querySelector(`[data-seq="${e.seq}"]`)) return;
-  const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
-  list.append(logLine(e));
-  if (stick) list.scrollTop = list.scrollHeight;
-}
-
 function showStatus(s) {
   state.summary = s;
+  nameLog(`${s.task}-${s.task_id}`);
   $('detail-task').textContent = s.task;
-  const b = $('detail-status');
-  b.replaceWith(Object.assign(badge(s.status), { id: 'detail-status' }));
+  $('detail-status').replaceWith(Object.assign(badge(s.status), { id: 'detail-status' }));
   const running = s.status === 'running' || s.status === 'accepted';
   $('stop').hidden = !running || !hasRole('OPERATOR');
   $('stop').disabled = !!s.cancel_requested;
-  const meta = [`id ${s.task_id}`];
-  if (s.requested_by) meta.push(`by ${s.requested_by}`);
-  if (s.created_at) meta.push(`asked ${new Date(s.created_at).toLocaleString()}`);
-  if (s.started_at) meta.push(`took ${duration(s)}`);
-  if (s.params && Object.keys(s.params).length) meta.push('params ' + JSON.stringify(s.params));
-  $('detail-meta').textContent = meta.join(' · ');
+  const person = s.requested_by ? s.requested_by.replace(/ \(via [^)]*\)$/, '') : '';
+  const meta = [el('span', { text: `id ${s.task_id}` })];
+  if (person) meta.push(el('span', { title: s.requested_by, text: `by ${person}` }));
+  if (s.created_at) meta.push(el('span', {}, 'asked ', timeEl(s.created_at, 'exact')));
+  if (s.started_at) meta.push(el('span', {}, running ? 'running for ' : 'took ', el('span', { id: 'detail-duration', text: duration(s) })));
+  if (s.params && Object.keys(s.params).length) meta.push(el('span', { text: 'params ' + JSON.stringify(s.params) }));
+  $('detail-meta').replaceChildren(...meta.flatMap((m, i) => i ? [' · ', m] : [m]));
+  clearInterval(state.tick);
+  // a running task's duration moves on by itself, not only when the next status event comes
+  if (running && s.started_at) state.tick = setInterval(() => { const d = $('detail-duration'); if (d) d.textContent = duration(state.summary); }, 1000);
 }
 
 function showResult(r) {
@@ -274,7 +303,7 @@ async function applyProposal({ expect, allow_destructive, scope }) {
   const params = { scope: scope === 'all' ? '' : scope };
   if (expect) params.expect = expect;
   if (allow_destructive) params.allow_destructive = true;
-  if (!confirm('Apply the reviewed proposal' + (allow_destructive ? ' including destructive changes' : '') + '?')) return;
+  if (!confirm(`Apply the reviewed proposal to ${scopeText(params.scope)}` + (allow_destructive ? ' including destructive changes' : '') + '?')) return;
   try {
     const { task_id } = await api('/runs', { task: 'apply_migrations', params });
     selectRun(task_id);
@@ -284,63 +313,21 @@ async function applyProposal({ expect, allow_destructive, scope }) {
   }
 }
 
-// ---- fleet
-
-async function refreshFleet() {
-  const btn = $('fleet-refresh');
-  btn.disabled = true;
-  $('fleet-note').textContent = 'Checking…';
-  try {
-    const [status, backups] = await Promise.allSettled([runAndWait('schema_status', {}), runAndWait('list_backups', {})]);
-    if (status.status === 'fulfilled' && status.value.result) {
-      const { rows, counts } = fleetOf(status.value.result);
-      $('fleet-counts').replaceChildren(...STATES.map(st => el('div', { class: 'count ' + st, id: 'count-' + st },
-        el('b', { text: counts[st] }), st.replace(/_/g, ' '))));
-      renderFleetDetail(rows);
-    } else {
-      $('fleet-counts').replaceChildren(el('p', { class: 'muted', text: 'schema_status: ' +
-        (status.reason?.message || status.value?.error?.message || status.value?.summary || 'no result') }));
-    }
-    let age = 'no backup yet';
-    if (backups.status === 'fulfilled') {
-      const good = backupsOf(backups.value.result).map(backupRow).filter(b => b.status !== 'failed' && b.date);
-      if (good.length) age = fmtAge(Date.now() - new Date(good[0].date)) + ` ago (${good[0].id})`;
-    } else age = 'unknown: ' + backups.reason.message;
-    $('fleet-note').textContent = `Last backup: ${age}. Checked ${new Date().toLocaleTimeString()}.`;
-  } finally {
-    btn.disabled = false;
-  }
-}
-
-function renderFleetDetail(rows) {
-  const filter = el('input', { type: 'search', id: 'fleet-filter', placeholder: 'project id or schema', 'aria-label': 'Find a project' });
-  const which = el('select', { 'aria-label': 'State' }, el('option', { value: '', text: 'all states' }),
-    STATES.map(s => el('option', { value: s, text: s.replace(/_/g, ' ') })));
-  const body = el('tbody');
-  const draw = () => {
-    const q = filter.value.trim().toLowerCase();
-    const shown = rows.filter(r => (!which.value || r.state === which.value)
-      && (!q || r.schema.toLowerCase().includes(q) || String(r.project).toLowerCase().includes(q)));
-    body.replaceChildren(...shown.slice(0, 200).map(r => el('tr', {}, el('td', {}, el('code', { text: r.schema })),
-      el('td', { text: r.project }), el('td', {}, badge(r.state)), el('td', { class: 'muted', text: r.detail }))));
-    if (shown.length > 200) body.append(el('tr', {}, el('td', { colspan: 4, class: 'muted', text: `… ${shown.length - 200} more` })));
-  };
-  filter.oninput = draw;
-  which.onchange = draw;
-  draw();
-  $('fleet-detail').replaceChildren(el('div', { class: 'actions' }, filter, which),
-    el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'Project', 'State', 'Detail'].map(h => el('th', { text: h })))), body)));
-}
-
 // ---- start-up
+
+function runFromUrl() {
+  const m = location.pathname.match(RUN_PATH) || location.hash.match(/run=([0-9a-f-]{36})/);
+  return m ? m[1] : null;
+}
 
 async function init() {
   state.me = await api('/me');
   $('user-name').textContent = state.me.user;
   $('user-roles').textContent = '(' + state.me.roles.join(', ') + ')';
   $('node-name').textContent = state.me.node;
-  $('logout-csrf').name = '_csrf';
   $('logout-csrf').value = state.me.csrf_token;
+  $('tz-toggle').onclick = toggleZone;
+  refreshTimes();
   try {
     state.specs = await api('/tasks');
   } catch (e) {
@@ -351,21 +338,29 @@ async function init() {
   $('task-select').onchange = () => { $('param').value = ''; renderForm(); };
   $('param').oninput = () => { clearTimeout(timer); timer = setTimeout(validate, 120); };
   $('extra-params').oninput = () => { clearTimeout(timer); timer = setTimeout(validate, 120); };
-  $('task-form').onsubmit = ev => { ev.preventDefault(); start(); };
+  $('task-form').onsubmit = ev => { ev.preventDefault(); startFromForm(); };
+  $('shortcut-scope').onchange = renderScopeTags;
+  $('shortcut-project').oninput = renderScopeTags;
   for (const b of document.querySelectorAll('.shortcuts [data-task]')) {
+    b.dataset.unavailable = String(!specOf(b.dataset.task));
     b.disabled = !specOf(b.dataset.task);
-    b.onclick = () => start(b.dataset.task);
+    b.onclick = () => shortcut(b.dataset.task);
   }
+  renderScopeTags();
   const restore = $('btn-restore');
-  restore.disabled = !hasRole('ADMIN') || !specOf('restore_database');
+  restore.dataset.unavailable = String(!hasRole('ADMIN') || !specOf('restore_database'));
+  restore.disabled = restore.dataset.unavailable === 'true';
   if (!hasRole('ADMIN')) restore.title = 'Restoring needs the ADMIN role';
   restore.onclick = () => openRestore();
-  $('fleet-refresh').onclick = refreshFleet;
   renderForm();
+  initRuns(state.specs);
   await refreshRuns();
-  const m = location.hash.match(/run=([0-9a-f-]{36})/);
-  if (m) selectRun(m[1]);
-  setInterval(() => document.visibilityState === 'visible' && refreshRuns(), 4000);
+  const run = runFromUrl();
+  if (run) selectRun(run);
+  window.addEventListener('popstate', () => { const id = runFromUrl(); if (id && id !== state.selected) selectRun(id); });
+  initFleet();
+  // while offline or signed out, keep asking: the banner goes once the node answers again
+  setInterval(() => !state.usable && !document.body.classList.contains('signed-out') && api('/me').catch(() => {}), 5000);
 }
 
 init().catch(e => banner('The page could not start: ' + e.message));

@@ -1,7 +1,10 @@
-// The Restore dialog: choose a backup (list_backups), review its manifest (show_backup), choose what to restore,
-// type the scope to confirm, then start restore_database and follow it to its end.
-import { el, badge, backupTable, manifestView, projectsOf } from './views.js';
-import { api, follow, runAndWait, logLine, refreshRuns, selectRun, hasRole } from './admin.js';
+// The Restore dialog: choose a backup (list_backups), compare what it holds with what is live now (show_backup
+// and the live catalog), choose what to restore, type the full target (all, shared, p_<id>) to confirm, then
+// start restore_database and follow it to its end.
+import { el, badge, backupTable, manifestView, projectsOf, pick } from './views.js';
+import { api, follow, runAndWait, selectRun, hasRole } from './admin.js';
+import { refreshRuns } from './runs.js';
+import { logLine } from './logpane.js';
 
 const $ = id => document.getElementById(id);
 let chosen = null;
@@ -27,15 +30,17 @@ async function chooseBackup(row) {
   for (const tr of $('restore-backups').querySelectorAll('tr[data-backup]')) tr.classList.toggle('selected', tr.dataset.backup === row.id);
   $('restore-step2').hidden = false;
   $('restore-manifest').replaceChildren(el('p', { class: 'muted', text: `Loading the manifest of ${row.id}…` }));
+  $('restore-compare').replaceChildren();
   $('restore-project').replaceChildren(...row.schemaNames.filter(n => n && n !== 'shared')
-    .map(n => n.replace(/^p_|^project_/, '')).map(id => el('option', { value: id, text: id })));
+    .map(n => n.replace(/^p_|^project_/, '')).map(id => el('option', { value: id, text: 'p_' + id })));
   updateExpected();
   try {
     const r = await runAndWait('show_backup', { backup_id: row.id });
     if (r.status !== 'succeeded') throw new Error(r.error?.message || r.summary || r.status);
     $('restore-manifest').replaceChildren(manifestView(r.result));
+    compare(r.result);
     const projects = projectsOf(r.result);
-    $('restore-project').replaceChildren(...projects.map(id => el('option', { value: id, text: id })));
+    $('restore-project').replaceChildren(...projects.map(id => el('option', { value: id, text: 'p_' + id })));
     // no project in this backup: "one project" cannot be chosen
     const one = document.querySelector('#restore-scope input[value=project]');
     one.disabled = $('restore-project').disabled = !projects.length;
@@ -46,10 +51,45 @@ async function chooseBackup(row) {
   }
 }
 
-/** What the person must type: the scope word, or the project id. */
+/** What the person must type: the whole target, all, shared or p_<id> (never a lone digit). */
 function scope() {
   const kind = document.querySelector('#restore-scope input[name=scope]:checked').value;
-  return kind === 'project' ? $('restore-project').value : kind;
+  return kind === 'project' ? ($('restore-project').value ? 'p_' + $('restore-project').value : '') : kind;
+}
+
+/** Per schema of the backup: what it holds (manifest) beside what is live now (catalog estimate). */
+async function compare(doc) {
+  const m = pick(doc, 'manifest') || doc;
+  const list = (pick(m, 'schemas', 'entries') || []).filter(s => typeof s === 'object');
+  if (!list.length) return;
+  const names = list.map(s => pick(s, 'schema', 'name'));
+  let live = {};
+  try {
+    live = (await api('/live-schemas?schemas=' + encodeURIComponent(names.join(',')))).schemas;
+  } catch (e) {
+    $('restore-compare').replaceChildren(el('p', { class: 'feedback bad', text: 'Cannot read what is live now: ' + e.message }));
+    return;
+  }
+  const fmt = n => typeof n === 'number' ? n.toLocaleString('en-US') : n;
+  const rows = list.map(s => {
+    const name = pick(s, 'schema', 'name');
+    const counts = pick(s, 'row_counts', 'tables');
+    const tables = counts && typeof counts === 'object' ? Object.keys(counts).length : '';
+    const rows = counts && typeof counts === 'object' ? Object.values(counts).reduce((a, x) => a + (typeof x === 'number' ? x : pick(x, 'rows') || 0), 0) : '';
+    const now = live[name] || {};
+    const change = !now.exists ? 'schema does not exist now: restored from the backup'
+      : now.tables !== tables ? `${now.tables} tables now, ${tables} in the backup` : 'same tables';
+    return el('tr', { 'data-schema': name }, el('td', {}, el('code', { text: name })),
+      el('td', { class: 'num', text: tables }), el('td', { class: 'num', text: fmt(rows) }),
+      el('td', { class: 'num', text: now.exists ? now.tables : '—' }),
+      el('td', { class: 'num', title: 'PostgreSQL\'s estimate (pg_class.reltuples), not a count', text: !now.exists ? '—' : now.never_analyzed ? '≈' + fmt(now.rows_estimate) + ' (not analyzed)' : '≈' + fmt(now.rows_estimate) }),
+      el('td', { class: 'muted', text: change }));
+  });
+  $('restore-compare').replaceChildren(el('div', { class: 'table-wrap' }, el('table', { id: 'restore-compare-table' },
+    el('thead', {}, el('tr', {}, el('th', { rowspan: 2, text: 'Schema' }), el('th', { colspan: 2, class: 'num', text: 'In the backup' }),
+      el('th', { colspan: 2, class: 'num', text: 'Live now' }), el('th', { rowspan: 2, text: '' })),
+      el('tr', {}, ['tables', 'rows', 'tables', 'rows (estimate)'].map(h => el('th', { class: 'num', text: h })))),
+    el('tbody', {}, rows))));
 }
 
 function updateExpected() {
@@ -77,7 +117,7 @@ async function checkConfirm() {
     try {
       await api('/validate', { task: 'restore_database', param: `${chosen.id}:${s}` });
       fb.className = 'feedback ok';
-      fb.textContent = `✓ will restore ${s === 'all' ? 'every schema in' : s === 'shared' ? 'the shared schema from' : 'project ' + s + ' from'} ${chosen.id}`;
+      fb.textContent = `✓ will restore ${s === 'all' ? 'every schema in' : s === 'shared' ? 'the shared schema from' : s + ' from'} ${chosen.id}`;
     } catch (e) {
       fb.className = 'feedback bad';
       fb.textContent = '✗ ' + e.message;

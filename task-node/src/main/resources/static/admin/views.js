@@ -1,6 +1,7 @@
 // Rendering of task results. The shapes of the schema and backup results are read generically: known fields
 // are shown nicely when present, everything is also available as a JSON tree. Text only ever goes through
 // textContent (never innerHTML), so nothing a task returns can become markup.
+import { exact } from './time.js';
 
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -11,7 +12,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -120,19 +121,27 @@ export function proposalView(result, { onApply, canDestructive }) {
     const schemas = schemasOf(cs);
     const count = pick(cs, 'schema_count', 'count') ?? schemas.length;
     const shown = schemas.slice(0, 12).join(', ') + (schemas.length > 12 ? `, … (${schemas.length})` : '');
+    const c = pick(cs, 'counts') || {};
     box.append(el('article', { class: 'changeset' },
       el('header', {}, el('strong', { text: `Change set ${i + 1}` }),
+        el('span', { class: 'cs-counts' }, ['safe', 'locking', 'destructive'].filter(k => c[k]).flatMap(k => [badge(k), ` ${c[k]} `])),
         el('span', { class: 'muted', text: `applies to ${count} schema${count === 1 ? '' : 's'}: ${shown}` })),
       statements(cs).map(s => el('div', { class: 'stmt' },
         s.cls ? badge(s.cls) : el('span'), el('pre', { class: 'sql', text: s.sql }),
         s.reason ? el('span', { class: 'reason', text: s.reason }) : null)),
       findingsView(pick(cs, 'findings'))));
   });
+  // Two different numbers, both labelled: distinct statements to review (the sum over the change sets shown
+  // below) and statement runs, which count each statement once per schema it applies to.
+  const distinct = { safe: 0, locking: 0, destructive: 0 };
+  for (const cs of sets) for (const k of Object.keys(distinct)) distinct[k] += (pick(cs, 'counts') || {})[k] || 0;
   const totals = pick(result, 'totals');
-  if (totals) {
-    box.prepend(el('p', { class: 'muted', id: 'proposal-totals' }, `${pick(result, 'to_change') ?? '?'} of ${pick(result, 'schemas') ?? '?'} schemas to change · `,
-      badge('safe'), ` ${totals.safe ?? 0} `, badge('locking'), ` ${totals.locking ?? 0} `, badge('destructive'), ` ${totals.destructive ?? 0}`));
-  }
+  const counts = o => ['safe', 'locking', 'destructive'].map(k => el('span', { class: 'count-pair', 'data-kind': k }, badge(k), ` ${o[k] ?? 0} `));
+  box.prepend(el('div', { class: 'totals', id: 'proposal-totals' },
+    el('p', {}, el('strong', { text: `${pick(result, 'to_change') ?? '?'} of ${pick(result, 'schemas') ?? '?'} schemas to change` }),
+      ` in ${sets.length} change set${sets.length === 1 ? '' : 's'}.`),
+    el('p', { id: 'totals-distinct' }, el('span', { class: 'label', text: 'Statements to review: ' }), counts(distinct)),
+    totals ? el('p', { id: 'totals-runs', class: 'muted' }, el('span', { class: 'label', text: 'Statement runs (statements × schemas): ' }), counts(totals)) : null));
   const fp = fingerprint(result);
   const destructive = el('input', { type: 'checkbox', id: 'apply-destructive', disabled: !canDestructive });
   const download = el('button', { type: 'button', id: 'download-sql', onclick: () => {
@@ -162,10 +171,10 @@ export function backupsOf(result) {
   return Array.isArray(b) ? b : [];
 }
 
-/** ISO instants as "2026-11-24 06:51:26 UTC"; anything else as it came. */
+/** ISO instants in the page's one format and zone (time.js); anything else as it came. */
 export function fmtDate(v) {
   const d = v ? new Date(v) : null;
-  return d && !isNaN(d) ? d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : (v || '');
+  return d && !isNaN(d) ? exact(v) : (v || '');
 }
 
 export function backupRow(b) {

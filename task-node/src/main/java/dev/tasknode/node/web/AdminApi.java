@@ -55,7 +55,14 @@ class AdminApi {
     /** Checks parameters as the node will, while the person types. Body: {task, param, params}. */
     @PostMapping("/validate")
     ResponseEntity<String> validate(@RequestBody Map<String, Object> body, Authentication auth) {
-        TaskParams parsed = parse(body);
+        TaskParams parsed;
+        try {
+            parsed = parse(body);
+        } catch (ParamException e) {
+            // a refused value is the answer to the question asked, not a failed request: 200, so the browser does
+            // not log an error for every keystroke
+            return json(HttpStatus.OK, Map.of("ok", false, "error", e.toError()));
+        }
         String role = AdminSecurity.requiredRole(parsed);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);

@@ -14,7 +14,8 @@ import org.springframework.web.util.HtmlUtils;
  */
 @Controller
 class AdminPages {
-    @GetMapping({"/admin", "/admin/"})
+    /** The page; /admin/runs/{id} is the same page showing that run (a link to share). */
+    @GetMapping({"/admin", "/admin/", "/admin/runs/{id}"})
     String index() {
         return "forward:/admin/index.html";
     }

@@ -51,11 +51,18 @@ public class AdminSecurity {
         RequestMatcher api = PathPatternRequestMatcher.withDefaults().matcher("/admin/api/**");
         AuthenticationEntryPoint unauthorized = new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED);
         AuthenticationEntryPoint toLogin = new LoginUrlAuthenticationEntryPoint("/login");
+        // only pages are remembered for after sign-in, never the page's own JSON calls (a poll that got a 401
+        // would otherwise replace the shared /admin/runs/{id} link someone opened)
+        org.springframework.security.web.savedrequest.HttpSessionRequestCache pages =
+                new org.springframework.security.web.savedrequest.HttpSessionRequestCache();
+        pages.setRequestMatcher(new org.springframework.security.web.util.matcher.NegatedRequestMatcher(api));
         http.securityMatcher("/admin", "/admin/**", "/login", "/logout")
+                .requestCache(c -> c.requestCache(pages))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/admin/admin.css", "/admin/favicon.svg").permitAll()
                         .anyRequest().hasAnyRole(ADMIN, OPERATOR))
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/admin/", true).failureUrl("/login?error"))
+                // after sign-in, back to the page that was asked for (a shared /admin/runs/{id} link)
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/admin/", false).failureUrl("/login?error"))
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 // the page's JSON calls get a 401 (the script says "signed out") instead of the login page's HTML
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) ->

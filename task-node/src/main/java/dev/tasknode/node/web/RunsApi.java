@@ -39,9 +39,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RunsApi {
     private static final Logger log = LoggerFactory.getLogger(RunsApi.class);
     private final AdminRpc rpc;
+    private final String backupDir;
 
-    RunsApi(AdminRpc rpc) {
+    RunsApi(AdminRpc rpc, @org.springframework.beans.factory.annotation.Value("${tasknode.backup.dir:}") String backupDir) {
         this.rpc = rpc;
+        this.backupDir = backupDir;
     }
 
     /** Every task the node registered, with what the page needs to build its form. */
@@ -66,12 +68,19 @@ class RunsApi {
         return json(HttpStatus.ACCEPTED, Map.of("task_id", h.taskId(), "task", parsed.task()));
     }
 
-    /** Recent runs, newest first (any replica's: the node answers from the shared store). */
+    /**
+     * Recent runs, newest first (any replica's: the node answers from the shared store), filtered and paged
+     * here: the node's list call has no filters, so the page asks for the newest {@link RunFilter#SCAN} and
+     * filters those. Answers {runs, total, offset, limit, scanned}.
+     */
     @GetMapping("/runs")
-    ResponseEntity<String> list(@RequestParam(defaultValue = "50") int limit) {
-        int n = Math.clamp(limit, 1, 500);
-        List<TaskSummary> runs = rpc.control().list(rpc.node(), n);
-        return json(HttpStatus.OK, runs);
+    ResponseEntity<String> list(@RequestParam(defaultValue = "") String task, @RequestParam(defaultValue = "") String status,
+                                @RequestParam(defaultValue = "") String user, @RequestParam(defaultValue = "") String q,
+                                @RequestParam(defaultValue = "false") boolean lookups,
+                                @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "25") int limit) {
+        RunFilter f = new RunFilter(task, status, user, q, lookups);
+        List<TaskSummary> scanned = rpc.control().list(rpc.node(), RunFilter.SCAN);
+        return json(HttpStatus.OK, f.page(scanned, Math.max(0, offset), Math.clamp(limit, 1, 200), backupDir));
     }
 
     /** One run: its summary and, once finished, its result document. */
@@ -80,7 +89,7 @@ class RunsApi {
         String taskId = AdminApi.taskId(id);
         TaskSummary s = rpc.control().status(rpc.node(), taskId);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("task", s);
+        out.put("task", RunFilter.view(s, backupDir));
         if (s.status() != null && s.status().terminal()) {
             rpc.control().result(rpc.node(), taskId).ifPresent(res -> out.put("result", res));
         }

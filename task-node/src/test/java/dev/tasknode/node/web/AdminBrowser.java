@@ -26,7 +26,11 @@ final class AdminBrowser implements AutoCloseable {
     static final Path CHROMIUM = Path.of(System.getProperty("tasknode.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("tasknode.chromedriver", "/usr/bin/chromedriver"));
 
+    /** The browser's own zone, not UTC, so "UTC or the browser's zone" are really two different things. */
+    static final String BROWSER_ZONE = "America/New_York";
+
     final ChromeDriver driver;
+    final Path downloads;
     private final Path profile;
     private final String base;
 
@@ -38,6 +42,7 @@ final class AdminBrowser implements AutoCloseable {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         try {
             profile = Files.createTempDirectory("tasknode-chromium");
+            downloads = Files.createDirectories(profile.resolve("downloads"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -46,8 +51,11 @@ final class AdminBrowser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1360,1100", "--user-data-dir=" + profile);
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+                .withEnvironment(java.util.Map.of("TZ", BROWSER_ZONE)).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1360, 1100));
         base = "http://127.0.0.1:" + port;
@@ -69,8 +77,9 @@ final class AdminBrowser implements AutoCloseable {
     /** Signs in and waits until the page knows who is signed in and has read the node's tasks. */
     void signInToPage(String user, String password) {
         signIn(user, password);
-        waitFor(d -> d.findElement(By.id("user-name")).getText().equals(user));
-        waitFor(d -> !d.findElements(By.cssSelector("#task-select option")).isEmpty());
+        // generous: the first page of a freshly started node on a loaded machine can take a while
+        waitFor(Duration.ofSeconds(60), d -> d.findElement(By.id("user-name")).getText().equals(user));
+        waitFor(Duration.ofSeconds(60), d -> !d.findElements(By.cssSelector("#task-select option")).isEmpty());
     }
 
     WebElement find(By by) {

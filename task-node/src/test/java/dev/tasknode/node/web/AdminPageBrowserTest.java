@@ -213,7 +213,7 @@ class AdminPageBrowserTest {
         assertThat(browser.text(By.id("restore-expected"))).isEqualTo("shared");
         assertThat(browser.find(By.id("restore-start")).isEnabled()).isFalse();
         browser.type(By.id("restore-confirm"), "shared");
-        browser.waitFor(d -> d.findElement(By.id("restore-start")).isEnabled());
+        browser.waitFor(d -> d.findElement(By.id("restore-feedback")).getText().startsWith("✓"));
         browser.screenshot("restore-dialog");
         browser.find(By.id("restore-start")).click();
         browser.waitFor(TASK_TIME, d -> d.findElement(By.id("restore-status")).getText().equals("succeeded"));
@@ -222,9 +222,16 @@ class AdminPageBrowserTest {
     }
 
     private void runShortcut(String button) {
-        browser.type(By.id("param"), "");
+        runShortcut(browser, button);
+    }
+
+    /** Clicks a shortcut (confirming the scope when it asks) and waits for the run's result. */
+    static void runShortcut(AdminBrowser browser, String button) {
         String before = browser.driver.getCurrentUrl();
         browser.find(By.id(button)).click();
+        if (browser.find(By.id("scope-dialog")).isDisplayed()) {
+            browser.find(By.id("scope-start")).click();
+        }
         browser.waitFor(d -> !d.getCurrentUrl().equals(before)); // the page selected the new run
         browser.waitFor(TASK_TIME, d -> !d.findElements(By.cssSelector("#detail-result .result")).isEmpty());
         assertThat(browser.text(By.id("detail-status"))).as(browser.text(By.id("detail-result"))).isEqualTo("succeeded");

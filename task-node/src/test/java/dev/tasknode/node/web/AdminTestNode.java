@@ -31,25 +31,32 @@ final class AdminTestNode {
     }
 
     void register(DynamicPropertyRegistry r) {
+        properties().forEach((k, v) -> r.add(k, () -> v));
+    }
+
+    /** The node's settings: this database, the shared test broker, this node name, alice and bob. */
+    java.util.Map<String, String> properties() {
         TestEndpoints.Postgres pg = TestEndpoints.postgres();
         TestEndpoints.Rabbit mq = TestEndpoints.rabbit();
-        r.add("spring.datasource.url", () -> pg.urlFor(database));
-        r.add("spring.datasource.username", pg::user);
-        r.add("spring.datasource.password", pg::password);
-        r.add("spring.rabbitmq.host", mq::host);
-        r.add("spring.rabbitmq.port", mq::port);
-        r.add("spring.rabbitmq.username", mq::user);
-        r.add("spring.rabbitmq.password", mq::password);
-        r.add("tasknode.node-name", () -> nodeName);
-        r.add("tasknode.auth.mutating-users", mq::user);
-        r.add("tasknode.backup.dir", backupDir::toString);
+        java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("spring.datasource.url", pg.urlFor(database));
+        p.put("spring.datasource.username", pg.user());
+        p.put("spring.datasource.password", pg.password());
+        p.put("spring.rabbitmq.host", mq.host());
+        p.put("spring.rabbitmq.port", Integer.toString(mq.port()));
+        p.put("spring.rabbitmq.username", mq.user());
+        p.put("spring.rabbitmq.password", mq.password());
+        p.put("tasknode.node-name", nodeName);
+        p.put("tasknode.auth.mutating-users", mq.user());
+        p.put("tasknode.backup.dir", backupDir.toString());
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4); // cheap rounds: tests only
-        r.add("tasknode.admin.users[0].name", () -> ADMIN);
-        r.add("tasknode.admin.users[0].password", () -> bcrypt.encode(ADMIN_PASSWORD));
-        r.add("tasknode.admin.users[0].roles", () -> "ADMIN");
-        r.add("tasknode.admin.users[1].name", () -> OPERATOR);
-        r.add("tasknode.admin.users[1].password", () -> bcrypt.encode(OPERATOR_PASSWORD));
-        r.add("tasknode.admin.users[1].roles", () -> "OPERATOR");
+        p.put("tasknode.admin.users[0].name", ADMIN);
+        p.put("tasknode.admin.users[0].password", bcrypt.encode(ADMIN_PASSWORD));
+        p.put("tasknode.admin.users[0].roles", "ADMIN");
+        p.put("tasknode.admin.users[1].name", OPERATOR);
+        p.put("tasknode.admin.users[1].password", bcrypt.encode(OPERATOR_PASSWORD));
+        p.put("tasknode.admin.users[1].roles", "OPERATOR");
+        return p;
     }
 
     /** Drops the database and the node's durable queues: a test run leaves nothing on the shared broker. */
