@@ -69,7 +69,7 @@ public enum ParamType {
             case ONLINE_MODE -> {
                 String s = asText(def, raw).strip().toLowerCase(Locale.ROOT);
                 if (!s.equals("auto") && !s.equals("always") && !s.equals("never")) {
-                    throw new ParamException(name, "unknown online mode " + describe(raw), accepted);
+                    throw new ParamException(name, "unknown online mode " + Text.quote(s), accepted);
                 }
                 yield s;
             }

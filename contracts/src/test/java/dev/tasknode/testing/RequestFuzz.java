@@ -121,6 +121,7 @@ public final class RequestFuzz {
             case INTEGER -> Raw.of(Long.toString(Math.max(d.min(), 0) + r.nextInt(10) - 1));
             case SCOPE -> pick("", "all", "shared", "1", "p_2", "project_x1");
             case BACKUP_ID, RESTORE_SPEC -> pick("20250520_123456", "20250520_123456:shared", "20250520_123456:7");
+            case ONLINE_MODE -> pick("auto", "always", "never", "AUTO", "sometimes");
             case STRING -> string();
         };
     }
