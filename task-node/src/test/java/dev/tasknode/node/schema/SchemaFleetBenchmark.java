@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fleet benchmark of issue 4: 1,000 project schemas × 21 tables (the sample model) plus the shared schema, in
- * this class's own database. Timed parts run 3 times; medians are reported. Run with
+ * The fleet benchmark of issues 4 and 10: 1,000 project schemas × 21 tables (the sample model, with its functions
+ * and triggers) plus, per project, row-level security with a policy and grants to an application role
+ * ({@link #GUARDS}), and the shared schema, in this class's own database. Timed parts run 3 times; medians are reported. Run with
  * {@code ./mvnw -B -Pbench -pl task-node -am verify -Dtest=SchemaFleetBenchmark} (the bench profile caps the heap at
  * 512 MB, so finishing at all proves the heap goal; the peak is measured too). Writes
  * task-node/target/benchmarks/schema.json.
@@ -40,14 +41,49 @@ class SchemaFleetBenchmark {
     static final int NEW_PROJECTS = 100;
     static final int REPEATS = 3;
     static final int JOOQ_SAMPLE = 5;
+    /** The application role the guards grant to: roles are cluster-wide, so created here and dropped after. */
+    static final String ROLE = "tn_bench_app";
+
+    /**
+     * What a platform adds to every project schema (issue 10 item 9): RLS on the tasks table with a policy for the
+     * application role, grants to it, and a function. {@code round} changes the policy and the function, so an apply
+     * round touches a table, a function and a policy.
+     */
+    static String guards(int round) {
+        return "ALTER TABLE {schema}.tasks ENABLE ROW LEVEL SECURITY;\n"
+                + "CREATE POLICY tasks_visible ON {schema}.tasks FOR ALL TO " + ROLE
+                + " USING (deleted_at IS NULL OR priority > " + round + ");\n"
+                + "GRANT USAGE ON SCHEMA {schema} TO " + ROLE + ";\n"
+                + "GRANT SELECT, INSERT, UPDATE ON {schema}.tasks, {schema}.comments, {schema}.boards TO " + ROLE + ";\n"
+                + "GRANT SELECT ON {schema}.members TO " + ROLE + ";\n"
+                + "CREATE FUNCTION {schema}.model_round() RETURNS integer LANGUAGE sql IMMUTABLE RETURN " + round + ";\n"
+                + "GRANT EXECUTE ON FUNCTION {schema}.model_round() TO " + ROLE + ";\n";
+    }
 
     @Test
     void fleet() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
+        try (SchemaTestDb admin = new SchemaTestDb("schema_bench_roles")) {
+            admin.exec("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE + "') THEN CREATE ROLE "
+                    + ROLE + " NOLOGIN; END IF; END$$");
+            try {
+                fleet(out);
+            } finally {
+                admin.exec("DROP ROLE IF EXISTS " + ROLE); // after fleet()'s database is gone, with its grants
+            }
+        }
+        print(out);
+        Path file = Path.of("target/benchmarks/schema.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    void fleet(Map<String, Object> out) throws Exception {
         try (SchemaTestDb db = new SchemaTestDb("schema_bench")) {
             db.props.setParallelism(3); // + the coordinating connection = the pool's 4
             db.props.setProjectIdsQuery("SELECT id::text FROM {shared}.projects");
-            ModelSet base = ModelLoader.fromClasspath("db/model");
+            ModelSet sample = ModelLoader.fromClasspath("db/model");
+            ModelSet base = withProjectFile(sample, "project/80-guards.sql", guards(0));
             SchemaTestDb.Wiring w = db.wire(base);
             resetPeaks();
 
@@ -62,6 +98,9 @@ class SchemaFleetBenchmark {
             out.put("projects", PROJECTS);
             out.put("tables_per_project", db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_1'"));
             out.put("pg_class_rows", db.count("SELECT count(*) FROM pg_class"));
+            out.put("policies", db.count("SELECT count(*) FROM pg_policy"));
+            out.put("functions_in_projects", db.count("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname LIKE 'p\\_%'"));
+            out.put("triggers_in_projects", db.count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname LIKE 'p\\_%'"));
 
             // propose over the fleet
             List<Double> propose = new ArrayList<>();
@@ -99,10 +138,10 @@ class SchemaFleetBenchmark {
             out.put("jooq_meta_fleet_extrapolated_s", jooqFleet);
             out.put("jooq_over_propose_ratio", jooqFleet / proposeMedian);
 
-            // apply: a column and an index on two tables of every project, three rounds
+            // apply: a column and an index on two tables, a function body and a policy of every project, three rounds
             List<Double> apply = new ArrayList<>();
             for (int k = 1; k <= REPEATS; k++) {
-                SchemaTestDb.Wiring wk = db.wire(withBenchColumns(base, k));
+                SchemaTestDb.Wiring wk = db.wire(withBenchColumns(withProjectFile(sample, "project/80-guards.sql", guards(k)), k));
                 long t = System.nanoTime();
                 Results.ApplyReport r = run(wk, "apply_migrations", Scope.ALL, false);
                 apply.add(secs(t));
@@ -137,10 +176,6 @@ class SchemaFleetBenchmark {
             out.put("peak_heap_mb", peak / (1024 * 1024));
             out.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         }
-        print(out);
-        Path file = Path.of("target/benchmarks/schema.json");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     }
 
     static Results.ApplyReport run(SchemaTestDb.Wiring w, String task, Scope scope, boolean creates) throws Exception {
@@ -148,6 +183,12 @@ class SchemaFleetBenchmark {
                 new FleetApplier.Options(task, false, false, false, null, creates));
         assertEquals(0, r.failed(), () -> r.outcomes().stream().filter(o -> o.error() != null).findFirst().toString());
         return r;
+    }
+
+    static ModelSet withProjectFile(ModelSet base, String name, String sql) {
+        List<ModelFile> project = new ArrayList<>(base.project());
+        project.add(new ModelFile(ModelSet.Kind.PROJECT, name, "bench", sql));
+        return new ModelSet(base.shared(), project);
     }
 
     static ModelSet withBenchColumns(ModelSet base, int rounds) {
@@ -158,9 +199,7 @@ class SchemaFleetBenchmark {
                     .append("ALTER TABLE {schema}.comments ADD COLUMN bench_").append(j).append(" text;\n")
                     .append("CREATE INDEX comments_bench_").append(j).append("_idx ON {schema}.comments (bench_").append(j).append(");\n");
         }
-        List<ModelFile> project = new ArrayList<>(base.project());
-        project.add(new ModelFile(ModelSet.Kind.PROJECT, "project/90-bench.sql", "bench", sb.toString()));
-        return new ModelSet(base.shared(), project);
+        return withProjectFile(base, "project/90-bench.sql", sb.toString());
     }
 
     static double secs(long t0) {
