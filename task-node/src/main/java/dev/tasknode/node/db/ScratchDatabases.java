@@ -167,8 +167,9 @@ public final class ScratchDatabases {
         return dropped;
     }
 
+    /** On a connection of its own: a background drop outlives a pool that is closing (tests, shutdown). */
     private void drop(String name) {
-        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, user, password()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             log.warn("cannot drop scratch database {} (the next start-up retries): {}", name, e.getMessage());
