@@ -59,7 +59,12 @@ class SchemaPlanValidationTest {
     @Test
     void anUnplannableChangeSetLeavesItsSchemasAloneAndTheOthersGoOn() throws Exception {
         SchemaTestDb.Wiring w = db.wire(SchemaCorpusTest.model(SchemaCorpusTest.SHARED, AFTER));
-        Results.ApplyReport r = apply(w, Scope.ALL, false);
+        SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of());
+        Results.ApplyReport r = w.applier().run(ctx, Scope.ALL,
+                new FleetApplier.Options("apply_migrations", false, false, false, null, false));
+        String log = ctx.lines.stream().filter(l -> l.contains("plan validation:")).findFirst().orElse("");
+        System.out.println("validation timing: " + log);
+        assertTrue(log.contains("3 change set(s) run on a scratch copy") && log.contains("1 unplannable"), ctx.text());
         Map<String, Results.SchemaOutcome> by = r.outcomes().stream()
                 .collect(Collectors.toMap(Results.SchemaOutcome::schema, o -> o));
         Results.SchemaOutcome p1 = by.get("p_1");
