@@ -31,6 +31,8 @@ class SchemaPlanValidationTest {
                                      note text);
             """;
 
+    static final FleetApplier.Options OPTIONS = new FleetApplier.Options("apply_migrations", false, false, false, null, false);
+
     @BeforeAll
     static void setUp() throws Exception {
         db = new SchemaTestDb("tnmod_validate");
@@ -80,6 +82,10 @@ class SchemaPlanValidationTest {
         assertEquals(1, r.failed());
         assertTrue(r.changed() >= 2);
         assertEquals(0, db.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tn\\_%'"), "no scratch schema live");
+        assertEquals("unplannable", db.exec1("SELECT outcome FROM tasknode.schema_history WHERE schema_name = 'p_1' "
+                + "ORDER BY id DESC LIMIT 1"), "recorded");
+        Results.Status st = w.reports().status(new Scope.Project("1"));
+        assertEquals("failed", st.schemaStates().getFirst().state(), "schema_status shows the failure");
     }
 
     @Test
@@ -94,11 +100,11 @@ class SchemaPlanValidationTest {
         PlanValidator v = new PlanValidator(w.engine());
         SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of());
         // the real plan reaches the model (p_2's extra column is destructive and left out, which is expected)
-        assertEquals(Map.of(), v.unplannable(ctx, List.of("p_2"), Map.of("p_2", g), false, false));
+        assertEquals(Map.of(), v.unplannable(ctx, List.of("p_2"), Map.of("p_2", g), OPTIONS));
         // a wrong plan: creates an index of another name and forgets nothing else
         SchemaEngine.Group wrong = new SchemaEngine.Group(g.kind(), g.fingerprint(), g.sample(), g.schemas(), new Plan(List.of(
                 Step.safe(0, "CREATE INDEX t_other ON {schema}.t (x)", "index t_other", "test", true))));
-        Map<String, String> out = v.unplannable(ctx, List.of("p_2"), Map.of("p_2", wrong), false, false);
+        Map<String, String> out = v.unplannable(ctx, List.of("p_2"), Map.of("p_2", wrong), OPTIONS);
         String why = out.get("p_2");
         assertTrue(why != null && why.contains("still differs from the model") && why.contains("t_x")
                 && why.contains("t_other"), String.valueOf(why));

@@ -101,6 +101,32 @@ class SchemaShadowTest {
     }
 
     @Test
+    void anUnmanagedObjectTheModelUsesIsRefusedAtStartUp() {
+        // before: CREATE COLLATION passed start-up and apply failed later
+        ModelException e = assertThrows(ModelException.class, () -> Shadow.normalize(db.ds, model(USERS, """
+                CREATE COLLATION {schema}.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+                CREATE TABLE {schema}.t (name text COLLATE {schema}.ci);
+                """)));
+        assertTrue(e.getMessage().contains("project/10.sql:1: collation is not managed by the schema engine"), e.getMessage());
+    }
+
+    @Test
+    void withoutAScratchDatabaseTheShadowFallsBackToTheLiveDatabaseAndStillRefusesUnmanagedObjects() throws SQLException {
+        org.postgresql.ds.PGSimpleDataSource plain = new org.postgresql.ds.PGSimpleDataSource();
+        TestEndpoints.Postgres pg = TestEndpoints.postgres();
+        plain.setUrl(pg.urlFor(db.database));
+        plain.setUser(pg.user());
+        plain.setPassword(pg.password());
+        assertEquals(null, ScratchDatabases.of(plain), "a pool whose settings cannot be read has no scratch databases");
+        Shadow.Desired d = Shadow.normalize(plain, model(USERS, "CREATE TABLE {schema}.t (id int);\n"));
+        assertTrue(d.project().tables().containsKey("t"));
+        ModelException e = assertThrows(ModelException.class, () -> Shadow.normalize(plain, model(USERS,
+                "CREATE TABLE {schema}.t (id int);\nCREATE INDEX t_id ON {schema}.t (id) WITH (fillfactor = 60);\n")));
+        assertTrue(e.getMessage().contains("{schema}.t_id {fillfactor=60}"), e.getMessage());
+        assertEquals(0, db.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'tn\\_shadow%'"), "rolled back");
+    }
+
+    @Test
     void scratchDatabasesCopyTheLiveLocaleAndLeftoversAreDropped() throws SQLException {
         String live = TestEndpoints.uniqueName("tnmod_loc");
         TestEndpoints.Postgres pg = TestEndpoints.postgres();

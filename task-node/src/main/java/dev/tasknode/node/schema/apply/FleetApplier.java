@@ -143,7 +143,7 @@ public class FleetApplier {
                     }
                 }
                 // each change set first runs on a scratch copy of its state; a group that does not reach the model stays untouched
-                Map<String, String> unplannable = validator.unplannable(ctx, work, groups, o.allowDestructive(), o.onlyCreates());
+                Map<String, String> unplannable = validator.unplannable(ctx, work, groups, o);
                 unplannable.forEach((s, why) -> outcomes.put(s, failed(s, "unplannable", why)));
                 work = work.stream().filter(s -> !unplannable.containsKey(s)).toList();
                 Map<String, Long> historyIds = execute(ctx, o, work, groups, outcomes);

@@ -4,6 +4,7 @@ import dev.tasknode.node.backup.BackupProperties;
 import dev.tasknode.node.backup.PgTools;
 import dev.tasknode.node.db.ScratchDatabases;
 import dev.tasknode.node.schema.SchemaEngine;
+import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
@@ -47,7 +48,9 @@ public final class PlanValidator {
      * each with the reason (the same for every schema of a group).
      */
     public Map<String, String> unplannable(TaskContext ctx, List<String> work, Map<String, SchemaEngine.Group> groups,
-                                           boolean allowDestructive, boolean onlyCreates) throws Exception {
+                                           FleetApplier.Options o) throws Exception {
+        boolean allowDestructive = o.allowDestructive();
+        boolean onlyCreates = o.onlyCreates();
         if (work.isEmpty()) {
             return Map.of();
         }
@@ -97,6 +100,7 @@ public final class PlanValidator {
                 (System.nanoTime() - t0) / 1_000_000, reasons.size());
         reasons.forEach((g, why) -> ctx.log().error("change set %s (%s, %d schema(s)) is unplannable: %s", g.fingerprint(),
                 reps.get(g), g.schemas().size(), why));
+        record(ctx, o, out, groups, shared);
         return out;
     }
 
@@ -210,6 +214,22 @@ public final class PlanValidator {
             }
         }
         return null;
+    }
+
+    /** One history row per untouched schema, so schema_status shows it failed (nothing ran: nothing to roll back). */
+    private void record(TaskContext ctx, FleetApplier.Options o, Map<String, String> out, Map<String, SchemaEngine.Group> groups,
+                        String shared) throws SQLException {
+        if (out.isEmpty()) {
+            return;
+        }
+        try (Connection c = engine.dataSource().getConnection()) {
+            for (var e : out.entrySet()) {
+                SchemaEngine.Group g = groups.get(e.getKey());
+                List<String> sql = g.plan().steps().stream().map(s -> Plan.bind(s.sql(), e.getKey(), shared)).toList();
+                engine.history().insert(c, e.getKey(), ctx.taskId(), o.task(), "unplannable", sql, List.of(), g.fingerprint(),
+                        e.getValue());
+            }
+        }
     }
 
     /** The node's PgTools (configured tool paths), else one with the default tools for the pool's server. */
