@@ -109,5 +109,14 @@ class SchemaPlanValidationTest {
         assertTrue(why != null && why.contains("still differs from the model") && why.contains("t_x")
                 && why.contains("t_other"), String.valueOf(why));
         assertNull(db.exec1("SELECT to_regclass('p_2.t_other')::text"), "validation never touches the live schema");
+        // switched off deliberately: nothing validated, and the log says so
+        db.props.setValidatePlans(false);
+        try {
+            SchemaTestDb.Ctx off = new SchemaTestDb.Ctx("apply_migrations", Map.of());
+            assertEquals(Map.of(), v.unplannable(off, List.of("p_2"), Map.of("p_2", wrong), OPTIONS));
+            assertTrue(off.text().contains("plan validation is off"), off.text());
+        } finally {
+            db.props.setValidatePlans(true);
+        }
     }
 }

@@ -54,6 +54,10 @@ public final class PlanValidator {
         if (work.isEmpty()) {
             return Map.of();
         }
+        if (!engine.props().isValidatePlans()) {
+            ctx.log().warn("plan validation is off (tasknode.schema.validate-plans=false): the change sets go live unvalidated");
+            return Map.of();
+        }
         long t0 = System.nanoTime();
         String shared = engine.fleet().sharedSchema();
         // one representative per distinct change set, the shared group first
