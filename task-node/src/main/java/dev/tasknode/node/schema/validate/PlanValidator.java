@@ -89,7 +89,7 @@ public final class PlanValidator {
                 if (e instanceof InterruptedException || e instanceof java.util.concurrent.CancellationException) {
                     throw e;
                 }
-                String why = "plan validation could not build its scratch copy, nothing was changed: " + e.getMessage();
+                String why = "plan validation failed on its scratch copy, nothing was changed: " + e.getMessage();
                 order.forEach(g -> reasons.putIfAbsent(g, why));
             }
         }
@@ -127,7 +127,9 @@ public final class PlanValidator {
             try (ResultSet rs = ls.executeQuery("SELECT e.extname, n.nspname, e.extversion FROM pg_extension e "
                     + "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'")) {
                 while (rs.next()) {
-                    if (!dump.contains(rs.getString(2))) { // an extension inside a dumped schema comes with the dump's schema
+                    // pg_dump -n carries no extension; one whose own schema is dumped is left out (the dump creates that
+                    // schema): objects using it then fail to restore, and every group is unplannable, saying so
+                    if (!dump.contains(rs.getString(2))) {
                         st.execute("CREATE SCHEMA IF NOT EXISTS " + CatalogInspector.quoteIdent(rs.getString(2)));
                         st.execute("CREATE EXTENSION IF NOT EXISTS " + CatalogInspector.quoteIdent(rs.getString(1))
                                 + " WITH SCHEMA " + CatalogInspector.quoteIdent(rs.getString(2))
