@@ -76,7 +76,7 @@ class OnlinePlannerTest {
         assertThat(p.online().get(5).lock()).isEqualTo("SHARE UPDATE EXCLUSIVE on t, ROW SHARE on parent (writes go on)");
         assertThat(p.count(Safety.LOCKING)).isZero();
         // the data checks survive the rewrite and still run first
-        assertThat(p.checks().steps().stream().filter(s -> s.check() != null).map(s -> s.check().description()))
+        assertThat(p.checks().stream().filter(s -> s.check() != null).map(s -> s.check().description()))
                 .containsExactlyInAnyOrder("rows with NULL", "rows violating the check");
     }
 
