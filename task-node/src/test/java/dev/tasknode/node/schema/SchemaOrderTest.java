@@ -213,6 +213,24 @@ class SchemaOrderTest {
         assertEquals(6, db.count("SELECT n2 FROM " + r.schema() + ".w"));
     }
 
+    // storage: UNLOGGED and WITH (...)
+
+    @Test
+    void unloggedRelationsAndStorageOptionsConvergeBothWays() throws Exception {
+        String plain = T + "CREATE SEQUENCE {schema}.s; CREATE VIEW {schema}.v AS SELECT id, n FROM {schema}.t WHERE n > 0;";
+        String stored = "CREATE UNLOGGED TABLE {schema}.t (id integer PRIMARY KEY, a text, n integer) WITH (fillfactor = 70);"
+                + "CREATE UNLOGGED SEQUENCE {schema}.s;"
+                + "CREATE VIEW {schema}.v WITH (security_barrier = true) AS SELECT id, n FROM {schema}.t WHERE n > 0 WITH LOCAL CHECK OPTION;";
+        Run up = migrate(plain, "INSERT INTO {schema}.t VALUES (1, 'a', 1);", stored);
+        converged(up);
+        assertEquals(2, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = '" + up.schema()
+                + "'::regnamespace AND relname IN ('t', 's') AND relpersistence = 'u'"));
+        assertEquals(1, db.count("SELECT count(*) FROM pg_class WHERE oid = '" + up.schema() + ".v'::regclass"
+                + " AND reloptions @> '{check_option=local,security_barrier=true}'"));
+        converged(migrate(stored, "", plain));
+        converged(migrate("", "", stored));
+    }
+
     // serial to identity
 
     @Test

@@ -57,7 +57,9 @@ final class Tables {
                 s = s.withCreates(Constraints.keys(w.name(), k)).withDependsOn(Refs.inExpression(k.def()));
             }
         }
-        String sql = "CREATE TABLE " + Sql.rel(w.name()) + " (\n    " + String.join(",\n    ", parts) + "\n)";
+        Catalog.RelOptions storage = x.want.options(w.name());
+        String sql = "CREATE " + Storage.persistence(storage) + "TABLE " + Sql.rel(w.name()) + " (\n    "
+                + String.join(",\n    ", parts) + "\n)" + Storage.with(storage);
         x.add(new Step(s.phase(), sql, s.safety(), s.reason(), s.object(), true, null, s.keys()));
         // foreign keys after every table exists; NOT VALID checks apart, as inside CREATE TABLE they would be valid
         for (Catalog.Constraint k : w.constraints().values()) {
@@ -90,6 +92,7 @@ final class Tables {
 
     private static void alter(Differ.Ctx x, Catalog.Table c, Catalog.Table w) {
         long rows = x.cur.rows(c.name());
+        Storage.alter(x, "TABLE", w.name(), Key.table(w.name()));
         Constraints.drops(x, c, w);
         Columns.diff(x, c, w, rows);
         Constraints.adds(x, c, w, rows);
