@@ -150,7 +150,6 @@ final class SchemaRunner {
                             online.isEmpty() ? "" : "; " + sp.run().online().size() + " online step(s) follow");
                     break;
                 } catch (SQLException e) {
-                    c.rollback();
                     if (e instanceof BatchUpdateException b) {
                         int at = failedAt(b);
                         at = at < 0 ? -1 : at + offset; // the batch started at statement offset
@@ -161,6 +160,8 @@ final class SchemaRunner {
                     String blockers = w == null || w.blockers().isEmpty() ? ""
                             : "; blocked by " + String.join("; ", w.blockers().stream().map(Object::toString).toList());
                     error = (current == null ? "" : "at: " + oneLine(current) + ": ") + oneLine(e.getMessage()) + blockers;
+                    // the error first: the pool closes a connection on some states (0A000), then rollback throws
+                    c.rollback();
                     if (lock && attempt <= retries) {
                         long pause = (long) (200L * (1L << (attempt - 1)) * (0.5 + ThreadLocalRandom.current().nextDouble()));
                         ctx.log().warn("%s: %s%s; attempt %d of %d, retrying in %d ms", schema, oneLine(e.getMessage()),
@@ -207,6 +208,19 @@ final class SchemaRunner {
             return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
                     null, attempt + r.attempts(), millis, r.error(), done, left), last);
         } catch (SQLException e) {
+            if (error != null) {
+                // the failure is known; the rollback went with the connection (or the history row failed on it):
+                // record the failure on another one
+                ctx.log().error("%s: failed, rolled back: %s", schema, error);
+                try (Connection h = engine.dataSource().getConnection()) {
+                    engine.history().insert(h, schema, ctx.taskId(), o.task(), "failed", run, skipped, g.fingerprint(), error);
+                } catch (SQLException he) {
+                    error = error + "; then: " + oneLine(he.getMessage());
+                }
+                return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
+                        null, attempt, (System.nanoTime() - t0) / 1_000_000, error, null,
+                        online.isEmpty() ? null : steps(sp.run().online(), schema)), null);
+            }
             error = error == null ? oneLine(e.getMessage()) : error + "; then: " + oneLine(e.getMessage());
             ctx.log().error("%s: failed: %s", schema, error);
         } catch (InterruptedException e) {

@@ -54,7 +54,7 @@ final class Columns {
     }
 
     private static void add(Differ.Ctx x, String t, Catalog.Column wc) {
-        String sql = "ALTER TABLE " + Sql.rel(t) + " ADD COLUMN " + Tables.columnDef(wc);
+        String sql = "ALTER TABLE " + Sql.rel(t) + " ADD COLUMN " + Tables.columnDef(wc, x.want.identity(t, wc.name()));
         String obj = "column " + t + "." + wc.name();
         Step s;
         if (wc.generated() != null || !wc.identity().isEmpty()) {
@@ -90,7 +90,7 @@ final class Columns {
                 x.add(new Step(Phase.DROP_COLUMN, "ALTER TABLE " + ref + " DROP COLUMN " + col, Safety.DESTRUCTIVE,
                         "generation expression changed: column dropped and re-added", obj, false, null)
                         .withDrops(key).withDependsOn(Refs.ofColumn(c)));
-                x.add(added(new Step(Phase.DROP_COLUMN + 1, "ALTER TABLE " + ref + " ADD COLUMN " + Tables.columnDef(w),
+                x.add(added(new Step(Phase.DROP_COLUMN + 1, "ALTER TABLE " + ref + " ADD COLUMN " + Tables.columnDef(w, x.want.identity(t, w.name())),
                         Safety.DESTRUCTIVE, "generation expression changed: column dropped and re-added (rewrites the table)",
                         obj, false, null), t, w));
                 return;
@@ -132,7 +132,9 @@ final class Columns {
             if (c.identity().isEmpty()) {
                 // the identity's sequence takes the name a fresh build gives it, once a serial's sequence of that
                 // name is dropped (the graph puts the drop first); else PostgreSQL would name it ..._seq1
-                Step s = Step.safe(Phase.ALTER_COLUMN_POST + 1, alter + " ADD GENERATED " + kind + " AS IDENTITY", obj,
+                Catalog.Sequence q = x.want.identity(t, w.name());
+                Step s = Step.safe(Phase.ALTER_COLUMN_POST + 1, alter + " ADD GENERATED " + kind + " AS IDENTITY"
+                        + (q == null ? "" : " (" + Tables.identityOptions(q) + ")"), obj,
                         "identity added", false)
                         .withAlters(key);
                 String seq = t + "_" + w.name() + "_seq";
@@ -140,12 +142,22 @@ final class Columns {
                 // rows already hold values (a serial's, or given by hand): the identity goes on after the largest
                 x.add(Step.safe(Phase.ALTER_COLUMN_POST + 2, "DO $$BEGIN PERFORM setval(pg_get_serial_sequence("
                         + Sql.literal("{schema}." + Sql.q(t)) + ", " + Sql.literal(w.name()) + "), max(" + col + ")) FROM " + ref
-                        + " HAVING max(" + col + ") >= 1; END$$", obj, "the identity goes on after the values the rows hold",
+                        + " HAVING max(" + col + ") >= " + (q == null ? 1 : q.start()) + "; END$$", obj,
+                        "the identity goes on after the values the rows hold",
                         false).withAlters(key));
             } else {
                 x.add(Step.safe(Phase.ALTER_COLUMN_POST, alter + " SET GENERATED " + kind, obj, "identity kind changed", false)
                         .withAlters(key));
             }
+        }
+        Catalog.Sequence cq = x.cur.identity(t, w.name());
+        Catalog.Sequence wq = x.want.identity(t, w.name());
+        if (!w.identity().isEmpty() && !c.identity().isEmpty() && !java.util.Objects.equals(cq, wq)) {
+            Catalog.Sequence q = wq != null ? wq : new Catalog.Sequence("", "", 1, 1, 1, 0, 1, false, null);
+            String max = wq != null ? " SET MAXVALUE " + q.max() : " SET NO MAXVALUE";
+            x.add(Step.safe(Phase.ALTER_COLUMN_POST, alter + " SET START WITH " + q.start() + " SET INCREMENT BY " + q.increment()
+                    + " SET MINVALUE " + q.min() + max + " SET CACHE " + q.cache() + (q.cycle() ? " SET CYCLE" : " SET NO CYCLE"),
+                    obj, "identity options (the next value is not changed)", false).withAlters(key));
         }
     }
 
