@@ -26,6 +26,8 @@ public final class Differ {
         final List<Step> steps = new ArrayList<>();
         /** tables whose columns change type, are dropped or re-created: views reading them are re-created */
         final Set<String> reshapedTables = new HashSet<>();
+        /** views dropped (and re-created when kept): their triggers are re-created */
+        final Set<String> droppedViews = new HashSet<>();
 
         Ctx(Catalog.Schema cur, Catalog.Schema want, long largeRows) {
             this.cur = cur;
@@ -44,10 +46,15 @@ public final class Differ {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));
         }
         ObjectDiff.extensions(x);
+        CollationDiff.collations(x);
         ObjectDiff.enums(x);
+        TypeDiff.domains(x);
+        TypeDiff.composites(x);
         ObjectDiff.sequences(x);
         TableDiff.tables(x);
         ObjectDiff.views(x); // after tables: needs to know which tables were reshaped
+        FunctionDiff.functions(x); // after views: drops of re-created functions come after the views' in their phase
+        TriggerDiff.triggers(x); // after tables, views and functions: re-created with what they are on or call
         return new Plan(x.steps);
     }
 

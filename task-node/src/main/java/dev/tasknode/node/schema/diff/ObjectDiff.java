@@ -186,6 +186,7 @@ final class ObjectDiff {
                 }
             }
         }
+        x.droppedViews.addAll(drop);
         for (String v : order(x.cur.views(), drop, true)) {
             Catalog.View c = x.cur.views().get(v);
             boolean kept = x.want.views().containsKey(v);

@@ -1,0 +1,27 @@
+package dev.tasknode.node.schema.inspect;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * User triggers of all target schemas in one query (foreign-key triggers are internal; triggers cloned onto
+ * partitions follow their parent's and are not read).
+ */
+final class TriggerRows {
+    private TriggerRows() {}
+
+    static final String SQL = """
+            SELECT n.nspname, c.relname, t.tgname, CASE WHEN {full} THEN pg_get_triggerdef(t.oid) END, t.tgenabled, t.tgfoid::regprocedure::text,
+                   ds.description
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0
+            WHERE n.nspname = ANY (?) AND NOT t.tgisinternal AND t.tgparentid = 0""";
+
+    static void row(CatalogRows b, ResultSet rs) throws SQLException {
+        String s = rs.getString(1);
+        String table = rs.getString(2);
+        String name = rs.getString(3);
+        b.objects(s).triggers().put(table + "." + name, new SchemaObjects.Trigger(table, name, b.norm(s, rs.getString(4)),
+                rs.getString(5).charAt(0), FunctionRows.key(b.norm(s, rs.getString(6))), rs.getString(7)));
+    }
+}
