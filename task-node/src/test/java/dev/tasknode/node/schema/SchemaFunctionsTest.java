@@ -148,7 +148,7 @@ class SchemaFunctionsTest {
         String model = T + """
                 CREATE FUNCTION {schema}.cnt() RETURNS bigint LANGUAGE plpgsql STABLE SET search_path = {schema}, public AS $$
                 BEGIN RETURN (SELECT count(*) FROM {schema}.t); END $$;
-                CREATE FUNCTION {schema}.cnt_std() RETURNS bigint LANGUAGE sql STABLE RETURN (SELECT count(*) FROM {schema}.t);
+                CREATE FUNCTION {schema}.cnt_std() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM {schema}.t; END;
                 """ + TOUCH + TRG;
         try (SchemaTestDb fleet = KindCases.database("tnkda_fnfleet")) {
             List<String> ids = List.of("a", "b", "c");

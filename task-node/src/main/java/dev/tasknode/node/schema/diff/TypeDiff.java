@@ -34,6 +34,23 @@ final class TypeDiff {
             if (c == null ? w.comment() != null : Differ.differs(c.comment(), w.comment())) {
                 x.add(Step.safe(Phase.COMMENT, Differ.comment("DOMAIN", ref, w.comment()), obj, "comment", c == null));
             }
+            boolean recreated = c != null && (!c.baseType().equals(w.baseType()) || Differ.differs(c.collation(), w.collation()));
+            w.checkComments().forEach((n, text) -> {
+                boolean fresh = c == null || recreated || !w.checks().get(n).equals(c.checks().get(n));
+                if (fresh || Differ.differs(c.checkComments().get(n), text)) {
+                    x.add(Step.safe(Phase.COMMENT, Differ.comment("CONSTRAINT " + Sql.q(n) + " ON DOMAIN", ref, text), obj,
+                            "comment", c == null));
+                }
+            });
+            if (c != null && !recreated) {
+                c.checkComments().forEach((n, text) -> {
+                    if (w.checks().containsKey(n) && w.checks().get(n).equals(c.checks().get(n))
+                            && !w.checkComments().containsKey(n)) {
+                        x.add(Step.safe(Phase.COMMENT, Differ.comment("CONSTRAINT " + Sql.q(n) + " ON DOMAIN", ref, null),
+                                obj, "comment", false));
+                    }
+                });
+            }
         }
         // composite types first: their attributes may be of a domain
         for (Composite c : x.cur.objects().composites().values()) {
@@ -75,7 +92,7 @@ final class TypeDiff {
         if (c.notNull() != w.notNull()) {
             x.add(w.notNull()
                     ? new Step(Phase.TYPE, alter + " SET NOT NULL", Safety.LOCKING,
-                            "scans every column of the domain for NULLs", obj, false, null)
+                            "scans every column of the domain for NULLs", obj, false, null).withCheck(nulls(x, w.name()))
                     : Step.safe(Phase.TYPE, alter + " DROP NOT NULL", obj, "domain nullable", false));
         }
         c.checks().forEach((n, def) -> {
@@ -92,6 +109,20 @@ final class TypeDiff {
                         "validates every column of the domain", obj, false, null));
             }
         });
+    }
+
+    /** Rows with NULL in any column of the domain (null when no column uses it: nothing to count). */
+    private static Step.Check nulls(Differ.Ctx x, String domain) {
+        String typeName = "{schema}." + CatalogInspector.quoteIdent(domain);
+        List<String> counts = new ArrayList<>();
+        for (Catalog.Table t : x.cur.tables().values()) {
+            for (Catalog.Column col : t.columns()) {
+                if (col.type().equals(typeName)) {
+                    counts.add("(SELECT count(*) FROM " + Sql.rel(t.name()) + " WHERE " + Sql.q(col.name()) + " IS NULL)");
+                }
+            }
+        }
+        return counts.isEmpty() ? null : new Step.Check("NULLs in columns of the domain", "SELECT " + String.join(" + ", counts));
     }
 
     /**
@@ -135,13 +166,36 @@ final class TypeDiff {
             String obj = "type " + w.name();
             if (c == null) {
                 x.add(Step.safe(Phase.TYPE, createComposite(ref, w), obj, "new composite type", true));
-            } else if (!c.attributes().equals(w.attributes())) {
+            } else if (!shapes(c).equals(shapes(w))) {
                 alterComposite(x, ref, c, w);
             }
             if (c == null ? w.comment() != null : Differ.differs(c.comment(), w.comment())) {
                 x.add(Step.safe(Phase.COMMENT, Differ.comment("TYPE", ref, w.comment()), obj, "comment", c == null));
             }
+            boolean recreated = c != null && !appendOnly(c, w);
+            for (Attribute a : w.attributes()) {
+                Attribute have = c == null || recreated ? null : attribute(c, a.name());
+                if (have == null ? a.comment() != null : Differ.differs(have.comment(), a.comment())) {
+                    x.add(Step.safe(Phase.COMMENT, Differ.comment("COLUMN", ref + "." + Sql.q(a.name()), a.comment()), obj,
+                            "comment", c == null));
+                }
+            }
         }
+    }
+
+    private static Attribute attribute(Composite c, String name) {
+        return c.attributes().stream().filter(h -> h.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static boolean appendOnly(Composite c, Composite w) {
+        List<String> wantNames = w.attributes().stream().map(Attribute::name).toList();
+        List<String> kept = c.attributes().stream().map(Attribute::name).filter(wantNames::contains).toList();
+        return wantNames.subList(0, kept.size()).equals(kept);
+    }
+
+    /** Names, types and collations: what ALTER TYPE changes (comments are compared on their own). */
+    private static List<String> shapes(Composite c) {
+        return c.attributes().stream().map(TypeDiff::attribute).toList();
     }
 
     private static String createComposite(String ref, Composite w) {
@@ -160,10 +214,7 @@ final class TypeDiff {
     private static void alterComposite(Differ.Ctx x, String ref, Composite c, Composite w) {
         String obj = "type " + w.name();
         List<String> wantNames = w.attributes().stream().map(Attribute::name).toList();
-        List<String> curNames = c.attributes().stream().map(Attribute::name).toList();
-        List<String> kept = curNames.stream().filter(wantNames::contains).toList();
-        boolean appendOnly = wantNames.subList(0, Math.min(kept.size(), wantNames.size())).equals(kept);
-        if (!appendOnly) {
+        if (!appendOnly(c, w)) {
             x.add(new Step(Phase.TYPE, "DROP TYPE " + ref, Safety.DESTRUCTIVE,
                     "composite type attributes reordered: type re-created (refused while a column uses it)", obj, false, null));
             x.add(new Step(Phase.TYPE, createComposite(ref, w), Safety.DESTRUCTIVE, "composite type re-created", obj, false, null));
@@ -177,10 +228,10 @@ final class TypeDiff {
             }
         }
         for (Attribute a : w.attributes()) {
-            Attribute have = c.attributes().stream().filter(h -> h.name().equals(a.name())).findFirst().orElse(null);
+            Attribute have = attribute(c, a.name());
             if (have == null) {
                 x.add(Step.safe(Phase.TYPE, alter + " ADD ATTRIBUTE " + attribute(a), obj, "new attribute", false));
-            } else if (!Objects.equals(have, a)) {
+            } else if (!have.type().equals(a.type()) || !Objects.equals(have.collation(), a.collation())) {
                 x.add(new Step(Phase.TYPE, alter + " ALTER ATTRIBUTE " + Sql.q(a.name()) + " TYPE " + a.type()
                         + (a.collation() == null ? "" : " COLLATE " + a.collation()), Safety.DESTRUCTIVE,
                         "attribute type changed (refused while a column uses the type)", obj, false, null));

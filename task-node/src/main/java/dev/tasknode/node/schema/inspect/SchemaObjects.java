@@ -43,14 +43,18 @@ public record SchemaObjects(SortedMap<String, Function> functions, SortedMap<Str
      */
     public record Trigger(String table, String name, String def, char enabled, String function, String comment) {}
 
-    /** @param collation non-default collation, qualified, else null; checks by name: pg_get_constraintdef */
+    /**
+     * @param collation     non-default collation, qualified, else null
+     * @param checks        check constraints by name: pg_get_constraintdef
+     * @param checkComments comments on those constraints, by name
+     */
     public record Domain(String name, String baseType, boolean notNull, String dflt, String collation,
-                         SortedMap<String, String> checks, String comment) {}
+                         SortedMap<String, String> checks, SortedMap<String, String> checkComments, String comment) {}
 
     public record Composite(String name, List<Attribute> attributes, String comment) {}
 
     /** @param collation non-default collation, qualified, else null */
-    public record Attribute(String name, String type, String collation) {}
+    public record Attribute(String name, String type, String collation, String comment) {}
 
     /** @param provider c (libc), i (icu), d (default); {@code locale} is the ICU locale */
     public record Collation(String name, char provider, String collate, String ctype, String locale,
