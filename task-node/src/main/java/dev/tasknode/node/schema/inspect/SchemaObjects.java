@@ -40,8 +40,10 @@ public record SchemaObjects(SortedMap<String, Function> functions, SortedMap<Str
      * @param def      pg_get_triggerdef
      * @param enabled  pg_trigger.tgenabled: O (origin, the default), D disabled, R replica, A always
      * @param function key of the function it calls, when that function is in the same schema, else null
+     * @param columns  the table's columns it names (UPDATE OF, WHEN): it must be rebuilt when one is reshaped
      */
-    public record Trigger(String table, String name, String def, char enabled, String function, String comment) {}
+    public record Trigger(String table, String name, String def, char enabled, String function, String comment,
+                          List<String> columns) {}
 
     /**
      * @param collation     non-default collation, qualified, else null

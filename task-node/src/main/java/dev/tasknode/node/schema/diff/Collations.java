@@ -6,39 +6,46 @@ import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Collations the model creates. PostgreSQL cannot alter a collation's locale or provider: a changed one is
- * dropped and created again, destructive, and PostgreSQL refuses that while a column or index uses it.
+ * Collations the model creates ({@code collation:<name>}, which columns, domains and attributes using it depend
+ * on). PostgreSQL cannot alter a collation's provider or locale: a changed one is dropped and created again,
+ * destructive, and PostgreSQL refuses that while a column or index uses it.
  */
-final class CollationDiff {
-    private CollationDiff() {}
+final class Collations {
+    private Collations() {}
 
-    static void collations(Differ.Ctx x) {
+    static void diff(Differ.Ctx x) {
         for (Collation w : x.want.objects().collations().values()) {
             Collation c = x.cur.objects().collations().get(w.name());
             String ref = Sql.rel(w.name());
+            String key = key(w);
             String obj = "collation " + w.name();
             boolean same = c != null && c.provider() == w.provider() && c.deterministic() == w.deterministic()
-                    && java.util.Objects.equals(c.collate(), w.collate()) && java.util.Objects.equals(c.ctype(), w.ctype())
-                    && java.util.Objects.equals(c.locale(), w.locale());
+                    && Objects.equals(c.collate(), w.collate()) && Objects.equals(c.ctype(), w.ctype())
+                    && Objects.equals(c.locale(), w.locale());
             if (c == null) {
-                x.add(Step.safe(Phase.COLLATION, create(ref, w), obj, "new collation", true));
+                x.add(Step.safe(Phase.COLLATION, create(ref, w), obj, "new collation", true).withCreates(key));
             } else if (!same) {
                 String reason = "collation changed: re-created (refused while a column or index uses it)";
-                x.add(new Step(Phase.COLLATION, "DROP COLLATION " + ref, Step.Safety.DESTRUCTIVE, reason, obj, false, null));
-                x.add(new Step(Phase.COLLATION, create(ref, w), Step.Safety.DESTRUCTIVE, reason, obj, false, null));
+                x.add(new Step(Phase.COLLATION, "DROP COLLATION " + ref, Step.Safety.DESTRUCTIVE, reason, obj, false, null)
+                        .withDrops(key));
+                x.add(new Step(Phase.COLLATION, create(ref, w), Step.Safety.DESTRUCTIVE, reason, obj, false, null)
+                        .withCreates(key));
             }
-            if (!same ? w.comment() != null : Differ.differs(c.comment(), w.comment())) {
-                x.add(Step.safe(Phase.COMMENT, Differ.comment("COLLATION", ref, w.comment()), obj, "comment", c == null));
-            }
+            Comments.of(x, "COLLATION", ref, key, obj, same ? c.comment() : null, w.comment(), c == null);
         }
         for (Collation c : x.cur.objects().collations().values()) {
             if (!x.want.objects().collations().containsKey(c.name())) {
                 x.add(new Step(Phase.DROP_COLLATION, "DROP COLLATION " + Sql.rel(c.name()), Step.Safety.DESTRUCTIVE,
-                        "collation not in the model", "collation " + c.name(), false, null));
+                        "collation not in the model", "collation " + c.name(), false, null).withDrops(key(c)));
             }
         }
+    }
+
+    private static String key(Collation c) {
+        return "collation:" + c.name();
     }
 
     private static String create(String ref, Collation w) {
