@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.model.ModelSet;
+import dev.tasknode.node.schema.model.SqlScript;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +38,12 @@ final class KindCases {
     static Results.ChangeSet converge(SchemaTestDb db, String id, Case k) throws Exception {
         String schema = "p_" + id;
         if (k.before() != null) {
-            db.exec("CREATE SCHEMA " + schema + "; SET search_path = " + schema + ", public;"
-                    + ModelSet.bind(k.before(), schema, "shared") + "; RESET search_path");
+            db.exec("CREATE SCHEMA " + schema);
+            // one statement at a time (names qualified): the JDBC driver splits a multi-statement string inside
+            // BEGIN ATOMIC bodies
+            for (SqlScript.Statement s : SqlScript.split(ModelSet.bind(k.before(), schema, "shared"))) {
+                db.exec(s.sql());
+            }
             db.exec("DO $$ BEGIN IF to_regclass('" + schema + ".t') IS NOT NULL THEN INSERT INTO " + schema
                     + ".t (id, n) VALUES (1, 1); END IF; EXCEPTION WHEN others THEN NULL; END $$");
         }

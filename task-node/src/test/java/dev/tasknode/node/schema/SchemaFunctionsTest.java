@@ -33,6 +33,7 @@ class SchemaFunctionsTest {
     static final String ADD = "CREATE FUNCTION {schema}.add(a integer, b integer) RETURNS integer LANGUAGE sql AS $$ SELECT a + b $$;";
     static final String ADD_NUM = "CREATE FUNCTION {schema}.add(a numeric, b numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT a + b $$;";
     static final String BUMP = "CREATE PROCEDURE {schema}.bump(by integer) LANGUAGE plpgsql AS $$ BEGIN UPDATE {schema}.t SET n = n + by; END $$;";
+    static final String POS = "CREATE FUNCTION {schema}.pos(v integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT v > 0 $$;";
     static final String V = "CREATE VIEW {schema}.v AS SELECT id, n FROM {schema}.t;";
     static final String INS = """
             CREATE FUNCTION {schema}.v_ins() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -98,6 +99,20 @@ class SchemaFunctionsTest {
                         "safe,locking", "trigger re-created"),
                 c("trigger comment", T + TOUCH + TRG, T + TOUCH + TRG + "COMMENT ON TRIGGER t_touch ON {schema}.t IS 'keeps updated_at';",
                         "safe", "comment"),
+                // through the dependency graph: what uses a re-created function is rebuilt around it
+                c("view over a re-created function", T + ADD + "CREATE VIEW {schema}.sums AS SELECT id, {schema}.add(id, n) AS s FROM {schema}.t;",
+                        T + ADD.replace("RETURNS integer", "RETURNS bigint").replace("a + b", "(a + b)::bigint")
+                                + "CREATE VIEW {schema}.sums AS SELECT id, {schema}.add(id, n) AS s FROM {schema}.t;", "safe", "return type changed"),
+                c("check over a re-created function", T + POS + "ALTER TABLE {schema}.t ADD CONSTRAINT t_n_pos CHECK ({schema}.pos(n));",
+                        T + POS.replace("v integer", "x integer").replace("v > 0", "x > 0")
+                                + "ALTER TABLE {schema}.t ADD CONSTRAINT t_n_pos CHECK ({schema}.pos(n));", "safe,locking", "parameter names"),
+                c("SQL-standard function over a retyped column", T + "CREATE FUNCTION {schema}.total() RETURNS bigint LANGUAGE sql"
+                        + " STABLE BEGIN ATOMIC SELECT sum(n) FROM {schema}.t; END;", T.replace("n integer", "n bigint")
+                        + "CREATE FUNCTION {schema}.total() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT sum(n) FROM {schema}.t; END;",
+                        "safe,locking", "a table it reads"),
+                c("function over a domain, both dropped", "CREATE DOMAIN {schema}.pos_int AS integer CHECK (VALUE > 0);"
+                        + "CREATE FUNCTION {schema}.twice(v {schema}.pos_int) RETURNS integer LANGUAGE sql RETURN v * 2;" + T, T,
+                        "destructive", "domain not in the model"),
                 c("table with its trigger dropped", T + TOUCH + TRG, TOUCH, "destructive", "table not in the model"));
     }
 
