@@ -109,7 +109,7 @@ class SchemaFunctionsTest {
                 c("SQL-standard function over a retyped column", T + "CREATE FUNCTION {schema}.total() RETURNS bigint LANGUAGE sql"
                         + " STABLE BEGIN ATOMIC SELECT sum(n) FROM {schema}.t; END;", T.replace("n integer", "n bigint")
                         + "CREATE FUNCTION {schema}.total() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT sum(n) FROM {schema}.t; END;",
-                        "safe,locking", "a table it reads"),
+                        "safe,locking", "a type or table it uses"),
                 c("function over a domain, both dropped", "CREATE DOMAIN {schema}.pos_int AS integer CHECK (VALUE > 0);"
                         + "CREATE FUNCTION {schema}.twice(v {schema}.pos_int) RETURNS integer LANGUAGE sql RETURN v * 2;" + T, T,
                         "destructive", "domain not in the model"),

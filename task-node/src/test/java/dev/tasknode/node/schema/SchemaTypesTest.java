@@ -53,6 +53,12 @@ class SchemaTypesTest {
                 c("attribute dropped", PAIR + T, PAIR.replace(", b text", "") + T, "destructive", "attribute not in the model"),
                 c("attribute type changed", PAIR + T, PAIR.replace("a integer", "a bigint") + T, "destructive", "attribute type changed"),
                 c("attributes reordered", PAIR + T, "CREATE TYPE {schema}.pair AS (b text, a integer);" + T, "destructive", "reordered"),
+                c("attribute retyped while a column holds it", PAIR + T.replace("n integer", "n integer, p {schema}.pair"),
+                        PAIR.replace("a integer", "a bigint") + T.replace("n integer", "n integer, p {schema}.pair"), "destructive",
+                        "re-created"),
+                c("attributes reordered while a column holds them", PAIR + T.replace("n integer", "n integer, p {schema}.pair"),
+                        "CREATE TYPE {schema}.pair AS (b text, a integer, c date);" + T.replace("n integer", "n integer, p {schema}.pair"),
+                        "destructive", "re-created"),
                 c("composite comment", PAIR + T, PAIR + T + "COMMENT ON TYPE {schema}.pair IS 'two';", "safe", "comment"),
                 c("attribute comment", PAIR + T, PAIR + T + "COMMENT ON COLUMN {schema}.pair.b IS 'the name';", "safe", "comment"),
                 c("composite dropped", PAIR + T, T, "destructive", "composite type not in the model"),
@@ -87,6 +93,18 @@ class SchemaTypesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> db.exec("INSERT INTO p_mail.t (id, e) VALUES (3, 'nope')"));
         assertTrue(e.getMessage().contains("email_at"), e.getMessage());
+    }
+
+    /** A composite type re-created converts its columns by attribute name, not by position. */
+    @Test
+    void compositeColumnsKeepTheirValuesByName() throws Exception {
+        String before = PAIR + T.replace("n integer", "n integer, p {schema}.pair");
+        db.exec("CREATE SCHEMA p_conv;" + dev.tasknode.node.schema.model.ModelSet.bind(before, "p_conv", "shared")
+                + "INSERT INTO p_conv.t (id, p) VALUES (1, ROW(7, 'seven')), (2, NULL)");
+        KindCases.converge(db, "conv", c("reorder", null, "CREATE TYPE {schema}.pair AS (b text, a bigint, c date);"
+                + T.replace("n integer", "n integer, p {schema}.pair"), "destructive", "re-created"));
+        assertEquals(1, db.count("SELECT count(*) FROM p_conv.t WHERE id = 1 AND (p).a = 7 AND (p).b = 'seven' AND (p).c IS NULL"));
+        assertEquals(1, db.count("SELECT count(*) FROM p_conv.t WHERE id = 2 AND p IS NULL"));
     }
 
     /** SET NOT NULL on a domain is checked first: the NULLs of every column of the domain are counted. */

@@ -3,6 +3,7 @@ package dev.tasknode.node.schema.apply;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.SchemaEngine;
 import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.task.TaskContext;
 import java.sql.BatchUpdateException;
@@ -73,6 +74,8 @@ final class SchemaRunner {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = '" + timeoutMs + "ms'");
+                    // as the model ran in the shadow: a function body's unqualified names are checked at creation
+                    st.execute("SET LOCAL search_path TO " + Sql.q(schema) + ", public");
                     List<Results.CheckFinding> f = engine.checks(c, new Plan(sp.run()), List.of(schema));
                     if (!f.isEmpty()) {
                         c.rollback();

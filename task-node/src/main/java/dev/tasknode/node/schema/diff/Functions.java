@@ -44,13 +44,15 @@ final class Functions {
                 if (!Objects.equals(c.def(), w.def())) {
                     x.add(Step.safe(phase(w), w.def().strip(), object(w), "body or attributes replaced (CREATE OR REPLACE)",
                             false).withAlters(keys(w)).withDependsOn(deps(x.want, w)));
-                } else if (sqlStandard(c)) {
-                    // PostgreSQL records what a SQL-standard body reads, and refuses to change a column of it
-                    x.dependent(keys(c)[0], deps(x.cur, c), () -> {
+                } else {
+                    // rebuilt when a type of its parameters or result is re-created, or (a SQL-standard body, whose
+                    // reads PostgreSQL records and protects) a column it reads is reshaped
+                    x.dependent(keys(c)[0], liveDeps(x.cur, c), () -> {
                         List<Step> s = new ArrayList<>();
-                        s.add(Step.safe(Phase.DROP_FUNCTION_REPLACED, drop(c), object(c), "re-created below: a table it reads changes",
-                                false).withDrops(keys(c)).withDependsOn(deps(x.cur, c)));
-                        s.addAll(create(x, w, false, "re-created: a table it reads changed"));
+                        s.add(Step.safe(Phase.DROP_FUNCTION_REPLACED, drop(c), object(c),
+                                "re-created below: a type or table it uses changes", false).withDrops(keys(c))
+                                .withDependsOn(deps(x.cur, c)));
+                        s.addAll(create(x, w, false, "re-created: a type or table it uses changed"));
                         return s;
                     });
                 }
@@ -112,19 +114,41 @@ final class Functions {
 
     private static final Pattern LANGUAGE_SQL = Pattern.compile("(?m)^ LANGUAGE sql$");
 
+    /** What it needs to be created: its types, and what a LANGUAGE sql body names (checked at creation). */
     private static Set<String> deps(Catalog.Schema cat, Function f) {
-        Set<String> out = new LinkedHashSet<>(names(cat, f.arguments()));
-        out.addAll(names(cat, f.result()));
+        Set<String> out = header(cat, f);
         if (f.def() != null && LANGUAGE_SQL.matcher(f.def()).find()) {
-            out.addAll(names(cat, f.def().substring(f.def().indexOf('\n') + 1))); // not its own header
+            out.addAll(body(cat, f));
         }
         return out;
+    }
+
+    /** What PostgreSQL keeps it bound to: its types, and what a SQL-standard body names. */
+    private static Set<String> liveDeps(Catalog.Schema cat, Function f) {
+        Set<String> out = header(cat, f);
+        if (sqlStandard(f)) {
+            out.addAll(body(cat, f));
+        }
+        return out;
+    }
+
+    private static Set<String> header(Catalog.Schema cat, Function f) {
+        Set<String> out = new LinkedHashSet<>(names(cat, f.arguments()));
+        out.addAll(names(cat, f.result()));
+        return out;
+    }
+
+    private static Set<String> body(Catalog.Schema cat, Function f) {
+        return names(cat, f.def().substring(f.def().indexOf('\n') + 1)); // not its own header
     }
 
     private static final Pattern NAME = Pattern.compile(
             "(?<![\\w.\"])\\{schema}\\.(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)(\\()?");
 
-    /** What {@code {schema}.x} in a text is, as keys of {@code cat}: relation, sequence, type, or a call. */
+    /**
+     * What {@code {schema}.x} in a text is, as keys of {@code cat}: a table's columns (not the table: its other
+     * members, such as triggers, would then depend on each other), a view, a sequence, a type, or a call.
+     */
     static Set<String> names(Catalog.Schema cat, String text) {
         Set<String> out = new LinkedHashSet<>();
         if (text == null) {
@@ -136,7 +160,7 @@ final class Functions {
             if (m.group(2) != null) {
                 out.add(Refs.routine(n));
             } else if (cat.tables().containsKey(n)) {
-                out.add(dev.tasknode.node.schema.plan.Key.table(n));
+                out.addAll(columns(cat, n));
             } else if (cat.views().containsKey(n)) {
                 out.add(dev.tasknode.node.schema.plan.Key.view(n));
             } else if (cat.sequences().containsKey(n)) {
@@ -146,6 +170,15 @@ final class Functions {
             }
         }
         return out;
+    }
+
+    /** The keys of a table's columns (its own key when it has none). */
+    static List<String> columns(Catalog.Schema cat, String table) {
+        List<String> out = new ArrayList<>();
+        for (Catalog.Column c : cat.tables().get(table).columns()) {
+            out.add(dev.tasknode.node.schema.plan.Key.column(table, c.name()));
+        }
+        return out.isEmpty() ? List.of(dev.tasknode.node.schema.plan.Key.table(table)) : out;
     }
 
     private static String drop(Function f) {

@@ -66,7 +66,12 @@ final class Triggers {
         boolean newRelation = !x.cur.tables().containsKey(w.table()) && !x.cur.views().containsKey(w.table());
         String reason = !isNew ? "trigger re-created" : newRelation ? "trigger of a new table" : "new trigger";
         Set<String> deps = deps(x.want, w);
-        deps.add(x.want.views().containsKey(w.table()) ? Key.view(w.table()) : Key.table(w.table()));
+        // the table's columns, not the table: its other triggers are members of it too (they would wait on each other)
+        if (x.want.views().containsKey(w.table())) {
+            deps.add(Key.view(w.table()));
+        } else if (x.want.tables().containsKey(w.table())) {
+            deps.addAll(Functions.columns(x.want, w.table()));
+        }
         out.add(lockStep(x, Phase.CREATE_TRIGGER, w.def(), w, isNew, reason).withCreates(key(w)).withDependsOn(deps));
         if (w.enabled() != 'O') {
             out.add(Step.safe(Phase.CREATE_TRIGGER, enable(w), object(w), "trigger state", isNew).withAlters(key(w)));
