@@ -103,7 +103,7 @@ public final class Differ {
     }
 
     public static Plan plan(Catalog.Schema current, Catalog.Schema desired, long largeRows) {
-        Ctx x = new Ctx(current, desired, largeRows);
+        Ctx x = new Ctx(FixedPoint.canonical(current), desired, largeRows);
         if (!current.exists()) {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));
         }
