@@ -67,6 +67,8 @@ class SchemaFunctionsTest {
                         + " LANGUAGE sql STABLE AS $$ SELECT id, n FROM {schema}.t WHERE n >= m $$;", "safe", "new function"),
                 c("returns setof a new table's rows", "", T + "CREATE FUNCTION {schema}.all_t() RETURNS SETOF {schema}.t"
                         + " LANGUAGE sql STABLE AS $$ SELECT * FROM {schema}.t $$;", "safe", "new table"),
+                c("unqualified names in a LANGUAGE sql body", "", T + "CREATE FUNCTION {schema}.cnt() RETURNS bigint"
+                        + " LANGUAGE sql STABLE AS $$ SELECT count(*) FROM t $$;", "safe", "new function"),
                 c("function in a new table's default", "", "CREATE FUNCTION {schema}.code() RETURNS text LANGUAGE sql"
                         + " AS $$ SELECT 'c' || floor(random() * 1000)::text $$;"
                         + " CREATE TABLE {schema}.u (id integer PRIMARY KEY, code text DEFAULT {schema}.code());", "safe", "new function"),

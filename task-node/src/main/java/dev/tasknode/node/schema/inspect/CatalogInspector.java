@@ -161,14 +161,18 @@ public final class CatalogInspector {
                 sharedQuoted = ns.get(shared).quoted();
             }
             TreeSet<String> installed = new TreeSet<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension")) {
+            Map<String, String> versions = new HashMap<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT extname, extversion FROM pg_extension")) {
                 while (rs.next()) {
                     if (extensions.contains(rs.getString(1))) {
                         installed.add(rs.getString(1));
+                        versions.put(rs.getString(1), rs.getString(2));
                     }
                 }
             }
             CatalogRows b = new CatalogRows(ns, sharedQuoted == null ? quoteIdent(shared) : sharedQuoted, shared, installed);
+            b.extensionVersions.putAll(versions);
             for (String s : schemas) {
                 if (ns.containsKey(s)) {
                     b.schema(s);

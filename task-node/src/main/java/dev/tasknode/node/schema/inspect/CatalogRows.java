@@ -22,6 +22,8 @@ final class CatalogRows {
     final Map<String, String> collations = new HashMap<>();
     /** functions, triggers, domains, composite types, collations: filled by their own row files */
     private final Map<String, SchemaObjects> objects = new HashMap<>();
+    /** installed versions of the extensions the model needs (database-wide: the same in every schema) */
+    final Map<String, String> extensionVersions = new HashMap<>();
 
     private static final class Parts {
         final Map<String, List<Catalog.Column>> columns = new HashMap<>();
@@ -46,7 +48,9 @@ final class CatalogRows {
 
     void schema(String s) {
         parts.put(s, new Parts());
-        objects.put(s, SchemaObjects.empty());
+        SchemaObjects o = SchemaObjects.empty();
+        o.extensionVersions().putAll(extensionVersions);
+        objects.put(s, o);
     }
 
     SchemaObjects objects(String s) {

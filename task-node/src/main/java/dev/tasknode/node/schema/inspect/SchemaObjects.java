@@ -7,13 +7,16 @@ import java.util.TreeMap;
 /**
  * A schema's functions, procedures, triggers, domains, composite types and collations, normalized like the rest
  * of {@link Catalog} ({@code {schema}} / {@code {shared}} in every rendered text), so they enter the fingerprint.
+ * {@code extensionVersions}: live, the installed version of each extension the model needs; desired, the versions
+ * the model pins (see {@link ExtensionVersions}).
  */
 public record SchemaObjects(SortedMap<String, Function> functions, SortedMap<String, Trigger> triggers,
                             SortedMap<String, Domain> domains, SortedMap<String, Composite> composites,
-                            SortedMap<String, Collation> collations) {
+                            SortedMap<String, Collation> collations, SortedMap<String, String> extensionVersions) {
 
     public static SchemaObjects empty() {
-        return new SchemaObjects(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        return new SchemaObjects(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+                new TreeMap<>());
     }
 
     /**

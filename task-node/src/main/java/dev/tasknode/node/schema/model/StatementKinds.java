@@ -40,7 +40,7 @@ public final class StatementKinds {
 
         COLLATION("collation", true, null),
 
-        EXTENSION_VERSION("extension version (VERSION / ALTER EXTENSION … UPDATE)", false, null),
+        EXTENSION_VERSION("extension version (VERSION / ALTER EXTENSION … UPDATE)", true, null),
 
         // issue 10, kinds-b: set managed = true once inspected and diffed
         ROW_LEVEL_SECURITY("row-level security (ENABLE / FORCE)", false, null),
