@@ -179,6 +179,28 @@ class SchemaOrderTest {
     }
 
     @Test
+    void anEnumReCreationRebuildsAnIndexWhosePredicateNamesIt() throws Exception {
+        String before = "CREATE TYPE {schema}.mood AS ENUM ('a', 'b', 'c');"
+                + "CREATE TABLE {schema}.t (id int PRIMARY KEY, m {schema}.mood);"
+                + "CREATE INDEX t_m_idx ON {schema}.t (id) WHERE m = 'a';";
+        Run r = migrate(before, "INSERT INTO {schema}.t VALUES (1, 'a');", before.replace("('a', 'b', 'c')", "('a', 'c')"));
+        assertTrue(r.position("DROP INDEX") < r.position("RENAME TO"));
+        assertTrue(r.position("CREATE INDEX t_m_idx") > r.position("DROP TYPE"));
+        converged(r);
+    }
+
+    @Test
+    void notValidAndNoInheritChecksConvergeOnNewAndExistingTables() throws Exception {
+        String checks = "ALTER TABLE {schema}.t ADD CONSTRAINT t_n_pos CHECK (n > 0) NOT VALID;"
+                + "ALTER TABLE {schema}.t ADD CONSTRAINT t_a_len CHECK (length(a) < 10) NO INHERIT;";
+        converged(migrate("", "", T + checks));
+        Run r = migrate(T, "INSERT INTO {schema}.t VALUES (1, 'a', -1);", T + checks);
+        converged(r);
+        assertEquals(1, db.count("SELECT count(*) FROM pg_constraint WHERE conname = 't_n_pos' AND NOT convalidated"
+                + " AND connamespace = '" + r.schema() + "'::regnamespace"));
+    }
+
+    @Test
     void viewsOverADroppedAndReAddedColumnAreDroppedBeforeAndCreatedAfter() throws Exception {
         String before = T.replace("n integer", "n integer, n2 integer GENERATED ALWAYS AS (n * 2) STORED")
                 + "CREATE VIEW {schema}.v AS SELECT id, n2 FROM {schema}.t; CREATE VIEW {schema}.w AS SELECT * FROM {schema}.v;";
@@ -189,6 +211,24 @@ class SchemaOrderTest {
         assertTrue(r.position("CREATE VIEW {schema}.\"w\"") > r.position("CREATE VIEW {schema}.\"v\""));
         converged(r);
         assertEquals(6, db.count("SELECT n2 FROM " + r.schema() + ".w"));
+    }
+
+    // storage: UNLOGGED and WITH (...)
+
+    @Test
+    void unloggedRelationsAndStorageOptionsConvergeBothWays() throws Exception {
+        String plain = T + "CREATE SEQUENCE {schema}.s; CREATE VIEW {schema}.v AS SELECT id, n FROM {schema}.t WHERE n > 0;";
+        String stored = "CREATE UNLOGGED TABLE {schema}.t (id integer PRIMARY KEY, a text, n integer) WITH (fillfactor = 70);"
+                + "CREATE UNLOGGED SEQUENCE {schema}.s;"
+                + "CREATE VIEW {schema}.v WITH (security_barrier = true) AS SELECT id, n FROM {schema}.t WHERE n > 0 WITH LOCAL CHECK OPTION;";
+        Run up = migrate(plain, "INSERT INTO {schema}.t VALUES (1, 'a', 1);", stored);
+        converged(up);
+        assertEquals(2, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = '" + up.schema()
+                + "'::regnamespace AND relname IN ('t', 's') AND relpersistence = 'u'"));
+        assertEquals(1, db.count("SELECT count(*) FROM pg_class WHERE oid = '" + up.schema() + ".v'::regclass"
+                + " AND reloptions @> '{check_option=local,security_barrier=true}'"));
+        converged(migrate(stored, "", plain));
+        converged(migrate("", "", stored));
     }
 
     // serial to identity

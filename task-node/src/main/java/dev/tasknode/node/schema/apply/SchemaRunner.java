@@ -109,7 +109,6 @@ final class SchemaRunner {
                     return new Ran(new Results.SchemaOutcome(schema, "applied", run.size(), skipped, g.fingerprint(), null,
                             null, null, attempt, (System.nanoTime() - t0) / 1_000_000, null), id);
                 } catch (SQLException e) {
-                    c.rollback();
                     if (e instanceof BatchUpdateException b) {
                         int at = failedAt(b) + offset;
                         current = at >= 0 && at < run.size() ? run.get(at) : null;
@@ -117,6 +116,8 @@ final class SchemaRunner {
                     }
                     boolean lock = "55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
                     error = (current == null ? "" : "at: " + oneLine(current) + ": ") + oneLine(e.getMessage());
+                    // the error first: the pool closes a connection on some states (0A000), then rollback throws
+                    c.rollback();
                     if (lock && attempt <= retries) {
                         long pause = (long) (200L * (1L << (attempt - 1)) * (0.5 + ThreadLocalRandom.current().nextDouble()));
                         ctx.log().warn("%s: %s; attempt %d of %d, retrying in %d ms", schema, oneLine(e.getMessage()),
@@ -131,6 +132,18 @@ final class SchemaRunner {
             ctx.log().error("%s: failed, rolled back: %s", schema, error);
             engine.history().insert(c, schema, ctx.taskId(), o.task(), "failed", run, skipped, g.fingerprint(), error);
         } catch (SQLException e) {
+            if (error != null) {
+                // the failure is known; the rollback went with the connection (or the history row failed on it):
+                // record the failure on another one
+                ctx.log().error("%s: failed, rolled back: %s", schema, error);
+                try (Connection h = engine.dataSource().getConnection()) {
+                    engine.history().insert(h, schema, ctx.taskId(), o.task(), "failed", run, skipped, g.fingerprint(), error);
+                } catch (SQLException he) {
+                    error = error + "; then: " + oneLine(he.getMessage());
+                }
+                return new Ran(new Results.SchemaOutcome(schema, "failed", run.size(), skipped, g.fingerprint(), null, false,
+                        null, attempt, (System.nanoTime() - t0) / 1_000_000, error), null);
+            }
             error = error == null ? oneLine(e.getMessage()) : error + "; then: " + oneLine(e.getMessage());
             ctx.log().error("%s: failed: %s", schema, error);
         } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 
 /** COMMENT ON for every kind: set when new or changed, after the object (it depends on it). */
-final class Comments {
+public final class Comments {
     private Comments() {}
 
     /**
@@ -16,7 +16,7 @@ final class Comments {
      * @param target the rendered object name
      * @param key    the object's graph key
      */
-    static void of(Differ.Ctx x, String what, String target, String key, String object, String cur, String want,
+    public static void of(Differ.Ctx x, String what, String target, String key, String object, String cur, String want,
                    boolean creates) {
         Step s = step(what, target, key, object, cur, want, creates);
         if (s != null) {
@@ -24,7 +24,7 @@ final class Comments {
         }
     }
 
-    static Step step(String what, String target, String key, String object, String cur, String want, boolean creates) {
+    public static Step step(String what, String target, String key, String object, String cur, String want, boolean creates) {
         if (cur == null ? want == null : !Differ.differs(cur, want)) {
             return null;
         }

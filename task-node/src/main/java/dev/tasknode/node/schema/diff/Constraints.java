@@ -95,11 +95,14 @@ final class Constraints {
 
     private static Step addChecked(Differ.Ctx x, String t, Catalog.Constraint k) {
         String ref = Sql.rel(t);
+        if (k.def().endsWith(" NOT VALID")) { // existing rows are not checked: nothing to scan, nothing to count
+            return add(x, t, k, Safety.SAFE, "NOT VALID: only new rows are checked (no scan)", false);
+        }
         return switch (k.type()) {
             case 'f' -> add(x, t, k, Safety.LOCKING, "validates every row; blocks writes to both tables meanwhile", false);
             case 'c' -> add(x, t, k, Safety.LOCKING, "validates every row under an exclusive lock", false)
                     .withCheck(new Step.Check("rows violating the check", "SELECT count(*) FROM " + ref + " WHERE NOT "
-                            + k.def().replaceFirst("^CHECK ", "").replaceFirst(" NOT VALID$", "")));
+                            + k.def().replaceFirst("^CHECK ", "").replaceFirst(" NO INHERIT$", "")));
             case 'p', 'u' -> add(x, t, k, Safety.LOCKING, "builds a unique index under an exclusive lock", false)
                     .withCheck(duplicates(ref, Sql.cols(k.columns()), null, !k.def().contains("NULLS NOT DISTINCT")));
             default -> add(x, t, k, Safety.LOCKING, "builds an index under an exclusive lock", false);

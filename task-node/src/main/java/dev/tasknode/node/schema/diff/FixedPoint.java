@@ -142,8 +142,8 @@ public final class FixedPoint {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot rebuild " + r.getClass().getName(), e);
             }
-        } else if (o instanceof SortedMap<?, ?> m) {
-            TreeMap<Object, Object> out = new TreeMap<>();
+        } else if (o instanceof Map<?, ?> m) {
+            Map<Object, Object> out = m instanceof SortedMap<?, ?> ? new TreeMap<>() : new java.util.LinkedHashMap<>();
             boolean changed = false;
             for (var e : m.entrySet()) {
                 Object v = replace(e.getValue());
@@ -160,8 +160,8 @@ public final class FixedPoint {
                 out.add(x);
             }
             return changed ? java.util.Collections.unmodifiableList(out) : o;
-        } else if (o instanceof SortedSet<?> s) {
-            TreeSet<Object> out = new TreeSet<>();
+        } else if (o instanceof Set<?> s) {
+            Set<Object> out = s instanceof SortedSet<?> ? new TreeSet<>() : new java.util.LinkedHashSet<>();
             boolean changed = false;
             for (Object v : s) {
                 Object x = replace(v);
@@ -170,7 +170,7 @@ public final class FixedPoint {
             }
             return changed ? out : o;
         }
-        return o; // other maps (row estimates), numbers, booleans
+        return o; // numbers, booleans, chars
     }
 
     private static Object get(RecordComponent rc, Object r) {

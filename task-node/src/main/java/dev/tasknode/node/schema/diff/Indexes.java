@@ -63,6 +63,13 @@ final class Indexes {
             boolean create = c == null || c.constraint() || !c.key().equals(w.key());
             if (create) {
                 x.add(create(x, relationKey, t, w, newTable, rows));
+            } else if (!Refs.inExpression(c.key()).isEmpty()) {
+                // an expression or predicate naming a type (an enum literal) is parsed again when the type is re-created
+                x.dependent(Key.index(c.name()), Refs.inExpression(c.key()), () -> List.of(
+                        new Step(Phase.DROP_INDEX, "DROP INDEX {schema}." + Sql.q(c.name()), Safety.SAFE,
+                                "dropped and re-created below: a type it names is re-created", "index " + c.name(), false,
+                                null).withDrops(Key.index(c.name())).withDependsOn(deps(relationKey, t, c)),
+                        create(x, relationKey, t, w, false, rows)));
             }
             Comments.of(x, "INDEX", "{schema}." + Sql.q(w.name()), Key.index(w.name()), "index " + w.name(),
                     create ? null : c.comment(), w.comment(), newTable);

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * references can be read off the text: {@code '{schema}.s'::regclass} is a sequence, {@code ::{schema}.e} or a
  * bare column type {@code {schema}.e} a type. Names in {@code {shared}} are another schema's, planned before.
  */
-final class Refs {
+public final class Refs {
     private Refs() {}
 
     private static final String NAME = "(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)";
@@ -27,12 +27,12 @@ final class Refs {
     private static final Pattern COLUMNS = Pattern.compile("^\\S+ [tf] [tf] (\\d+) (\\S+) ");
     private static final Pattern REFERENCES = Pattern.compile("REFERENCES \\{schema}\\." + NAME + "\\(([^)]*)\\)");
 
-    static String unquote(String n) {
+    public static String unquote(String n) {
         return n.startsWith("\"") ? n.substring(1, n.length() - 1).replace("\"\"", "\"") : n;
     }
 
     /** Types and sequences an expression names (defaults, checks, generated columns, predicates). */
-    static Set<String> inExpression(String expr) {
+    public static Set<String> inExpression(String expr) {
         Set<String> out = new LinkedHashSet<>();
         if (expr == null) {
             return out;
@@ -66,13 +66,13 @@ final class Refs {
     }
 
     /** The type key of a column type of this schema ({@code {schema}.status}, also arrays of it), else null. */
-    static String type(String columnType) {
+    public static String type(String columnType) {
         Matcher m = TYPE.matcher(columnType);
         return m.matches() ? Key.type(unquote(m.group(1))) : null;
     }
 
     /** What a column depends on: its type, and what its default or generation expression names. */
-    static Set<String> ofColumn(Catalog.Column c) {
+    public static Set<String> ofColumn(Catalog.Column c) {
         Set<String> out = new LinkedHashSet<>();
         String t = type(c.type());
         if (t != null) {
@@ -88,7 +88,7 @@ final class Refs {
     }
 
     /** Columns as keys of {@code table}. */
-    static List<String> columns(String table, List<String> names) {
+    public static List<String> columns(String table, List<String> names) {
         List<String> out = new ArrayList<>();
         for (String n : names) {
             out.add(Key.column(table, n));

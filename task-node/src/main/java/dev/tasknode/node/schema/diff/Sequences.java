@@ -16,10 +16,12 @@ final class Sequences {
             String ref = Sql.rel(w.name());
             String key = Key.sequence(w.name());
             if (c == null) {
-                x.add(Step.safe(Phase.SEQUENCE, "CREATE SEQUENCE " + ref + " AS " + w.type() + " INCREMENT BY " + w.increment()
+                x.add(Step.safe(Phase.SEQUENCE, "CREATE " + Storage.persistence(x.want.options(w.name())) + "SEQUENCE "
+                        + ref + " AS " + w.type() + " INCREMENT BY " + w.increment()
                         + " MINVALUE " + w.min() + " MAXVALUE " + w.max() + " START WITH " + w.start() + " CACHE " + w.cache()
                         + (w.cycle() ? " CYCLE" : " NO CYCLE"), "sequence " + w.name(), "new sequence", true).withCreates(key));
             } else {
+                Storage.alter(x, "SEQUENCE", w.name(), key);
                 StringBuilder alter = new StringBuilder();
                 if (!c.type().equals(w.type())) alter.append(" AS ").append(w.type());
                 if (c.increment() != w.increment()) alter.append(" INCREMENT BY ").append(w.increment());

@@ -52,16 +52,20 @@ final class Tables {
             }
         }
         for (Catalog.Constraint k : w.constraints().values()) {
-            if (k.type() != 'f') {
+            if (k.type() != 'f' && !k.def().endsWith(" NOT VALID")) {
                 parts.add("CONSTRAINT " + Sql.q(k.name()) + " " + k.def());
                 s = s.withCreates(Constraints.keys(w.name(), k)).withDependsOn(Refs.inExpression(k.def()));
             }
         }
-        String sql = "CREATE TABLE " + Sql.rel(w.name()) + " (\n    " + String.join(",\n    ", parts) + "\n)";
+        Catalog.RelOptions storage = x.want.options(w.name());
+        String sql = "CREATE " + Storage.persistence(storage) + "TABLE " + Sql.rel(w.name()) + " (\n    "
+                + String.join(",\n    ", parts) + "\n)" + Storage.with(storage);
         x.add(new Step(s.phase(), sql, s.safety(), s.reason(), s.object(), true, null, s.keys()));
+        // foreign keys after every table exists; NOT VALID checks apart, as inside CREATE TABLE they would be valid
         for (Catalog.Constraint k : w.constraints().values()) {
-            if (k.type() == 'f') {
-                x.add(Constraints.add(x, w.name(), k, Safety.SAFE, "foreign key of a new table", true));
+            if (k.type() == 'f' || k.def().endsWith(" NOT VALID")) {
+                x.add(Constraints.add(x, w.name(), k, Safety.SAFE, k.type() == 'f' ? "foreign key of a new table"
+                        : "NOT VALID constraint of a new table", true));
             }
         }
         Indexes.diff(x, w.name(), Map.of(), w.indexes(), true, 0);
@@ -88,6 +92,7 @@ final class Tables {
 
     private static void alter(Differ.Ctx x, Catalog.Table c, Catalog.Table w) {
         long rows = x.cur.rows(c.name());
+        Storage.alter(x, "TABLE", w.name(), Key.table(w.name()));
         Constraints.drops(x, c, w);
         Columns.diff(x, c, w, rows);
         Constraints.adds(x, c, w, rows);

@@ -36,6 +36,7 @@ final class Views {
                 });
                 Comments.of(x, kind(w), Sql.rel(w.name()), Key.view(w.name()), "view " + w.name(), c.comment(), w.comment(),
                         false);
+                Storage.alter(x, kind(w), w.name(), Key.view(w.name()));
                 Indexes.diff(x, Key.view(w.name()), w.name(), c.indexes(), w.indexes(), false, 0);
             }
         }
@@ -77,7 +78,8 @@ final class Views {
             def = def.substring(0, def.length() - 1);
         }
         String key = Key.view(w.name());
-        out.add(new Step(Phase.CREATE_VIEW, "CREATE " + kind(w) + " " + Sql.rel(w.name()) + " AS\n" + def,
+        out.add(new Step(Phase.CREATE_VIEW, "CREATE " + kind(w) + " " + Sql.rel(w.name())
+                + Storage.with(x.want.options(w.name())) + " AS\n" + def,
                 w.materialized() && !isNew ? Step.Safety.LOCKING : Step.Safety.SAFE,
                 isNew ? "new view" : w.materialized() ? "materialized view re-created and re-filled" : "view replaced",
                 "view " + w.name(), isNew, null).withCreates(key).withDependsOn(deps(x.want, w)));

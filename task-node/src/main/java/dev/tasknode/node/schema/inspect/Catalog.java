@@ -23,10 +23,12 @@ public final class Catalog {
     public record Schema(String name, boolean exists, SortedMap<String, Table> tables, SortedMap<String, View> views,
                          SortedMap<String, Sequence> sequences, SortedMap<String, EnumType> enums,
                          SortedSet<String> extensions, Map<String, Long> rowEstimates,
-                         SchemaObjects objects) {
+                         SchemaObjects objects, SortedMap<String, RelOptions> relOptions) {
         /** SHA-256 (16 hex) over everything but the name and the row estimates. */
         public String fingerprint() {
-            String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions + "|" + objects;
+            String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions
+                    + (relOptions.isEmpty() ? "" : "|" + relOptions) // plain schemas keep their fingerprints
+                    + (objects.isEmpty() ? "" : "|" + objects);
             try {
                 byte[] d = MessageDigest.getInstance("SHA-256").digest(canon.getBytes(StandardCharsets.UTF_8));
                 return HexFormat.of().formatHex(d).substring(0, 16);
@@ -37,6 +39,10 @@ public final class Catalog {
 
         public long rows(String table) {
             return rowEstimates.getOrDefault(table, 0L);
+        }
+
+        public RelOptions options(String relation) {
+            return relOptions.getOrDefault(relation, RelOptions.NONE);
         }
     }
 
@@ -85,10 +91,19 @@ public final class Catalog {
     public record Sequence(String name, String type, long start, long increment, long min, long max, long cache,
                            boolean cycle, String ownedBy) {}
 
+    /**
+     * A table's, view's or sequence's non-default storage: UNLOGGED, and its options (pg_class.reloptions:
+     * fillfactor, security_barrier, security_invoker, check_option, ...) as {@code name=value} sorted, comma-joined.
+     * Only relations that have any are listed ({@link Schema#relOptions}).
+     */
+    public record RelOptions(boolean unlogged, String with) {
+        public static final RelOptions NONE = new RelOptions(false, "");
+    }
+
     public record EnumType(String name, List<String> labels, String comment) {}
 
     public static Schema absent(String name) {
         return new Schema(name, false, new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>(),
-                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of(), SchemaObjects.empty());
+                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of(), SchemaObjects.empty(), new java.util.TreeMap<>());
     }
 }

@@ -28,7 +28,7 @@ public final class CatalogInspector {
             SELECT n.nspname, c.relname, c.relkind, ds.description, c.reltuples::bigint,
                    CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
                    format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-                   d.deptype, ot.relname, oa.attname
+                   d.deptype, ot.relname, oa.attname, c.relpersistence, array_to_string(c.reloptions, ',')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
@@ -43,7 +43,8 @@ public final class CatalogInspector {
      * joins, which make the planner hash all of pg_depend, it is one scan of pg_class.
      */
     private static final String RELATION_NAMES = """
-            SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL
+            SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL,
+                   'p', NULL
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 

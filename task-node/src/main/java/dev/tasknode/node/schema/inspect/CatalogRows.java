@@ -35,6 +35,7 @@ final class CatalogRows {
         final TreeMap<String, Catalog.Sequence> sequences = new TreeMap<>();
         final TreeMap<String, Catalog.EnumType> enums = new TreeMap<>();
         final Map<String, Long> rows = new HashMap<>();
+        final TreeMap<String, Catalog.RelOptions> relOptions = new TreeMap<>();
         /** relation -> attnum -> quote_ident(attname), for index keys */
         final Map<String, Map<String, String>> attnames = new HashMap<>();
     }
@@ -74,6 +75,12 @@ final class CatalogRows {
         String name = rs.getString(2);
         Parts p = parts.get(s);
         String kind = rs.getString(3);
+        boolean unlogged = "u".equals(rs.getString(17));
+        boolean identity = "S".equals(kind) && "i".equals(rs.getString(14)); // belongs to its column
+        if ((unlogged || rs.getString(18) != null) && !identity) {
+            String with = rs.getString(18) == null ? "" : String.join(",", new TreeSet<>(Arrays.asList(rs.getString(18).split(","))));
+            p.relOptions.put(name, new Catalog.RelOptions(unlogged, with));
+        }
         switch (kind) {
             case "r", "p" -> {
                 p.tables.put(name, new String[] {rs.getString(4)});
@@ -183,6 +190,6 @@ final class CatalogRows {
         p.views.forEach((name, v) -> views.put(name, new Catalog.View(name, v[0].equals("m"), v[1], v[2],
                 p.viewDeps.getOrDefault(name, new TreeSet<>()), p.indexes.getOrDefault(name, new TreeMap<>()))));
         return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows,
-                objects.remove(s));
+                objects.remove(s), p.relOptions);
     }
 }

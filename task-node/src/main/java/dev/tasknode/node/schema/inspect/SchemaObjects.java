@@ -14,6 +14,12 @@ public record SchemaObjects(SortedMap<String, Function> functions, SortedMap<Str
                             SortedMap<String, Domain> domains, SortedMap<String, Composite> composites,
                             SortedMap<String, Collation> collations, SortedMap<String, String> extensionVersions) {
 
+    /** Nothing of these kinds: the fingerprint then stays what it was before they were read. */
+    public boolean isEmpty() {
+        return functions.isEmpty() && triggers.isEmpty() && domains.isEmpty() && composites.isEmpty() && collations.isEmpty()
+                && extensionVersions.isEmpty();
+    }
+
     public static SchemaObjects empty() {
         return new SchemaObjects(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
                 new TreeMap<>());

@@ -1,6 +1,9 @@
 package dev.tasknode.node.schema.plan;
 
-/** Dependency order of plan steps: types before tables, foreign keys dropped before the keys they use, ... */
+/**
+ * The tie-breaker between plan steps the dependency {@link Graph} does not order (and the whole order of steps that
+ * declare no keys): types before tables, drops before creates, ... The graph's rules come first.
+ */
 public final class Phase {
     private Phase() {}
 
