@@ -58,6 +58,8 @@ public class SchemaProperties {
     private int parallelism = 4;
     /** Tables with at least this many rows (planner estimate) make a plain index build count as locking. */
     private long largeTableRows = 100_000;
+    /** Run each change set on a scratch copy before live (needs CREATEDB and pg_dump/psql); off only by choice. */
+    private boolean validatePlans = true;
 
     public String getModelsDir() {
         return modelsDir;
@@ -113,5 +115,13 @@ public class SchemaProperties {
 
     public void setLargeTableRows(long largeTableRows) {
         this.largeTableRows = largeTableRows;
+    }
+
+    public boolean isValidatePlans() {
+        return validatePlans;
+    }
+
+    public void setValidatePlans(boolean validatePlans) {
+        this.validatePlans = validatePlans;
     }
 }

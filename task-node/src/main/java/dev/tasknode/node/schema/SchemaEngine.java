@@ -1,6 +1,7 @@
 package dev.tasknode.node.schema;
 
 import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.backup.PgTools;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaFingerprints;
@@ -49,6 +50,7 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     private final SchemaMetrics metrics;
     private volatile ModelSet model;
     private volatile Shadow.Desired desired;
+    private PgTools pgTools;
 
     @Autowired
     public SchemaEngine(DataSource ds, SchemaProperties props, Fleet fleet, NodeProperties node, SchemaMetrics metrics) {
@@ -90,14 +92,24 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         if (d == null) {
             synchronized (this) {
                 if (desired == null) {
-                    try (Connection c = ds.getConnection()) {
-                        desired = Shadow.normalize(c, model());
-                    }
+                    long t0 = System.nanoTime();
+                    desired = Shadow.normalize(ds, model());
+                    log.info("model normalised in its shadow in {} ms", (System.nanoTime() - t0) / 1_000_000);
                 }
                 d = desired;
             }
         }
         return d;
+    }
+
+    /** The node's pg_dump/psql runner (plan validation); absent in hand-wired engines, which then use the defaults. */
+    @Autowired(required = false)
+    public void setPgTools(PgTools pgTools) {
+        this.pgTools = pgTools;
+    }
+
+    public PgTools pgTools() {
+        return pgTools;
     }
 
     public DataSource dataSource() {

@@ -12,6 +12,7 @@ import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.validate.PlanValidator;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskFailedException;
 import java.sql.Connection;
@@ -43,6 +44,7 @@ public class FleetApplier {
     private final SchemaEngine engine;
     private final ObjectProvider<PreMigrationBackup> backups;
     private final SchemaRunner runner;
+    private final PlanValidator validator;
 
     public record Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
                           boolean onlyCreates) {}
@@ -51,6 +53,7 @@ public class FleetApplier {
         this.engine = engine;
         this.backups = backups;
         this.runner = new SchemaRunner(engine);
+        this.validator = new PlanValidator(engine);
     }
 
     public Results.ApplyReport run(TaskContext ctx, Scope scope, Options o) throws Exception {
@@ -139,6 +142,10 @@ public class FleetApplier {
                         outcomes.put(s, unchanged(s, groups.get(s)));
                     }
                 }
+                // each change set first runs on a scratch copy of its state; a group that does not reach the model stays untouched
+                Map<String, String> unplannable = validator.unplannable(ctx, work, groups, o);
+                unplannable.forEach((s, why) -> outcomes.put(s, failed(s, "unplannable", why)));
+                work = work.stream().filter(s -> !unplannable.containsKey(s)).toList();
                 Map<String, Long> historyIds = execute(ctx, o, work, groups, outcomes);
                 verify(lockConn, work, historyIds, outcomes, o);
             } finally {
