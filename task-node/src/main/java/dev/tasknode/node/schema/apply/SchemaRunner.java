@@ -7,6 +7,7 @@ import dev.tasknode.node.schema.online.OnlinePlanner;
 import dev.tasknode.node.schema.online.OnlineRunner;
 import dev.tasknode.node.schema.online.OnlineWatch;
 import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.task.TaskContext;
 import java.sql.BatchUpdateException;
@@ -119,6 +120,8 @@ final class SchemaRunner {
                 OnlineWatch.Watched w = watch == null ? null : watch.watch(pid, ctx, schema + " transaction", false);
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = '" + timeoutMs + "ms'");
+                    // as the model ran in the shadow: a function body's unqualified names are checked at creation
+                    st.execute("SET LOCAL search_path TO " + Sql.q(schema) + ", public");
                     List<Results.CheckFinding> f = DataChecks.before(c, checks, List.of(schema), shared, true);
                     // a check on what the plan creates runs right before its statement, on the new shape
                     for (int[] d : deferred) {

@@ -108,10 +108,15 @@ public final class Differ {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));
         }
         Extensions.diff(x);
+        Collations.diff(x);
         Enums.diff(x);
+        Domains.diff(x);
+        Composites.diff(x);
         Sequences.diff(x);
         Tables.diff(x);
         Views.diff(x);
+        Functions.diff(x);
+        Triggers.diff(x);
         x.rebuildDependents();
         return new Plan(x.steps);
     }

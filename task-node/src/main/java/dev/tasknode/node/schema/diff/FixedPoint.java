@@ -83,6 +83,7 @@ public final class FixedPoint {
     }
 
     private static void run(Statement st, Plan p, String schema, String shared) throws SQLException {
+        st.execute("SET LOCAL search_path TO " + schema + ", public"); // as the shadow and apply run (function bodies)
         for (Step s : p.steps()) {
             if (!s.sql().startsWith("CREATE EXTENSION")) { // the shadow has them already
                 st.execute(Plan.bind(s.sql(), schema, shared));

@@ -21,6 +21,8 @@ public final class Refs {
     private static final String NAME = "(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)";
     private static final Pattern REGCLASS = Pattern.compile("'\\{schema}\\." + NAME + "'::regclass");
     private static final Pattern CAST = Pattern.compile("::\\{schema}\\." + NAME);
+    /** a call of a function of this schema (kinds-a): its key by name, which covers every overload */
+    private static final Pattern CALL = Pattern.compile("(?<![\\w.\"]|::)\\{schema}\\." + NAME + "\\(");
     private static final Pattern TYPE = Pattern.compile("^\\{schema}\\." + NAME + "(?:\\[])*$");
     private static final Pattern COLUMNS = Pattern.compile("^\\S+ [tf] [tf] (\\d+) (\\S+) ");
     private static final Pattern REFERENCES = Pattern.compile("REFERENCES \\{schema}\\." + NAME + "\\(([^)]*)\\)");
@@ -43,7 +45,24 @@ public final class Refs {
         while (m.find()) {
             out.add(Key.type(unquote(m.group(1))));
         }
+        m = CALL.matcher(expr);
+        while (m.find()) {
+            out.add(routine(unquote(m.group(1))));
+        }
         return out;
+    }
+
+    /** The key of every function or procedure named {@code name} (see {@link Functions}). */
+    static String routine(String name) {
+        return "routine:" + name;
+    }
+
+    /** The key of a collation of this schema from a rendered {@code COLLATE} name, else null. */
+    static String collation(String rendered) {
+        if (rendered == null || !rendered.startsWith("{schema}.")) {
+            return null;
+        }
+        return "collation:" + unquote(rendered.substring("{schema}.".length()));
     }
 
     /** The type key of a column type of this schema ({@code {schema}.status}, also arrays of it), else null. */
@@ -61,6 +80,10 @@ public final class Refs {
         }
         out.addAll(inExpression(c.dflt()));
         out.addAll(inExpression(c.generated()));
+        String coll = collation(c.collation());
+        if (coll != null) {
+            out.add(coll);
+        }
         return out;
     }
 

@@ -52,14 +52,14 @@ public final class CatalogInspector {
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
                    CASE WHEN a.attcollation <> t.typcollation THEN
-                        (SELECT quote_ident(co.collname) FROM pg_collation co WHERE co.oid = a.attcollation) END,
+                        %s END,
                    ds.description, a.attnum, quote_ident(a.attname), c.relkind
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY n.nspname, c.relname, a.attnum""";
+            ORDER BY n.nspname, c.relname, a.attnum""".formatted(TypeRows.collationName("a.attcollation"));
 
     private static final String CONSTRAINTS = """
             SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid),
@@ -162,14 +162,18 @@ public final class CatalogInspector {
                 sharedQuoted = ns.get(shared).quoted();
             }
             TreeSet<String> installed = new TreeSet<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension")) {
+            Map<String, String> versions = new HashMap<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT extname, extversion FROM pg_extension")) {
                 while (rs.next()) {
                     if (extensions.contains(rs.getString(1))) {
                         installed.add(rs.getString(1));
+                        versions.put(rs.getString(1), rs.getString(2));
                     }
                 }
             }
             CatalogRows b = new CatalogRows(ns, sharedQuoted == null ? quoteIdent(shared) : sharedQuoted, shared, installed);
+            b.extensionVersions.putAll(versions);
             for (String s : schemas) {
                 if (ns.containsKey(s)) {
                     b.schema(s);
@@ -187,6 +191,12 @@ public final class CatalogInspector {
                 query(c, INDEXES.replace("{render}", String.valueOf(detail == Detail.RENDERED)), names, b::index);
                 query(c, VIEW_DEPS, names, b::viewDep);
             }
+            // by name only for NAMES (create_tables creates what is absent by name): no rendered definitions
+            query(c, FunctionRows.SQL.replace("{full}", String.valueOf(full)), names, rs -> FunctionRows.row(b, rs));
+            query(c, TriggerRows.SQL.replace("{full}", String.valueOf(full)), names, rs -> TriggerRows.row(b, rs));
+            query(c, TypeRows.DOMAINS, names, rs -> TypeRows.domain(b, rs));
+            query(c, TypeRows.COMPOSITES, names, rs -> TypeRows.composite(b, rs));
+            query(c, CollationRows.SQL, names, rs -> CollationRows.row(b, rs));
             Map<String, Catalog.Schema> out = new LinkedHashMap<>();
             for (String s : schemas) {
                 out.put(s, ns.containsKey(s) ? b.build(s) : Catalog.absent(s));

@@ -20,6 +20,10 @@ final class CatalogRows {
     private final Map<String, Parts> parts = new HashMap<>();
     final Map<String, String> opclasses = new HashMap<>();
     final Map<String, String> collations = new HashMap<>();
+    /** functions, triggers, domains, composite types, collations: filled by their own row files */
+    private final Map<String, SchemaObjects> objects = new HashMap<>();
+    /** installed versions of the extensions the model needs (database-wide: the same in every schema) */
+    final Map<String, String> extensionVersions = new HashMap<>();
 
     private static final class Parts {
         final Map<String, List<Catalog.Column>> columns = new HashMap<>();
@@ -46,6 +50,17 @@ final class CatalogRows {
 
     void schema(String s) {
         parts.put(s, new Parts());
+        SchemaObjects o = SchemaObjects.empty();
+        o.extensionVersions().putAll(extensionVersions);
+        objects.put(s, o);
+    }
+
+    SchemaObjects objects(String s) {
+        return objects.get(s);
+    }
+
+    String shared() {
+        return shared;
     }
 
     String norm(String schema, String text) {
@@ -113,7 +128,7 @@ final class CatalogRows {
         boolean generated = gen != null && !gen.isEmpty();
         p.columns.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(new Catalog.Column(
                 rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), generated ? null : expr,
-                rs.getString(7) == null ? "" : rs.getString(7), generated ? expr : null, rs.getString(9),
+                rs.getString(7) == null ? "" : rs.getString(7), generated ? expr : null, norm(s, rs.getString(9)),
                 rs.getString(10)));
     }
 
@@ -192,6 +207,6 @@ final class CatalogRows {
         p.views.forEach((name, v) -> views.put(name, new Catalog.View(name, v[0].equals("m"), v[1], v[2],
                 p.viewDeps.getOrDefault(name, new TreeSet<>()), p.indexes.getOrDefault(name, new TreeMap<>()))));
         return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows,
-                new Catalog.Storage(p.relOptions, p.identities));
+                new Catalog.Storage(p.relOptions, p.identities), objects.remove(s));
     }
 }

@@ -108,7 +108,9 @@ public final class Shadow {
             // stored twice: what the engine creates from these texts is what PostgreSQL keeps (see FixedPoint)
             FixedPoint.Pair settled = FixedPoint.settle(c, new FixedPoint.Pair(got.get(sharedShadow), got.get(projectShadow)),
                     extensions);
-            return new Desired(settled.shared(), settled.project(), extensions);
+            // database-wide: pinned versions are the shared schema's (see ExtensionVersions)
+            return new Desired(ExtensionVersions.pin(settled.shared(), ExtensionVersions.pinned(model)),
+                    ExtensionVersions.pin(settled.project(), Map.of()), extensions);
         } finally {
             c.rollback();
             c.setAutoCommit(auto);
@@ -119,8 +121,9 @@ public final class Shadow {
         for (ModelFile f : files) {
             st.execute("SET LOCAL search_path TO " + schema + ", public");
             for (SqlScript.Statement s : f.statements()) {
-                if (StatementKinds.classify(s.sql()) == StatementKinds.Kind.EXTENSION) {
-                    continue; // created above, in public
+                StatementKinds.Kind kind = StatementKinds.classify(s.sql());
+                if (kind == StatementKinds.Kind.EXTENSION || kind == StatementKinds.Kind.EXTENSION_VERSION) {
+                    continue; // created above, in public; a pinned version is compared, not installed here
                 }
                 String sql = ModelSet.bind(s.sql(), schema, shared);
                 try {

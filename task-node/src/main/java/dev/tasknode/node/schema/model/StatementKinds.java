@@ -30,17 +30,17 @@ public final class StatementKinds {
         COMMENT("comment on a table, column, view, index, constraint or enum type", true, null),
 
         // issue 10, kinds-a: set managed = true once inspected and diffed
-        FUNCTION("function or procedure", false, null),
+        FUNCTION("function or procedure", true, null),
 
-        TRIGGER("trigger", false, null),
+        TRIGGER("trigger", true, null),
 
-        DOMAIN("domain", false, null),
+        DOMAIN("domain", true, null),
 
-        COMPOSITE_TYPE("composite type", false, null),
+        COMPOSITE_TYPE("composite type", true, null),
 
-        COLLATION("collation", false, null),
+        COLLATION("collation", true, null),
 
-        EXTENSION_VERSION("extension version (VERSION / ALTER EXTENSION … UPDATE)", false, null),
+        EXTENSION_VERSION("extension version (VERSION / ALTER EXTENSION … UPDATE)", true, null),
 
         // issue 10, kinds-b: set managed = true once inspected and diffed
         ROW_LEVEL_SECURITY("row-level security (ENABLE / FORCE)", false, null),

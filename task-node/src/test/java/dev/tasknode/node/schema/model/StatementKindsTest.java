@@ -31,7 +31,13 @@ class StatementKindsTest {
                 "ALTER TABLE t ADD COLUMN y int, ADD CONSTRAINT c CHECK (y > 0), ALTER COLUMN y SET DEFAULT 1",
                 "ALTER TABLE ONLY {schema}.t ADD FOREIGN KEY (x) REFERENCES {shared}.users (id)",
                 "ALTER TABLE t ALTER COLUMN y TYPE bigint USING y::bigint, ALTER y SET NOT NULL",
-                "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY")) {
+                "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY",
+                // kinds-a: functions, triggers (with their ALTER TABLE actions), domains, composite types, collations
+                "ALTER TABLE t DISABLE TRIGGER tr, ENABLE ALWAYS TRIGGER tr2",
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN 1",
+                "CREATE TRIGGER t BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()",
+                "CREATE DOMAIN email AS text CHECK (VALUE ~ '@')", "CREATE TYPE pair AS (a int, b int)",
+                "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)")) {
             assertTrue(StatementKinds.classify(sql).managed(), () -> sql + " → " + StatementKinds.classify(sql));
         }
     }
@@ -44,7 +50,6 @@ class StatementKindsTest {
                 Map.entry("COMMENT ON FUNCTION f() IS 'x'", Kind.FUNCTION),
                 Map.entry("CREATE TRIGGER t BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()", Kind.TRIGGER),
                 Map.entry("CREATE CONSTRAINT TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", Kind.TRIGGER),
-                Map.entry("ALTER TABLE t DISABLE TRIGGER tr", Kind.TRIGGER),
                 Map.entry("ALTER TABLE t ADD COLUMN z int, ENABLE ROW LEVEL SECURITY", Kind.ROW_LEVEL_SECURITY),
                 Map.entry("ALTER TABLE t FORCE ROW LEVEL SECURITY", Kind.ROW_LEVEL_SECURITY),
                 Map.entry("CREATE POLICY p ON t USING (owner = current_user)", Kind.POLICY),
