@@ -26,6 +26,8 @@ public final class Differ {
         final List<Step> steps = new ArrayList<>();
         /** tables whose columns change type, are dropped or re-created: views reading them are re-created */
         final Set<String> reshapedTables = new HashSet<>();
+        /** relations dropped and created again by this plan: their privileges, policies and comments go with them */
+        final Set<String> recreated = new HashSet<>();
 
         Ctx(Catalog.Schema cur, Catalog.Schema want, long largeRows) {
             this.cur = cur;
@@ -39,7 +41,11 @@ public final class Differ {
     }
 
     public static Plan plan(Catalog.Schema current, Catalog.Schema desired, long largeRows) {
-        Ctx x = new Ctx(current, desired, largeRows);
+        // partitions are planned by PartitionDiff, not as tables of their own
+        PartitionDiff.Split split = PartitionDiff.split(current, desired);
+        Ctx x = new Ctx(split.cur(), split.want(), largeRows);
+        x.reshapedTables.addAll(split.recreated());
+        x.recreated.addAll(split.recreated());
         if (!current.exists()) {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));
         }
@@ -48,6 +54,11 @@ public final class Differ {
         ObjectDiff.sequences(x);
         TableDiff.tables(x);
         ObjectDiff.views(x); // after tables: needs to know which tables were reshaped
+        // the kinds below need the full catalogs (partitions too) and what the steps above re-create
+        PartitionDiff.partitions(x, current, desired);
+        PolicyDiff.policies(x, current, desired);
+        GrantDiff.grants(x, current, desired);
+        NoteDiff.comments(x, current, desired);
         return new Plan(x.steps);
     }
 

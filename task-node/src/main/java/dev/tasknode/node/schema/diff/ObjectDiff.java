@@ -189,6 +189,9 @@ final class ObjectDiff {
         for (String v : order(x.cur.views(), drop, true)) {
             Catalog.View c = x.cur.views().get(v);
             boolean kept = x.want.views().containsKey(v);
+            if (kept) {
+                x.recreated.add(v);
+            }
             String kind = c.materialized() ? "MATERIALIZED VIEW" : "VIEW";
             x.add(new Step(Phase.DROP_VIEW, "DROP " + kind + " " + Sql.rel(v), kept ? Step.Safety.SAFE : Step.Safety.DESTRUCTIVE,
                     kept ? "re-created below" : "view not in the model", "view " + v, false, null));

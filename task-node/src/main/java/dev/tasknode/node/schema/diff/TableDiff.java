@@ -55,7 +55,8 @@ final class TableDiff {
             }
         }
         String ref = Sql.rel(w.name());
-        x.add(Step.safe(Phase.CREATE_TABLE, "CREATE TABLE " + ref + " (\n    " + String.join(",\n    ", parts) + "\n)",
+        x.add(Step.safe(Phase.CREATE_TABLE, "CREATE TABLE " + ref + " (\n    " + String.join(",\n    ", parts) + "\n)"
+                + PartitionDiff.partitionBy(x.want, w.name()),
                 "table " + w.name(), "new table", true));
         for (Catalog.Constraint k : w.constraints().values()) {
             if (k.type() == 'f') {

@@ -22,10 +22,11 @@ public final class Catalog {
     /** {@code exists} false = the schema is absent (a project whose schema was never created). */
     public record Schema(String name, boolean exists, SortedMap<String, Table> tables, SortedMap<String, View> views,
                          SortedMap<String, Sequence> sequences, SortedMap<String, EnumType> enums,
-                         SortedSet<String> extensions, Map<String, Long> rowEstimates) {
+                         SortedSet<String> extensions, Map<String, Long> rowEstimates, Extras extras) {
         /** SHA-256 (16 hex) over everything but the name and the row estimates. */
         public String fingerprint() {
-            String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions;
+            String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions
+                    + "|" + extras;
             try {
                 byte[] d = MessageDigest.getInstance("SHA-256").digest(canon.getBytes(StandardCharsets.UTF_8));
                 return HexFormat.of().formatHex(d).substring(0, 16);
@@ -88,6 +89,6 @@ public final class Catalog {
 
     public static Schema absent(String name) {
         return new Schema(name, false, new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>(),
-                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of());
+                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of(), Extras.empty());
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads the catalogs of many schemas at once: seven pg_catalog queries whatever the number of schemas (no
+ * Reads the catalogs of many schemas at once: a fixed number of pg_catalog queries (one or two per object kind) whatever the number of schemas (no
  * per-schema or per-table round trips, no JDBC DatabaseMetaData). Rendering functions run under
  * {@code search_path = pg_catalog} so every name outside pg_catalog comes back schema-qualified, and the
  * qualifiers are then replaced by placeholders (see {@link Catalog}). (Atlas's sql/postgres inspect layer.)
@@ -176,6 +176,7 @@ public final class CatalogInspector {
             }
             query(c, full ? RELATIONS : RELATION_NAMES, names, b::relation);
             query(c, ENUMS, names, b::enumType);
+            PartitionRows.read(c, names, b.extras); // create_tables must know partitions from tables too
             if (full) {
                 query(c, COLUMNS, names, b::column);
                 query(c, CONSTRAINTS, names, b::constraint);
@@ -185,6 +186,9 @@ public final class CatalogInspector {
                 }
                 query(c, INDEXES.replace("{render}", String.valueOf(detail == Detail.RENDERED)), names, b::index);
                 query(c, VIEW_DEPS, names, b::viewDep);
+                PolicyRows.read(c, names, b.extras);
+                GrantRows.read(c, names, b.extras);
+                NoteRows.read(c, names, b.extras);
             }
             Map<String, Catalog.Schema> out = new LinkedHashMap<>();
             for (String s : schemas) {
@@ -201,11 +205,11 @@ public final class CatalogInspector {
         }
     }
 
-    private interface RowHandler {
+    interface RowHandler {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection c, String sql, Array names, RowHandler h) throws SQLException {
+    static void query(Connection c, String sql, Array names, RowHandler h) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, names);
             ps.setFetchSize(5000);

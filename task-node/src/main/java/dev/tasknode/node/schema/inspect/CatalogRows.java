@@ -20,6 +20,7 @@ final class CatalogRows {
     private final Map<String, Parts> parts = new HashMap<>();
     final Map<String, String> opclasses = new HashMap<>();
     final Map<String, String> collations = new HashMap<>();
+    final ExtraRows extras = new ExtraRows(this);
 
     private static final class Parts {
         final Map<String, List<Catalog.Column>> columns = new HashMap<>();
@@ -44,6 +45,7 @@ final class CatalogRows {
 
     void schema(String s) {
         parts.put(s, new Parts());
+        extras.schema(s);
     }
 
     String norm(String schema, String text) {
@@ -167,6 +169,7 @@ final class CatalogRows {
         TreeMap<String, Catalog.View> views = new TreeMap<>();
         p.views.forEach((name, v) -> views.put(name, new Catalog.View(name, v[0].equals("m"), v[1], v[2],
                 p.viewDeps.getOrDefault(name, new TreeSet<>()), p.indexes.getOrDefault(name, new TreeMap<>()))));
-        return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows);
+        return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows,
+                extras.build(s));
     }
 }

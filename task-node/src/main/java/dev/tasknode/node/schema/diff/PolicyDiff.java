@@ -1,0 +1,163 @@
+package dev.tasknode.node.schema.diff;
+
+import dev.tasknode.node.schema.inspect.Catalog;
+import dev.tasknode.node.schema.inspect.Extras;
+import dev.tasknode.node.schema.plan.Phase;
+import dev.tasknode.node.schema.plan.Sql;
+import dev.tasknode.node.schema.plan.Step;
+import dev.tasknode.node.schema.plan.Step.Safety;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Row-level security (ENABLE / FORCE) and policies.
+ *
+ * <p>Classification. Creating a policy the model has is safe. Dropping one is destructive either way: a
+ * permissive policy that goes takes away the rows it let through (access removed), a restrictive one takes away
+ * its condition (a guard removed). A policy changed in place (ALTER POLICY: roles, USING, WITH CHECK) or
+ * re-created (its command or permissive/restrictive changed, or an expression removed, which ALTER POLICY cannot
+ * do) is safe: the model states the new access, and the statements run in one transaction, so no moment exists
+ * without the policy. Turning RLS or FORCE on is safe when the model gives the table a permissive policy, and
+ * destructive when it does not: then no role but the owner (with FORCE, not even the owner) reads or writes a
+ * row. Turning either off is destructive: the guard goes.
+ *
+ * <p>Order: policies are dropped before column changes (a column used by a policy cannot change type or go
+ * away, so policies on a reshaped table are dropped and re-created) and created after views (an expression may
+ * read one); RLS is turned on after the policies exist.
+ */
+final class PolicyDiff {
+    private PolicyDiff() {}
+
+    static void policies(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want) {
+        Map<String, Extras.Policy> have = new TreeMap<>();
+        cur.extras().policies().forEach((k, p) -> {
+            if (present(x, cur, want, p.table())) {
+                have.put(k, p);
+            }
+        });
+        Map<String, Extras.Policy> wanted = want.extras().policies();
+        for (Extras.Policy c : have.values()) {
+            Extras.Policy w = wanted.get(c.table() + "." + c.name());
+            if (w == null) {
+                x.add(new Step(Phase.DROP_VIEW, drop(c), Safety.DESTRUCTIVE, c.permissive()
+                        ? "permissive policy not in the model: the rows it let through are no longer reachable"
+                        : "restrictive policy not in the model: its guard no longer applies", obj(c), false, null));
+            } else if (!recreatable(c, w) || x.reshapedTables.contains(c.table())) {
+                x.add(Step.safe(Phase.DROP_VIEW, drop(c), obj(c), x.reshapedTables.contains(c.table())
+                        ? "re-created after the table's columns change" : "re-created below (command, kind or expression removed)",
+                        false));
+            }
+        }
+        for (Extras.Policy w : wanted.values()) {
+            Extras.Policy c = have.get(w.table() + "." + w.name());
+            boolean isNew = !cur.tables().containsKey(w.table()) || x.recreated.contains(w.table());
+            if (c == null || !recreatable(c, w) || x.reshapedTables.contains(w.table())) {
+                x.add(Step.safe(Phase.COMMENT, create(w), obj(w), c == null ? "new policy" : "policy re-created", isNew));
+            } else {
+                alterInPlace(x, c, w);
+            }
+            String was = c == null || !recreatable(c, w) || x.reshapedTables.contains(w.table()) ? null : c.comment();
+            if (Differ.differs(was, w.comment())) {
+                x.add(Step.safe(Phase.COMMENT, Differ.comment("POLICY " + Sql.q(w.name()) + " ON", Sql.rel(w.table()),
+                        w.comment()), obj(w), "comment", isNew));
+            }
+        }
+        rls(x, cur, want);
+    }
+
+    /** A table the model keeps and this plan does not re-create: its current policies and flags stay. */
+    static boolean present(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want, String table) {
+        return cur.tables().containsKey(table) && want.tables().containsKey(table) && !x.recreated.contains(table);
+    }
+
+    /** True when ALTER POLICY can turn {@code c} into {@code w} (it cannot remove an expression). */
+    private static boolean recreatable(Extras.Policy c, Extras.Policy w) {
+        return c.permissive() == w.permissive() && c.command().equals(w.command())
+                && (c.using() == null || w.using() != null) && (c.check() == null || w.check() != null);
+    }
+
+    private static void alterInPlace(Differ.Ctx x, Extras.Policy c, Extras.Policy w) {
+        StringBuilder sb = new StringBuilder();
+        if (!c.roles().equals(w.roles())) {
+            sb.append(" TO ").append(roles(w));
+        }
+        if (!Objects.equals(c.using(), w.using())) {
+            sb.append(" USING (").append(w.using()).append(')');
+        }
+        if (!Objects.equals(c.check(), w.check())) {
+            sb.append(" WITH CHECK (").append(w.check()).append(')');
+        }
+        if (!sb.isEmpty()) {
+            x.add(Step.safe(Phase.COMMENT, "ALTER POLICY " + Sql.q(w.name()) + " ON " + Sql.rel(w.table()) + sb, obj(w),
+                    "policy changed in place (access follows the new definition)", false));
+        }
+    }
+
+    private static void rls(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want) {
+        Extras.Rls off = new Extras.Rls(false, false);
+        for (String t : want.tables().keySet()) {
+            Extras.Rls w = want.extras().rls().getOrDefault(t, off);
+            boolean kept = present(x, cur, want, t);
+            Extras.Rls c = kept ? cur.extras().rls().getOrDefault(t, off) : off;
+            boolean permissive = want.extras().policies().values().stream()
+                    .anyMatch(p -> p.table().equals(t) && p.permissive());
+            String alter = "ALTER TABLE " + Sql.rel(t);
+            String obj = "table " + t;
+            if (w.enabled() != c.enabled()) {
+                if (w.enabled()) {
+                    x.add(on(alter + " ENABLE ROW LEVEL SECURITY", obj, kept, permissive,
+                            "row-level security on: rows follow the table's policies",
+                            "row-level security on without a permissive policy: no role but the owner reads or writes a row"));
+                } else {
+                    x.add(new Step(Phase.COMMENT, alter + " DISABLE ROW LEVEL SECURITY", Safety.DESTRUCTIVE,
+                            "row-level security off: the policies no longer guard the table", obj, false, null));
+                }
+            }
+            if (w.forced() != c.forced()) {
+                if (w.forced()) {
+                    x.add(on(alter + " FORCE ROW LEVEL SECURITY", obj, kept, permissive,
+                            "forced row-level security: the owner too is bound by the policies",
+                            "forced row-level security without a permissive policy: not even the owner reads or writes a row"));
+                } else {
+                    x.add(new Step(Phase.COMMENT, alter + " NO FORCE ROW LEVEL SECURITY", Safety.DESTRUCTIVE,
+                            "row-level security no longer forced: the owner bypasses the policies", obj, false, null));
+                }
+            }
+        }
+    }
+
+    private static Step on(String sql, String obj, boolean kept, boolean permissive, String guarded, String lockout) {
+        if (!kept) {
+            return Step.safe(Phase.COMMENT, sql, obj, "row-level security of a new table", true);
+        }
+        return permissive ? Step.safe(Phase.COMMENT, sql, obj, guarded, false)
+                : new Step(Phase.COMMENT, sql, Safety.DESTRUCTIVE, lockout, obj, false, null);
+    }
+
+    private static String create(Extras.Policy p) {
+        StringBuilder sb = new StringBuilder("CREATE POLICY ").append(Sql.q(p.name())).append(" ON ").append(Sql.rel(p.table()))
+                .append(p.permissive() ? " AS PERMISSIVE" : " AS RESTRICTIVE").append(" FOR ").append(p.command())
+                .append(" TO ").append(roles(p));
+        if (p.using() != null) {
+            sb.append(" USING (").append(p.using()).append(')');
+        }
+        if (p.check() != null) {
+            sb.append(" WITH CHECK (").append(p.check()).append(')');
+        }
+        return sb.toString();
+    }
+
+    private static String drop(Extras.Policy p) {
+        return "DROP POLICY " + Sql.q(p.name()) + " ON " + Sql.rel(p.table());
+    }
+
+    static String roles(Extras.Policy p) {
+        return p.roles().isEmpty() ? "PUBLIC" : p.roles().stream().map(Sql::q).collect(Collectors.joining(", "));
+    }
+
+    private static String obj(Extras.Policy p) {
+        return "policy " + p.table() + "." + p.name();
+    }
+}
