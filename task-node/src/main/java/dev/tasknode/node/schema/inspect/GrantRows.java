@@ -29,7 +29,7 @@ final class GrantRows {
             SELECT s.nspname, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname, '',
                    a.grantee, a.privilege_type, a.is_grantable
             FROM s JOIN pg_class c ON c.relnamespace = s.oid,
-                 aclexplode(coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END, c.relowner))) a
+                 aclexplode(coalesce(c.relacl, acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::"char", c.relowner))) a
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND a.grantee <> c.relowner
             UNION ALL
             SELECT s.nspname, 'TABLE', c.relname, at.attname, a.grantee, a.privilege_type, a.is_grantable
