@@ -2,6 +2,7 @@ package dev.tasknode.node.schema.diff;
 
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.Extras;
+import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
 import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
@@ -19,12 +20,15 @@ import java.util.TreeMap;
  * types. A grant is safe; a revoke, also of the grant option alone, is destructive: a role loses access the
  * application may rely on. Privileges on an object this plan drops go with it (nothing is revoked); on an object
  * it re-creates (a replaced view) every privilege of the model is granted again. One statement per object,
- * grantee and grant option, listing its privileges. Grants run after everything is created.
+ * grantee and grant option, listing its privileges. In the graph a grant depends on its object (and columns):
+ * granted after it is created, revoked before it is dropped.
  */
 final class GrantDiff {
     private GrantDiff() {}
 
-    static void grants(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want) {
+    static void diff(Differ.Ctx x, PartitionDiff.Split split) {
+        Catalog.Schema cur = split.fullCur();
+        Catalog.Schema want = split.fullWant();
         Set<String> wantedObjects = new HashSet<>();
         Map<String, Extras.Grant> wanted = new TreeMap<>();
         for (Extras.Grant g : want.extras().grants()) {
@@ -36,7 +40,7 @@ final class GrantDiff {
         Map<String, Extras.Grant> have = new TreeMap<>();
         Set<String> existing = new HashSet<>();
         for (Extras.Grant g : cur.extras().grants()) {
-            if (kept(x, cur, want, g, wantedObjects)) {
+            if (kept(split, g, wantedObjects)) {
                 existing.add(g.kind() + '\u0000' + g.name());
                 if (!g.marker()) {
                     have.put(g.key(), g);
@@ -63,11 +67,12 @@ final class GrantDiff {
         }
         revoke.values().forEach(gs -> x.add(new Step(Phase.COMMENT, "REVOKE " + privileges(gs) + " ON " + target(gs.getFirst())
                 + " FROM " + grantee(gs.getFirst()), Safety.DESTRUCTIVE, "removes access: " + gs.getFirst().grantee()
-                + " loses " + privileges(gs), obj(gs.getFirst()), false, null)));
+                + " loses " + privileges(gs), obj(gs.getFirst()), false, null)
+                .withDrops(key(gs.getFirst())).withDependsOn(deps(cur, gs))));
         revokeOption.values().forEach(gs -> x.add(new Step(Phase.COMMENT, "REVOKE GRANT OPTION FOR " + privileges(gs) + " ON "
                 + target(gs.getFirst()) + " FROM " + grantee(gs.getFirst()), Safety.DESTRUCTIVE, "removes access: "
                 + gs.getFirst().grantee() + " may no longer grant " + privileges(gs) + " to others", obj(gs.getFirst()),
-                false, null)));
+                false, null).withAlters(key(gs.getFirst())).withDependsOn(deps(cur, gs))));
         grant.values().forEach(gs -> {
             Extras.Grant g = gs.getFirst();
             boolean isNew = switch (g.kind()) {
@@ -76,34 +81,84 @@ final class GrantDiff {
                 case "SEQUENCE" -> !cur.sequences().containsKey(g.name()) && want.sequences().containsKey(g.name());
                 default -> !existing.contains(g.kind() + '\u0000' + g.name());
             };
-            x.add(Step.safe(Phase.COMMENT, "GRANT " + privileges(gs) + " ON " + target(g) + " TO " + grantee(g)
-                    + (g.grantable() ? " WITH GRANT OPTION" : ""), obj(g), "privilege granted", isNew));
+            x.add(grant(want, gs, "privilege granted", isNew));
         });
+        viewDependents(x, split, have, wanted);
+    }
+
+    private static Step grant(Catalog.Schema want, List<Extras.Grant> gs, String reason, boolean isNew) {
+        Extras.Grant g = gs.getFirst();
+        return Step.safe(Phase.COMMENT, "GRANT " + privileges(gs) + " ON " + target(g) + " TO " + grantee(g)
+                + (g.grantable() ? " WITH GRANT OPTION" : ""), obj(g), reason, isNew)
+                .withCreates(key(g)).withDependsOn(deps(want, gs));
+    }
+
+    /**
+     * The privileges a kept view (or materialized view) has and keeps: granted again when the view is re-created,
+     * whether its definition changes or a table it reads is reshaped (the graph decides that later).
+     */
+    private static void viewDependents(Differ.Ctx x, PartitionDiff.Split split, Map<String, Extras.Grant> have,
+                                       Map<String, Extras.Grant> wanted) {
+        Map<String, List<Extras.Grant>> byGroup = new LinkedHashMap<>();
+        for (Extras.Grant w : wanted.values()) {
+            if (w.kind().equals("TABLE") && split.fullWant().views().containsKey(w.name()) && have.containsKey(w.key())) {
+                byGroup.computeIfAbsent(group(w) + w.grantable(), k -> new ArrayList<>()).add(w);
+            }
+        }
+        byGroup.values().forEach(gs -> x.dependent(key(gs.getFirst()) + "/kept", List.of(Key.view(gs.getFirst().name())),
+                () -> List.of(grant(split.fullWant(), gs, "granted again on the re-created view", false))));
+    }
+
+    /** Graph key of one grantee's privileges on one object (not a member of a table: no table shape depends on it). */
+    private static String key(Extras.Grant g) {
+        return "grant:" + g.kind() + "/" + g.name() + "/" + g.grantee();
+    }
+
+    /** The object (and the columns) the privileges are on. */
+    private static List<String> deps(Catalog.Schema cat, List<Extras.Grant> gs) {
+        Extras.Grant g = gs.getFirst();
+        List<String> out = new ArrayList<>();
+        switch (g.kind()) {
+            case "TABLE" -> {
+                out.add(cat.views().containsKey(g.name()) ? Key.view(g.name()) : Key.table(g.name()));
+                gs.stream().filter(x -> !x.column().isEmpty() && !cat.views().containsKey(g.name()))
+                        .forEach(x -> out.add(Key.column(g.name(), x.column())));
+            }
+            case "SEQUENCE" -> out.add(Key.sequence(g.name()));
+            case "TYPE" -> out.add(Key.type(g.name()));
+            // kinds-a's routine keys: "function:f(integer)", the signature without the schema
+            case "FUNCTION", "PROCEDURE" -> out.add(g.kind().toLowerCase(java.util.Locale.ROOT) + ":"
+                    + g.name().replaceFirst("^\\{schema}\\.", ""));
+            default -> { }
+        }
+        return out;
     }
 
     /** The current privilege stays relevant: its object survives this plan (else it goes with the object). */
-    private static boolean kept(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want, Extras.Grant g,
-                                Set<String> wantedObjects) {
+    private static boolean kept(PartitionDiff.Split split, Extras.Grant g, Set<String> wantedObjects) {
+        Catalog.Schema cur = split.fullCur();
+        Catalog.Schema want = split.fullWant();
         return switch (g.kind()) {
             case "SCHEMA" -> cur.exists();
-            case "TABLE" -> relationKept(x, cur, want, g) && (g.column().isEmpty() || columnKept(cur, want, g));
+            case "TABLE" -> relationKept(split, g.name()) && (g.column().isEmpty() || columnKept(cur, want, g));
             // identity sequences are not in the sequences map: they live as long as their column
-            case "SEQUENCE" -> !x.recreated.contains(g.name())
-                    && (want.sequences().containsKey(g.name()) || !cur.sequences().containsKey(g.name()));
+            case "SEQUENCE" -> want.sequences().containsKey(g.name()) || !cur.sequences().containsKey(g.name());
             case "TYPE" -> want.enums().containsKey(g.name()) || wantedObjects.contains(g.kind() + '\u0000' + g.name());
             // routines (and types that are not enums) carry a marker row when they exist in the model
             default -> wantedObjects.contains(g.kind() + '\u0000' + g.name());
         };
     }
 
-    private static boolean relationKept(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want, Extras.Grant g) {
-        if (!g.kind().equals("TABLE")) {
-            return false;
-        }
-        String n = g.name();
+    /**
+     * A relation on both sides that this plan does not re-create for its partitioning. A view it re-creates is
+     * still kept here: its privileges are granted again through {@link #viewDependents}.
+     */
+    private static boolean relationKept(PartitionDiff.Split split, String n) {
+        Catalog.Schema cur = split.fullCur();
+        Catalog.Schema want = split.fullWant();
         boolean inCur = cur.tables().containsKey(n) || cur.views().containsKey(n);
         boolean inWant = want.tables().containsKey(n) || want.views().containsKey(n);
-        return inCur && inWant && !x.recreated.contains(n);
+        return inCur && inWant && !split.recreated().contains(n);
     }
 
     private static boolean columnKept(Catalog.Schema cur, Catalog.Schema want, Extras.Grant g) {

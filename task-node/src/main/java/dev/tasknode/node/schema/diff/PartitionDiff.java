@@ -2,6 +2,7 @@ package dev.tasknode.node.schema.diff;
 
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.Extras;
+import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
 import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
@@ -14,9 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Declarative partitioning. Partitions are not tables of their own for {@link TableDiff}: their columns, keys and
+ * Declarative partitioning. Partitions are not tables of their own for {@link Tables}: their columns, keys and
  * the indexes attached to the parent's follow the parent, so {@link #split} takes them out of both catalogs and
- * this class plans them: new partitions (CREATE TABLE … PARTITION OF, parents first), dropped ones, detached
+ * this class plans them (keys: {@code table:p} and {@code partition:p}, after {@code table:parent}): new partitions (CREATE TABLE … PARTITION OF, parents first), dropped ones, detached
  * ones (the model has the table, not as a partition), bound changes (detach, attach again), and a partition's own
  * indexes and constraints. A table whose partition key changes, or that becomes (or stops being) partitioned, is
  * re-created: PostgreSQL cannot change a partition key in place, and the rows are lost (destructive).
@@ -29,14 +30,18 @@ import java.util.TreeMap;
 final class PartitionDiff {
     private PartitionDiff() {}
 
-    /** The catalogs without partitions, and the tables to re-create (partition key changed). */
-    record Split(Catalog.Schema cur, Catalog.Schema want, Set<String> recreated) {}
+    /**
+     * The catalogs without partitions (for the table diff), the full ones (for partitions, policies, privileges and
+     * comments), and the tables re-created because their partitioning changes: what they had goes with them.
+     */
+    record Split(Catalog.Schema cur, Catalog.Schema want, Catalog.Schema fullCur, Catalog.Schema fullWant,
+                 Set<String> recreated) {}
 
     static Split split(Catalog.Schema cur, Catalog.Schema want) {
         Extras ce = cur.extras();
         Extras we = want.extras();
         if (ce.partitions().isEmpty() && we.partitions().isEmpty() && ce.partitioned().isEmpty() && we.partitioned().isEmpty()) {
-            return new Split(cur, want, Set.of());
+            return new Split(cur, want, cur, want, new HashSet<>());
         }
         Set<String> partitions = new HashSet<>(we.partitions().keySet());
         for (String p : ce.partitions().keySet()) {
@@ -60,7 +65,7 @@ final class PartitionDiff {
                 wantTables.put(n, we.partitioned().containsKey(n) ? withoutOnly(t) : t);
             }
         });
-        return new Split(with(cur, curTables), with(want, wantTables), recreated);
+        return new Split(with(cur, curTables), with(want, wantTables), cur, want, recreated);
     }
 
     /** pg_get_indexdef writes "ON ONLY" for a partitioned table's index: created so, it would not reach the partitions. */
@@ -82,17 +87,18 @@ final class PartitionDiff {
         return key == null ? "" : " PARTITION BY " + key;
     }
 
-    static void partitions(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want) {
+    static void diff(Differ.Ctx x, Split split) {
+        Catalog.Schema cur = split.fullCur();
+        Catalog.Schema want = split.fullWant();
         Map<String, Extras.Partition> have = cur.extras().partitions();
         Map<String, Extras.Partition> wanted = want.extras().partitions();
         // partitions that go with a dropped or re-created ancestor need no step of their own
-        Set<String> doomed = new HashSet<>(x.recreated);
+        Set<String> doomed = new HashSet<>(split.recreated());
         for (Extras.Partition c : have.values()) {
             Extras.Partition w = wanted.get(c.name());
             if (w != null && !Objects.equals(cur.extras().partitioned().get(c.name()), want.extras().partitioned().get(c.name()))) {
                 doomed.add(c.name()); // a sub-partitioned partition whose key changes: dropped below, created again
-                x.reshapedTables.add(c.name());
-                x.recreated.add(c.name());
+                split.recreated().add(c.name());
             }
         }
         boolean grew = true;
@@ -113,7 +119,8 @@ final class PartitionDiff {
                 x.add(new Step(Phase.DROP_INDEX, "DROP TABLE " + Sql.rel(t), Safety.DESTRUCTIVE,
                         want.extras().partitioned().containsKey(t) && cur.extras().partitioned().containsKey(t)
                                 ? "partition key changed: table re-created (its rows are lost)"
-                                : "partitioning changed: table re-created (its rows are lost)", "table " + t, false, null));
+                                : "partitioning changed: table re-created (its rows are lost)", "table " + t, false, null)
+                        .withDrops(Key.table(t)));
             }
         }
         Set<String> detached = new HashSet<>();
@@ -125,17 +132,17 @@ final class PartitionDiff {
             String obj = "partition " + c.name();
             if (doomed.contains(c.name())) {
                 x.add(new Step(Phase.DROP_INDEX, "DROP TABLE " + Sql.rel(c.name()), Safety.DESTRUCTIVE,
-                        "partition key changed: partition re-created (its rows are lost)", obj, false, null));
+                        "partition key changed: partition re-created (its rows are lost)", obj, false, null)
+                        .withDrops(Key.table(c.name())));
             } else if (w == null && !want.tables().containsKey(c.name())) {
-                x.reshapedTables.add(c.name());
                 x.add(new Step(Phase.DROP_INDEX, "DROP TABLE " + Sql.rel(c.name()), Safety.DESTRUCTIVE,
-                        "partition not in the model (its rows are lost)", obj, false, null));
+                        "partition not in the model (its rows are lost)", obj, false, null).withDrops(Key.table(c.name())));
             } else if (w == null || !w.parent().equals(c.parent()) || !w.bound().equals(c.bound())) {
                 detached.add(c.name());
                 x.add(new Step(Phase.DROP_INDEX, "ALTER TABLE " + Sql.rel(c.parent()) + " DETACH PARTITION " + Sql.rel(c.name()),
                         Safety.DESTRUCTIVE, w == null ? "partition detached: its rows leave " + c.parent()
                         : "partition bound changed: detached (its rows leave " + c.parent() + ") and attached again",
-                        obj, false, null));
+                        obj, false, null).withDrops(key(c.name())).withDependsOn(Key.table(c.parent())));
             }
         }
         for (String name : parentsFirst(wanted)) {
@@ -150,15 +157,17 @@ final class PartitionDiff {
                         && wanted.containsKey(p.name()));
                 String sql = "CREATE TABLE " + Sql.rel(name) + " PARTITION OF " + Sql.rel(w.parent()) + " " + w.bound()
                         + partitionBy(want, name);
-                x.add(scansDefault && !w.bound().equals("DEFAULT")
+                x.add((scansDefault && !w.bound().equals("DEFAULT")
                         ? new Step(Phase.CREATE_TABLE + 1, sql, Safety.LOCKING,
                         "new partition: the default partition is scanned for rows of its bound (fails if some are there)",
                         obj, true, null)
-                        : Step.safe(Phase.CREATE_TABLE + 1, sql, obj, "new partition", true));
+                        : Step.safe(Phase.CREATE_TABLE + 1, sql, obj, "new partition", true))
+                        .withCreates(Key.table(name), key(name)).withDependsOn(Key.table(w.parent())));
             } else if (c == null || detached.contains(name)) {
                 x.add(new Step(Phase.CREATE_TABLE + 1, "ALTER TABLE " + Sql.rel(w.parent()) + " ATTACH PARTITION "
                         + Sql.rel(name) + " " + w.bound(), Safety.LOCKING,
-                        "attaching validates every row against the bound under a lock", obj, false, null));
+                        "attaching validates every row against the bound under a lock", obj, false, null)
+                        .withCreates(key(name)).withDependsOn(Key.table(w.parent()), Key.table(name)));
             }
             Catalog.Table ct = exists && c != null && !detached.contains(name) ? cur.tables().get(name) : null;
             own(x, name, ct, c, wt, w, exists ? cur.rows(name) : 0);
@@ -182,7 +191,7 @@ final class PartitionDiff {
                 wi.put(n, i);
             }
         });
-        TableDiff.indexes(x, name, ci, wi, ct == null, rows);
+        Indexes.diff(x, name, ci, wi, ct == null, rows);
         Map<String, Catalog.Constraint> ck = new TreeMap<>();
         if (ct != null) {
             ct.constraints().forEach((n, k) -> {
@@ -197,22 +206,24 @@ final class PartitionDiff {
                 x.add(new Step(k.type() == 'f' ? Phase.DROP_FOREIGN_KEY : Phase.DROP_CONSTRAINT, "ALTER TABLE "
                         + Sql.rel(name) + " DROP CONSTRAINT " + Sql.q(k.name()), wk == null ? Safety.DESTRUCTIVE : Safety.SAFE,
                         wk == null ? "constraint not in the model" : "re-added with the new definition below",
-                        "constraint " + name + "." + k.name(), false, null));
+                        "constraint " + name + "." + k.name(), false, null).withDrops(Constraints.keys(name, k)));
             }
         }
         for (Catalog.Constraint k : wt.constraints().values()) {
             Catalog.Constraint have = ck.get(k.name());
             if (!w.inherited().contains(k.name()) && (have == null || !have.def().equals(k.def()))) {
-                x.add(new Step(k.type() == 'f' ? TableDiff.fkPhase(k) : Phase.ADD_CONSTRAINT, TableDiff.addConstraint(name, k),
-                        ct == null ? Safety.SAFE : Safety.LOCKING, ct == null ? "constraint of a new partition"
-                        : "validates every row of the partition under a lock", "constraint " + name + "." + k.name(),
-                        ct == null, null));
+                x.add(Constraints.add(x, name, k, ct == null ? Safety.SAFE : Safety.LOCKING, ct == null
+                        ? "constraint of a new partition" : "validates every row of the partition under a lock", ct == null)
+                        .withDependsOn(Key.table(name)));
             }
         }
-        if (ct == null ? wt.comment() != null : Differ.differs(ct.comment(), wt.comment())) {
-            x.add(Step.safe(Phase.COMMENT, Differ.comment("TABLE", Sql.rel(name), wt.comment()), "partition " + name,
-                    "comment", ct == null));
-        }
+        Comments.of(x, "TABLE", Sql.rel(name), Key.table(name), "partition " + name, ct == null ? null : ct.comment(),
+                wt.comment(), ct == null);
+    }
+
+    /** The graph key of a table's membership in its partitioned table (detach, then attach again). */
+    private static String key(String partition) {
+        return "partition:" + partition;
     }
 
     /** Partitions in creation order: a sub-partitioned partition before its own partitions. */

@@ -2,11 +2,16 @@ package dev.tasknode.node.schema.diff;
 
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.Extras;
+import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
 import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.schema.plan.Step.Safety;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -23,17 +28,20 @@ import java.util.stream.Collectors;
  * destructive when it does not: then no role but the owner (with FORCE, not even the owner) reads or writes a
  * row. Turning either off is destructive: the guard goes.
  *
- * <p>Order: policies are dropped before column changes (a column used by a policy cannot change type or go
- * away, so policies on a reshaped table are dropped and re-created) and created after views (an expression may
- * read one); RLS is turned on after the policies exist.
+ * <p>Order (graph): a policy depends on its table and what its expressions name; it is dropped before they
+ * change and created after. An unchanged policy on a table whose columns are reshaped is dropped before and
+ * re-created after (PostgreSQL refuses to change the type of a column a policy uses). RLS is turned on after
+ * the table's policies exist.
  */
 final class PolicyDiff {
     private PolicyDiff() {}
 
-    static void policies(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want) {
+    static void diff(Differ.Ctx x, PartitionDiff.Split split) {
+        Catalog.Schema cur = split.fullCur();
+        Catalog.Schema want = split.fullWant();
         Map<String, Extras.Policy> have = new TreeMap<>();
         cur.extras().policies().forEach((k, p) -> {
-            if (present(x, cur, want, p.table())) {
+            if (present(split, p.table())) {
                 have.put(k, p);
             }
         });
@@ -41,35 +49,55 @@ final class PolicyDiff {
         for (Extras.Policy c : have.values()) {
             Extras.Policy w = wanted.get(c.table() + "." + c.name());
             if (w == null) {
-                x.add(new Step(Phase.DROP_VIEW, drop(c), Safety.DESTRUCTIVE, c.permissive()
+                x.add(drop(c, Safety.DESTRUCTIVE, c.permissive()
                         ? "permissive policy not in the model: the rows it let through are no longer reachable"
-                        : "restrictive policy not in the model: its guard no longer applies", obj(c), false, null));
-            } else if (!recreatable(c, w) || x.reshapedTables.contains(c.table())) {
-                x.add(Step.safe(Phase.DROP_VIEW, drop(c), obj(c), x.reshapedTables.contains(c.table())
-                        ? "re-created after the table's columns change" : "re-created below (command, kind or expression removed)",
-                        false));
+                        : "restrictive policy not in the model: its guard no longer applies"));
+            } else if (!recreatable(c, w)) {
+                x.add(drop(c, Safety.SAFE, "re-created below (command, kind or expression removed)"));
             }
         }
         for (Extras.Policy w : wanted.values()) {
             Extras.Policy c = have.get(w.table() + "." + w.name());
-            boolean isNew = !cur.tables().containsKey(w.table()) || x.recreated.contains(w.table());
-            if (c == null || !recreatable(c, w) || x.reshapedTables.contains(w.table())) {
-                x.add(Step.safe(Phase.COMMENT, create(w), obj(w), c == null ? "new policy" : "policy re-created", isNew));
+            boolean isNew = !cur.tables().containsKey(w.table()) || split.recreated().contains(w.table());
+            boolean create = c == null || !recreatable(c, w);
+            if (create) {
+                x.add(create(w, c == null ? "new policy" : "policy re-created", isNew));
             } else {
                 alterInPlace(x, c, w);
+                if (c.roles().equals(w.roles()) && Objects.equals(c.using(), w.using()) && Objects.equals(c.check(), w.check())) {
+                    // unchanged: rebuilt around changes of what it reads (a column used by a policy cannot change type)
+                    x.dependent(key(c), deps(c), () -> List.of(
+                            drop(c, Safety.SAFE, "dropped and re-created below: what it reads changes"),
+                            create(w, "re-created after what it reads changes", false)));
+                }
             }
-            String was = c == null || !recreatable(c, w) || x.reshapedTables.contains(w.table()) ? null : c.comment();
-            if (Differ.differs(was, w.comment())) {
-                x.add(Step.safe(Phase.COMMENT, Differ.comment("POLICY " + Sql.q(w.name()) + " ON", Sql.rel(w.table()),
-                        w.comment()), obj(w), "comment", isNew));
-            }
+            Comments.of(x, "POLICY " + Sql.q(w.name()) + " ON", Sql.rel(w.table()), key(w), obj(w),
+                    create ? null : c.comment(), w.comment(), isNew);
         }
-        rls(x, cur, want);
+        rls(x, split);
+    }
+
+    /**
+     * Graph key. Not a member key ({@code policy:t.p}): a policy is no part of the table's shape, so views over
+     * the table need no rebuild when it changes, and two policies of one table do not depend on each other.
+     */
+    static String key(Extras.Policy p) {
+        return "policy:" + p.table() + "/" + p.name();
+    }
+
+    /** What a policy reads: its table (any column of it) and what its expressions name. */
+    private static Set<String> deps(Extras.Policy p) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(Key.table(p.table()));
+        out.addAll(Refs.inExpression(p.using()));
+        out.addAll(Refs.inExpression(p.check()));
+        return out;
     }
 
     /** A table the model keeps and this plan does not re-create: its current policies and flags stay. */
-    static boolean present(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want, String table) {
-        return cur.tables().containsKey(table) && want.tables().containsKey(table) && !x.recreated.contains(table);
+    static boolean present(PartitionDiff.Split split, String table) {
+        return split.fullCur().tables().containsKey(table) && split.fullWant().tables().containsKey(table)
+                && !split.recreated().contains(table);
     }
 
     /** True when ALTER POLICY can turn {@code c} into {@code w} (it cannot remove an expression). */
@@ -91,40 +119,42 @@ final class PolicyDiff {
         }
         if (!sb.isEmpty()) {
             x.add(Step.safe(Phase.COMMENT, "ALTER POLICY " + Sql.q(w.name()) + " ON " + Sql.rel(w.table()) + sb, obj(w),
-                    "policy changed in place (access follows the new definition)", false));
+                    "policy changed in place (access follows the new definition)", false).withAlters(key(w))
+                    .withDependsOn(deps(w)));
         }
     }
 
-    private static void rls(Differ.Ctx x, Catalog.Schema cur, Catalog.Schema want) {
+    private static void rls(Differ.Ctx x, PartitionDiff.Split split) {
+        Catalog.Schema cur = split.fullCur();
+        Catalog.Schema want = split.fullWant();
         Extras.Rls off = new Extras.Rls(false, false);
         for (String t : want.tables().keySet()) {
             Extras.Rls w = want.extras().rls().getOrDefault(t, off);
-            boolean kept = present(x, cur, want, t);
+            boolean kept = present(split, t);
             Extras.Rls c = kept ? cur.extras().rls().getOrDefault(t, off) : off;
+            List<String> policies = want.extras().policies().values().stream().filter(p -> p.table().equals(t))
+                    .map(PolicyDiff::key).toList();
             boolean permissive = want.extras().policies().values().stream()
                     .anyMatch(p -> p.table().equals(t) && p.permissive());
             String alter = "ALTER TABLE " + Sql.rel(t);
             String obj = "table " + t;
+            List<Step> steps = new ArrayList<>();
             if (w.enabled() != c.enabled()) {
-                if (w.enabled()) {
-                    x.add(on(alter + " ENABLE ROW LEVEL SECURITY", obj, kept, permissive,
-                            "row-level security on: rows follow the table's policies",
-                            "row-level security on without a permissive policy: no role but the owner reads or writes a row"));
-                } else {
-                    x.add(new Step(Phase.COMMENT, alter + " DISABLE ROW LEVEL SECURITY", Safety.DESTRUCTIVE,
-                            "row-level security off: the policies no longer guard the table", obj, false, null));
-                }
+                steps.add(w.enabled() ? on(alter + " ENABLE ROW LEVEL SECURITY", obj, kept, permissive,
+                        "row-level security on: rows follow the table's policies",
+                        "row-level security on without a permissive policy: no role but the owner reads or writes a row")
+                        : new Step(Phase.COMMENT, alter + " DISABLE ROW LEVEL SECURITY", Safety.DESTRUCTIVE,
+                        "row-level security off: the policies no longer guard the table", obj, false, null));
             }
             if (w.forced() != c.forced()) {
-                if (w.forced()) {
-                    x.add(on(alter + " FORCE ROW LEVEL SECURITY", obj, kept, permissive,
-                            "forced row-level security: the owner too is bound by the policies",
-                            "forced row-level security without a permissive policy: not even the owner reads or writes a row"));
-                } else {
-                    x.add(new Step(Phase.COMMENT, alter + " NO FORCE ROW LEVEL SECURITY", Safety.DESTRUCTIVE,
-                            "row-level security no longer forced: the owner bypasses the policies", obj, false, null));
-                }
+                steps.add(w.forced() ? on(alter + " FORCE ROW LEVEL SECURITY", obj, kept, permissive,
+                        "forced row-level security: the owner too is bound by the policies",
+                        "forced row-level security without a permissive policy: not even the owner reads or writes a row")
+                        : new Step(Phase.COMMENT, alter + " NO FORCE ROW LEVEL SECURITY", Safety.DESTRUCTIVE,
+                        "row-level security no longer forced: the owner bypasses the policies", obj, false, null));
             }
+            // on after the table and its policies exist
+            steps.forEach(s -> x.add(s.withAlters("rls:" + t).withDependsOn(Key.table(t)).withDependsOn(policies)));
         }
     }
 
@@ -149,8 +179,13 @@ final class PolicyDiff {
         return sb.toString();
     }
 
-    private static String drop(Extras.Policy p) {
-        return "DROP POLICY " + Sql.q(p.name()) + " ON " + Sql.rel(p.table());
+    private static Step create(Extras.Policy w, String reason, boolean isNew) {
+        return Step.safe(Phase.COMMENT, create(w), obj(w), reason, isNew).withCreates(key(w)).withDependsOn(deps(w));
+    }
+
+    private static Step drop(Extras.Policy c, Safety safety, String reason) {
+        return new Step(Phase.DROP_VIEW, "DROP POLICY " + Sql.q(c.name()) + " ON " + Sql.rel(c.table()), safety, reason,
+                obj(c), false, null).withDrops(key(c)).withDependsOn(deps(c));
     }
 
     static String roles(Extras.Policy p) {

@@ -1,16 +1,13 @@
 package dev.tasknode.node.schema.plan;
 
 import dev.tasknode.node.schema.model.ModelSet;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** The ordered steps that migrate one catalog state to the model. Empty = up to date. */
 public record Plan(List<Step> steps) {
+    /** Orders {@code steps} by their dependencies ({@link Graph}); a cycle throws {@link Graph.CycleException}. */
     public Plan {
-        List<Step> sorted = new ArrayList<>(steps);
-        sorted.sort(Comparator.comparingInt(Step::phase)); // stable: diff order within a phase
-        steps = List.copyOf(sorted);
+        steps = List.copyOf(Graph.order(steps));
     }
 
     public boolean isEmpty() {
