@@ -4,6 +4,7 @@ import dev.tasknode.node.schema.model.ModelException;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.model.SqlScript;
+import dev.tasknode.node.schema.model.StatementKinds;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,6 +37,7 @@ public final class Shadow {
     }
 
     public static Desired normalize(Connection c, ModelSet model) throws SQLException {
+        StatementKinds.check(model); // before anything runs: nothing the engine would not read back
         String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String sharedShadow = "tn_shadow_" + tag + "_s";
         String projectShadow = "tn_shadow_" + tag + "_p";
@@ -65,7 +67,7 @@ public final class Shadow {
         for (ModelFile f : files) {
             st.execute("SET LOCAL search_path TO " + schema + ", public");
             for (SqlScript.Statement s : f.statements()) {
-                if (s.sql().toLowerCase(Locale.ROOT).matches("(?s)\\s*create\\s+extension\\b.*")) {
+                if (StatementKinds.classify(s.sql()) == StatementKinds.Kind.EXTENSION) {
                     continue; // created above, in public
                 }
                 String sql = ModelSet.bind(s.sql(), schema, shared);
