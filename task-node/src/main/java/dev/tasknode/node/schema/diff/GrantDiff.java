@@ -47,6 +47,17 @@ final class GrantDiff {
                 }
             }
         }
+        // a new routine or type comes with PUBLIC's default privilege: the model may revoke it
+        Set<String> implicit = new HashSet<>();
+        for (Extras.Grant g : want.extras().grants()) {
+            if (g.marker() && !existing.contains(g.kind() + '\u0000' + g.name())) {
+                Extras.Grant d = publicDefault(g);
+                if (d != null) {
+                    have.put(d.key(), d);
+                    implicit.add(d.key());
+                }
+            }
+        }
         // grouped by statement: target + grantee (+ grant option), privileges in catalog order
         Map<String, List<Extras.Grant>> revoke = new LinkedHashMap<>();
         Map<String, List<Extras.Grant>> revokeOption = new LinkedHashMap<>();
@@ -65,7 +76,9 @@ final class GrantDiff {
                 grant.computeIfAbsent(group(w) + w.grantable(), k -> new ArrayList<>()).add(w);
             }
         }
-        revoke.values().forEach(gs -> x.add(new Step(Phase.COMMENT, "REVOKE " + privileges(gs) + " ON " + target(gs.getFirst())
+        revoke.values().forEach(gs -> x.add(implicit.contains(gs.getFirst().key())
+                ? revokeDefault(want, gs.getFirst(), "new object: PUBLIC's default privilege revoked", true)
+                : new Step(Phase.COMMENT, "REVOKE " + privileges(gs) + " ON " + target(gs.getFirst())
                 + " FROM " + grantee(gs.getFirst()), Safety.DESTRUCTIVE, "removes access: " + gs.getFirst().grantee()
                 + " loses " + privileges(gs), obj(gs.getFirst()), false, null)
                 .withDrops(key(gs.getFirst())).withDependsOn(deps(cur, gs))));
@@ -83,7 +96,7 @@ final class GrantDiff {
             };
             x.add(grant(want, gs, "privilege granted", isNew));
         });
-        viewDependents(x, split, have, wanted);
+        recreatable(x, split, existing, wanted);
     }
 
     private static Step grant(Catalog.Schema want, List<Extras.Grant> gs, String reason, boolean isNew) {
@@ -94,19 +107,59 @@ final class GrantDiff {
     }
 
     /**
-     * The privileges a kept view (or materialized view) has and keeps: granted again when the view is re-created,
-     * whether its definition changes or a table it reads is reshaped (the graph decides that later).
+     * The privileges of a kept view, materialized view or enum type: granted again (and PUBLIC's default revoked
+     * again) when the object is re-created, because its definition changes, a table it reads is reshaped, or enum
+     * values go (the graph decides that later).
      */
-    private static void viewDependents(Differ.Ctx x, PartitionDiff.Split split, Map<String, Extras.Grant> have,
-                                       Map<String, Extras.Grant> wanted) {
-        Map<String, List<Extras.Grant>> byGroup = new LinkedHashMap<>();
+    private static void recreatable(Differ.Ctx x, PartitionDiff.Split split, Set<String> existing,
+                                    Map<String, Extras.Grant> wanted) {
+        Catalog.Schema want = split.fullWant();
+        Map<String, Map<String, List<Extras.Grant>>> byObject = new LinkedHashMap<>();
         for (Extras.Grant w : wanted.values()) {
-            if (w.kind().equals("TABLE") && split.fullWant().views().containsKey(w.name()) && have.containsKey(w.key())) {
-                byGroup.computeIfAbsent(group(w) + w.grantable(), k -> new ArrayList<>()).add(w);
+            if (w.kind().equals("TABLE") && want.views().containsKey(w.name())
+                    || w.kind().equals("TYPE") && want.enums().containsKey(w.name())) {
+                byObject.computeIfAbsent(w.kind() + '\u0000' + w.name(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(group(w) + w.grantable(), k -> new ArrayList<>()).add(w);
             }
         }
-        byGroup.values().forEach(gs -> x.dependent(key(gs.getFirst()) + "/kept", List.of(Key.view(gs.getFirst().name())),
-                () -> List.of(grant(split.fullWant(), gs, "granted again on the re-created view", false))));
+        for (Extras.Grant g : want.extras().grants()) {
+            if (g.marker() && g.kind().equals("TYPE") && want.enums().containsKey(g.name())) {
+                byObject.computeIfAbsent(g.kind() + '\u0000' + g.name(), k -> new LinkedHashMap<>());
+            }
+        }
+        byObject.forEach((object, groups) -> {
+            String[] kn = object.split("\u0000");
+            boolean view = kn[0].equals("TABLE");
+            boolean kept = view ? split.fullCur().views().containsKey(kn[1]) : split.fullCur().enums().containsKey(kn[1]);
+            Extras.Grant d = view ? null : publicDefault(new Extras.Grant(kn[0], kn[1], "", "", "", false));
+            boolean revokeDefault = d != null && !wanted.containsKey(d.key());
+            if (!kept || groups.isEmpty() && !revokeDefault) {
+                return;
+            }
+            x.dependent("grant:" + kn[0] + "/" + kn[1] + "/*", List.of(view ? Key.view(kn[1]) : Key.type(kn[1])), () -> {
+                List<Step> out = new ArrayList<>();
+                if (revokeDefault) {
+                    out.add(revokeDefault(want, d, "re-created object: PUBLIC's default privilege revoked again", false));
+                }
+                groups.values().forEach(gs -> out.add(grant(want, gs, "granted again on the re-created object", false)));
+                return out;
+            });
+        });
+    }
+
+    /** PUBLIC's privilege on a new routine or type (acldefault), or null for kinds without one. */
+    private static Extras.Grant publicDefault(Extras.Grant object) {
+        return switch (object.kind()) {
+            case "FUNCTION", "PROCEDURE" -> new Extras.Grant(object.kind(), object.name(), "", "PUBLIC", "EXECUTE", false);
+            case "TYPE" -> new Extras.Grant(object.kind(), object.name(), "", "PUBLIC", "USAGE", false);
+            default -> null;
+        };
+    }
+
+    /** Safe: PUBLIC never had the privilege on an object this plan creates. After the object, like a grant. */
+    private static Step revokeDefault(Catalog.Schema want, Extras.Grant d, String reason, boolean isNew) {
+        return Step.safe(Phase.COMMENT, "REVOKE " + d.privilege() + " ON " + target(d) + " FROM PUBLIC", obj(d), reason, isNew)
+                .withCreates(key(d)).withDependsOn(deps(want, List.of(d)));
     }
 
     /** Graph key of one grantee's privileges on one object (not a member of a table: no table shape depends on it). */
@@ -151,7 +204,7 @@ final class GrantDiff {
 
     /**
      * A relation on both sides that this plan does not re-create for its partitioning. A view it re-creates is
-     * still kept here: its privileges are granted again through {@link #viewDependents}.
+     * still kept here: its privileges are granted again through {@link #recreatable}.
      */
     private static boolean relationKept(PartitionDiff.Split split, String n) {
         Catalog.Schema cur = split.fullCur();
