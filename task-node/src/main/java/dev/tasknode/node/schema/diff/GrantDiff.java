@@ -116,6 +116,10 @@ final class GrantDiff {
         Catalog.Schema want = split.fullWant();
         Map<String, Map<String, List<Extras.Grant>>> byObject = new LinkedHashMap<>();
         for (Extras.Grant w : wanted.values()) {
+            Extras.Grant d = publicDefault(w);
+            if (d != null && d.key().equals(w.key()) && !w.grantable()) {
+                continue; // a re-created type has PUBLIC's default anyway
+            }
             if (w.kind().equals("TABLE") && want.views().containsKey(w.name())
                     || w.kind().equals("TYPE") && want.enums().containsKey(w.name())) {
                 byObject.computeIfAbsent(w.kind() + '\u0000' + w.name(), k -> new LinkedHashMap<>())
