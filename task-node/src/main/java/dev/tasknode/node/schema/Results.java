@@ -16,21 +16,41 @@ public final class Results {
         }
     }
 
+    /** @param checkRuns when the data check cannot run before the plan: when it runs instead, and why */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StatementView(int n, String sql, String classification, String reason, String object, String check) {
+    public record StatementView(int n, String sql, String classification, String reason, String object, String check,
+                                String checkRuns) {
         public static List<StatementView> of(Plan p) {
             List<StatementView> out = new java.util.ArrayList<>();
+            java.util.Map<Integer, String> deferred = Plan.deferredChecks(p.steps());
             int i = 1;
             for (Step s : p.steps()) {
-                out.add(new StatementView(i++, s.sql(), s.safety().wire(), s.reason(), s.object(),
-                        s.check() == null ? null : s.check().description()));
+                out.add(new StatementView(i, s.sql(), s.safety().wire(), s.reason(), s.object(),
+                        s.check() == null ? null : s.check().description(), deferred.get(i - 1)));
+                i++;
             }
             return out;
         }
     }
 
-    /** A data check that found rows: the statement would fail or lose data on that schema. */
-    public record CheckFinding(String schema, int statement, String check, long count) {}
+    /**
+     * A data check that found rows (the statement would fail or lose data on that schema), or whose query failed
+     * ({@code error}). Names the schema, the table and the object (constraint, index, column) it guards, and the query.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CheckFinding(String schema, int statement, String check, long count, String table, String object,
+                               String query, String error) {
+        public CheckFinding(String schema, int statement, String check, long count) {
+            this(schema, statement, check, count, null, null, null, null);
+        }
+
+        /** One line: schema, table, object, what was found, the query. */
+        public String describe() {
+            return "schema " + schema + (table == null ? "" : ", table " + table) + (object == null ? "" : ", " + object)
+                    + ", statement " + statement + ": " + (error != null ? "the check '" + check + "' failed: " + error
+                    : count + " " + check) + (query == null ? "" : " (query: " + query + ")");
+        }
+    }
 
     /**
      * One distinct change set and the schemas it applies to. {@code script} uses {@code {schema}} for the schema

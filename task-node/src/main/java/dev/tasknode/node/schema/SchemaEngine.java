@@ -5,6 +5,7 @@ import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaFingerprints;
 import dev.tasknode.node.db.SchemaProperties;
+import dev.tasknode.node.schema.apply.DataChecks;
 import dev.tasknode.node.schema.apply.History;
 import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
@@ -13,12 +14,9 @@ import dev.tasknode.node.schema.inspect.Shadow;
 import dev.tasknode.node.schema.model.ModelLoader;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.plan.Plan;
-import dev.tasknode.node.schema.plan.Step;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -235,27 +233,12 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         }
     }
 
-    /** Runs the data checks of {@code plan} on each schema; only non-zero counts are returned. */
+    /**
+     * Runs the data checks of {@code plan} that can run before it on each schema (see {@link DataChecks}); only
+     * findings are returned: rows found, or a check whose query failed (reported, never thrown).
+     */
     public List<Results.CheckFinding> checks(Connection c, Plan plan, Collection<String> schemas) throws SQLException {
-        List<Results.CheckFinding> out = new ArrayList<>();
-        for (String schema : schemas) {
-            int n = 0;
-            for (Step s : plan.steps()) {
-                n++;
-                if (s.check() == null) {
-                    continue;
-                }
-                try (PreparedStatement ps = c.prepareStatement(Plan.bind(s.check().sql(), schema, fleet.sharedSchema()));
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long count = rs.getLong(1);
-                    if (count > 0) {
-                        out.add(new Results.CheckFinding(schema, n, s.check().description(), count));
-                    }
-                }
-            }
-        }
-        return out;
+        return DataChecks.before(c, plan.steps(), schemas, fleet.sharedSchema(), false);
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +48,7 @@ final class SchemaRunner {
 
     Results.SchemaOutcome dryRun(Connection c, String schema, SchemaEngine.Group g, FleetApplier.Options o) throws SQLException {
         Split sp = split(g.plan(), o);
-        List<Results.CheckFinding> f = engine.checks(c, new Plan(sp.run()), List.of(schema));
+        List<Results.CheckFinding> f = DataChecks.before(c, sp.run(), List.of(schema), engine.fleet().sharedSchema(), false);
         String error = f.isEmpty() ? null : describe(f);
         return new Results.SchemaOutcome(schema, f.isEmpty() ? "would_apply" : "would_fail", sp.run().size(),
                 bound(sp.skipped(), schema), g.fingerprint(), null, null, null, 0, 0, error);
@@ -67,19 +69,34 @@ final class SchemaRunner {
         String error = null;
         int attempt = 0;
         try (Connection c = engine.dataSource().getConnection()) {
+            Map<Integer, String> deferred = Plan.deferredChecks(sp.run());
+            String shared = engine.fleet().sharedSchema();
             while (true) {
                 attempt++;
                 String current = null;
+                int offset = 0;
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = '" + timeoutMs + "ms'");
-                    List<Results.CheckFinding> f = engine.checks(c, new Plan(sp.run()), List.of(schema));
+                    List<Results.CheckFinding> f = DataChecks.before(c, sp.run(), List.of(schema), shared, true);
+                    // a check on what the plan creates runs right before its statement, on the new shape
+                    for (int i : new TreeSet<>(deferred.keySet())) {
+                        if (!f.isEmpty()) {
+                            break;
+                        }
+                        executeAll(st, run.subList(offset, i));
+                        offset = i;
+                        Results.CheckFinding late = DataChecks.one(c, sp.run().get(i), i + 1, schema, shared, true);
+                        if (late != null) {
+                            f = List.of(late);
+                        }
+                    }
                     if (!f.isEmpty()) {
                         c.rollback();
                         error = "data check failed, nothing applied: " + describe(f);
                         break;
                     }
-                    executeAll(st, run);
+                    executeAll(st, run.subList(offset, run.size()));
                     long id = engine.history().insert(c, schema, ctx.taskId(), o.task(), "applied", run, skipped,
                             g.fingerprint(), null);
                     c.commit();
@@ -91,7 +108,7 @@ final class SchemaRunner {
                 } catch (SQLException e) {
                     c.rollback();
                     if (e instanceof BatchUpdateException b) {
-                        int at = failedAt(b);
+                        int at = failedAt(b) + offset;
                         current = at >= 0 && at < run.size() ? run.get(at) : null;
                         e = b.getNextException() == null ? b : b.getNextException(); // the server's error
                     }
@@ -150,7 +167,7 @@ final class SchemaRunner {
             if (!sb.isEmpty()) {
                 sb.append("; ");
             }
-            sb.append("statement ").append(x.statement()).append(": ").append(x.count()).append(' ').append(x.check());
+            sb.append(x.describe());
         }
         return sb.toString();
     }

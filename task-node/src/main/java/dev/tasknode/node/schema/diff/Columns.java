@@ -133,10 +133,15 @@ final class Columns {
                 // the identity's sequence takes the name a fresh build gives it, once a serial's sequence of that
                 // name is dropped (the graph puts the drop first); else PostgreSQL would name it ..._seq1
                 Step s = Step.safe(Phase.ALTER_COLUMN_POST + 1, alter + " ADD GENERATED " + kind + " AS IDENTITY", obj,
-                        "identity added (new sequence starts at 1: set it past existing values if the table has rows)", false)
+                        "identity added", false)
                         .withAlters(key);
                 String seq = t + "_" + w.name() + "_seq";
                 x.add(seq.getBytes(StandardCharsets.UTF_8).length <= 63 ? s.withCreates(Key.sequence(seq)) : s);
+                // rows already hold values (a serial's, or given by hand): the identity goes on after the largest
+                x.add(Step.safe(Phase.ALTER_COLUMN_POST + 2, "DO $$BEGIN PERFORM setval(pg_get_serial_sequence("
+                        + Sql.literal("{schema}." + Sql.q(t)) + ", " + Sql.literal(w.name()) + "), max(" + col + ")) FROM " + ref
+                        + " HAVING max(" + col + ") >= 1; END$$", obj, "the identity goes on after the values the rows hold",
+                        false).withAlters(key));
             } else {
                 x.add(Step.safe(Phase.ALTER_COLUMN_POST, alter + " SET GENERATED " + kind, obj, "identity kind changed", false)
                         .withAlters(key));

@@ -101,13 +101,16 @@ final class Constraints {
                     .withCheck(new Step.Check("rows violating the check", "SELECT count(*) FROM " + ref + " WHERE NOT "
                             + k.def().replaceFirst("^CHECK ", "").replaceFirst(" NOT VALID$", "")));
             case 'p', 'u' -> add(x, t, k, Safety.LOCKING, "builds a unique index under an exclusive lock", false)
-                    .withCheck(duplicates(ref, Sql.cols(k.columns()), null));
+                    .withCheck(duplicates(ref, Sql.cols(k.columns()), null, !k.def().contains("NULLS NOT DISTINCT")));
             default -> add(x, t, k, Safety.LOCKING, "builds an index under an exclusive lock", false);
         };
     }
 
-    static Step.Check duplicates(String ref, String exprs, String where) {
+    /** Groups of rows a new unique key would refuse; rows with a NULL in the key do not collide unless NULLS NOT DISTINCT. */
+    static Step.Check duplicates(String ref, String exprs, String where, boolean nullsDistinct) {
+        String filter = nullsDistinct ? "ROW(" + exprs + ") IS NOT NULL" : null;
+        String cond = where == null ? filter : filter == null ? "(" + where + ")" : "(" + where + ") AND " + filter;
         return new Step.Check("duplicate key groups", "SELECT count(*) FROM (SELECT 1 FROM " + ref
-                + (where == null ? "" : " WHERE " + where) + " GROUP BY " + exprs + " HAVING count(*) > 1) d");
+                + (cond == null ? "" : " WHERE " + cond) + " GROUP BY " + exprs + " HAVING count(*) > 1) d");
     }
 }

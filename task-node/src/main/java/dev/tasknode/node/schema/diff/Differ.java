@@ -104,7 +104,7 @@ public final class Differ {
 
     public static Plan plan(Catalog.Schema current, Catalog.Schema desired, long largeRows) {
         // partitions are planned by PartitionDiff, not as tables of their own
-        PartitionDiff.Split split = PartitionDiff.split(current, desired);
+        PartitionDiff.Split split = PartitionDiff.split(FixedPoint.canonical(current), desired);
         Ctx x = new Ctx(split.cur(), split.want(), largeRows);
         if (!current.exists()) {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));

@@ -82,7 +82,7 @@ final class Indexes {
                 .withCreates(Key.index(w.name())).withDependsOn(deps(relationKey, t, w));
         Matcher m = INDEX_PARTS.matcher(w.def());
         if (!newTable && w.unique() && m.matches()) {
-            s = s.withCheck(Constraints.duplicates(Sql.rel(t), m.group(1), m.group(2)));
+            s = s.withCheck(Constraints.duplicates(Sql.rel(t), m.group(1), m.group(2), !w.def().contains("NULLS NOT DISTINCT")));
         }
         return s;
     }

@@ -35,18 +35,37 @@ final class Sequences {
             }
             if (c == null ? w.ownedBy() != null : Differ.differs(c.ownedBy(), w.ownedBy())) {
                 String owner = w.ownedBy() == null ? "NONE" : ownedBy(w.ownedBy());
+                // its own key, not an alter of the sequence: a table whose default reads the sequence comes between
                 Step s = Step.safe(Phase.SEQUENCE_OWNED, "ALTER SEQUENCE " + ref + " OWNED BY " + owner,
-                        "sequence " + w.name(), "sequence owner", c == null).withAlters(key);
-                x.add(w.ownedBy() == null ? s : s.withDependsOn(ownerKey(w.ownedBy())));
+                        "sequence " + w.name(), "sequence owner", c == null);
+                String link = Key.sequenceOwner(w.name());
+                x.add(w.ownedBy() == null ? s.withDrops(link).withDependsOn(ownerKey(c.ownedBy()))
+                        : s.withCreates(link).withDependsOn(key, ownerKey(w.ownedBy())));
             }
         }
         for (Catalog.Sequence c : x.cur.sequences().values()) {
             if (!x.want.sequences().containsKey(c.name())) {
                 // IF EXISTS: a sequence owned by a dropped table is gone with it
-                x.add(new Step(Phase.DROP_SEQUENCE, "DROP SEQUENCE IF EXISTS " + Sql.rel(c.name()), Step.Safety.DESTRUCTIVE,
-                        "sequence not in the model", "sequence " + c.name(), false, null).withDrops(Key.sequence(c.name())));
+                boolean byIdentity = becomesIdentity(x, c.ownedBy());
+                x.add(new Step(Phase.DROP_SEQUENCE, "DROP SEQUENCE IF EXISTS " + Sql.rel(c.name()),
+                        byIdentity ? Step.Safety.SAFE : Step.Safety.DESTRUCTIVE, byIdentity
+                        ? "a serial's sequence: its column becomes an identity that goes on from the rows' values"
+                        : "sequence not in the model", "sequence " + c.name(), false, null).withDrops(Key.sequence(c.name())));
             }
         }
+    }
+
+    /** The column owning a sequence is an identity column in the model (and is not one live): serial to identity. */
+    private static boolean becomesIdentity(Differ.Ctx x, String ownedBy) {
+        if (ownedBy == null) {
+            return false;
+        }
+        int dot = ownedBy.indexOf('.');
+        Catalog.Table wt = x.want.tables().get(ownedBy.substring(0, dot));
+        Catalog.Table ct = x.cur.tables().get(ownedBy.substring(0, dot));
+        Catalog.Column w = wt == null ? null : wt.column(ownedBy.substring(dot + 1));
+        Catalog.Column c = ct == null ? null : ct.column(ownedBy.substring(dot + 1));
+        return w != null && c != null && !w.identity().isEmpty() && c.identity().isEmpty();
     }
 
     private static String ownerKey(String tableDotColumn) {

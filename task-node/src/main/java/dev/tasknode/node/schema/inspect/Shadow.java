@@ -1,5 +1,6 @@
 package dev.tasknode.node.schema.inspect;
 
+import dev.tasknode.node.schema.diff.FixedPoint;
 import dev.tasknode.node.schema.model.ModelException;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelSet;
@@ -56,7 +57,10 @@ public final class Shadow {
             st.execute("SET LOCAL search_path TO DEFAULT");
             Map<String, Catalog.Schema> got = CatalogInspector.inspect(c, List.of(sharedShadow, projectShadow),
                     sharedShadow, extensions, CatalogInspector.Detail.RENDERED);
-            return new Desired(got.get(sharedShadow), got.get(projectShadow), extensions);
+            // stored twice: what the engine creates from these texts is what PostgreSQL keeps (see FixedPoint)
+            FixedPoint.Pair settled = FixedPoint.settle(c, new FixedPoint.Pair(got.get(sharedShadow), got.get(projectShadow)),
+                    extensions);
+            return new Desired(settled.shared(), settled.project(), extensions);
         } finally {
             c.rollback();
             c.setAutoCommit(auto);

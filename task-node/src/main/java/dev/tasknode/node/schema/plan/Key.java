@@ -41,6 +41,11 @@ public final class Key {
         return "sequence:" + s;
     }
 
+    /** A sequence's OWNED BY link: set after both the sequence and the column exist, removed before either goes. */
+    public static String sequenceOwner(String s) {
+        return "owned:" + s;
+    }
+
     public static String extension(String e) {
         return "extension:" + e;
     }
@@ -57,5 +62,18 @@ public final class Key {
         }
         int dot = key.indexOf('.', colon);
         return dot < 0 ? null : "table:" + key.substring(colon + 1, dot);
+    }
+
+    /** The table a step is about (its first member or table key), for messages; null when none. */
+    public static String tableOf(Step.Keys k) {
+        for (java.util.Set<String> set : java.util.List.of(k.creates(), k.alters(), k.drops(), k.dependsOn())) {
+            for (String key : set) {
+                String t = key.startsWith("table:") ? key : parent(key);
+                if (t != null) {
+                    return t.substring("table:".length());
+                }
+            }
+        }
+        return null;
     }
 }
