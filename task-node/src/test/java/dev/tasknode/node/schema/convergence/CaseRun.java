@@ -7,11 +7,6 @@ import dev.tasknode.node.schema.SchemaTestDb;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelSet;
-import dev.tasknode.testing.TestEndpoints;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +14,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Runs one case through the engine's public entry points, each case in databases of its own (extensions,
- * collations and the shadow are per database, so cases cannot see each other): load the before state into a live
- * database; start an engine whose model is the after state (start-up validation included); propose; apply with
- * destructive statements allowed; propose again, which must be empty; build the after state fresh in a second
- * database by running its SQL; the two pg_dumps must be equal.
+ * Runs one case through the engine's public entry points in its worker's two databases ({@link CaseDbs}): load
+ * the before state into the live database; start an engine whose model is the after state (start-up validation
+ * included); propose; apply with destructive statements allowed; propose again, which must be empty; build the
+ * after state fresh in the other database by running its SQL; the two normalised pg_dumps must be equal.
  */
 final class CaseRun {
     static final String SHARED = "shared";
@@ -53,13 +47,13 @@ final class CaseRun {
 
     private CaseRun() {}
 
-    static Result run(ConvergenceCase c) {
+    static Result run(ConvergenceCase c, CaseDbs dbs) {
         long t0 = System.nanoTime();
         Set<String> classes = new TreeSet<>();
         String stage = null;
         String error = null;
         try {
-            converge(c, classes);
+            converge(c, dbs, classes);
         } catch (Failed f) {
             stage = f.stage;
             error = f.getMessage();
@@ -70,64 +64,57 @@ final class CaseRun {
         return new Result(c, stage, error, classes, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static void converge(ConvergenceCase c, Set<String> classes) throws Exception {
-        try (SchemaTestDb live = new SchemaTestDb("tncor")) {
-            // the platform knows project 1 even before its schema exists (a case without a before state)
-            live.props.setProjectIdsQuery("SELECT '" + PROJECT_ID + "'");
-            step("before", () -> {
-                live.exec("CREATE SCHEMA " + SHARED);
-                live.exec(inSchema(c.sharedBefore(), SHARED));
-                if (c.before() != null) {
-                    live.exec("CREATE SCHEMA " + PROJECT);
-                    live.exec(inSchema(c.before(), PROJECT));
-                }
-                if (!c.data().isEmpty()) {
-                    live.exec(inSchema(c.data(), PROJECT));
-                }
-            });
-            ModelSet model = new ModelSet(
-                    List.of(new ModelFile(ModelSet.Kind.SHARED, "shared/10-case.sql", c.id(), c.sharedAfter())),
-                    List.of(new ModelFile(ModelSet.Kind.PROJECT, "project/10-case.sql", c.id(), c.after())));
-            SchemaTestDb.Wiring w = live.wire(model);
-            step("model", () -> w.engine().afterPropertiesSet());
-            Results.Proposal[] first = new Results.Proposal[1];
-            step("propose", () -> first[0] = w.reports().propose(Scope.ALL).proposal());
-            Results.Proposal p = first[0];
-            p.changeSets().forEach(cs -> cs.statements().forEach(s -> classes.add(s.classification())));
-            if (c.expect() != null && !c.expect().equals(classes)) {
-                throw new Failed("expect", "expected " + c.expect() + ", proposal shows " + classes + "\n" + scripts(p));
+    private static void converge(ConvergenceCase c, CaseDbs dbs, Set<String> classes) throws Exception {
+        dbs.reset();
+        SchemaTestDb live = dbs.live;
+        step("before", () -> {
+            live.exec("CREATE SCHEMA " + SHARED);
+            live.exec(inSchema(c.sharedBefore(), SHARED));
+            if (c.before() != null) {
+                live.exec("CREATE SCHEMA " + PROJECT);
+                live.exec(inSchema(c.before(), PROJECT));
             }
-            SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of("param", "all", "allow_destructive", true));
-            Results.ApplyReport[] applied = new Results.ApplyReport[1];
-            step("apply", () -> applied[0] = w.applier().run(ctx, Scope.ALL,
-                    new FleetApplier.Options("apply_migrations", true, false, false, p.fingerprint(), false)));
-            for (Results.SchemaOutcome o : applied[0].outcomes()) {
-                if (!"applied".equals(o.outcome()) && !"unchanged".equals(o.outcome())) {
-                    throw new Failed("apply", o.schema() + " " + o.outcome() + ": " + o.error() + "\n" + scripts(p));
-                }
+            if (!c.data().isEmpty()) {
+                live.exec(inSchema(c.data(), PROJECT));
             }
-            Results.Proposal[] second = new Results.Proposal[1];
-            step("propose again", () -> second[0] = w.reports().propose(Scope.ALL).proposal());
-            if (second[0].toChange() != 0) {
-                throw new Failed("reconverge", "after apply, propose still plans:\n" + scripts(second[0])
-                        + "first plan was:\n" + scripts(p));
+        });
+        ModelSet model = new ModelSet(
+                List.of(new ModelFile(ModelSet.Kind.SHARED, "shared/10-case.sql", c.id(), c.sharedAfter())),
+                List.of(new ModelFile(ModelSet.Kind.PROJECT, "project/10-case.sql", c.id(), c.after())));
+        SchemaTestDb.Wiring w = live.wire(model);
+        step("model", () -> w.engine().afterPropertiesSet());
+        Results.Proposal[] first = new Results.Proposal[1];
+        step("propose", () -> first[0] = w.reports().propose(Scope.ALL).proposal());
+        Results.Proposal p = first[0];
+        p.changeSets().forEach(cs -> cs.statements().forEach(s -> classes.add(s.classification())));
+        if (c.expect() != null && !c.expect().equals(classes)) {
+            throw new Failed("expect", "expected " + c.expect() + ", proposal shows " + classes + "\n" + scripts(p));
+        }
+        SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of("param", "all", "allow_destructive", true));
+        Results.ApplyReport[] applied = new Results.ApplyReport[1];
+        step("apply", () -> applied[0] = w.applier().run(ctx, Scope.ALL,
+                new FleetApplier.Options("apply_migrations", true, false, false, p.fingerprint(), false)));
+        for (Results.SchemaOutcome o : applied[0].outcomes()) {
+            if (!"applied".equals(o.outcome()) && !"unchanged".equals(o.outcome())) {
+                throw new Failed("apply", o.schema() + " " + o.outcome() + ": " + o.error() + "\n" + scripts(p));
             }
-            if (!applied[0].allMatchModel()) {
-                throw new Failed("reconverge", "apply reports a schema that does not match the model: "
-                        + Json.MAPPER.writeValueAsString(applied[0].outcomes()));
-            }
-            List<String> schemas = List.of(SHARED, PROJECT);
-            List<String> got = SchemaDump.of(live.database, schemas);
-            String fresh = TestEndpoints.createDatabase("tncorf");
-            try {
-                step("fresh", () -> build(fresh, c));
-                List<String> want = SchemaDump.of(fresh, schemas);
-                if (!got.equals(want)) {
-                    throw new Failed("compare", difference(got, want) + "plan was:\n" + scripts(p));
-                }
-            } finally {
-                TestEndpoints.dropDatabase(fresh);
-            }
+        }
+        Results.Proposal[] second = new Results.Proposal[1];
+        step("propose again", () -> second[0] = w.reports().propose(Scope.ALL).proposal());
+        if (second[0].toChange() != 0) {
+            throw new Failed("reconverge", "after apply, propose still plans:\n" + scripts(second[0])
+                    + "first plan was:\n" + scripts(p));
+        }
+        if (!applied[0].allMatchModel()) {
+            throw new Failed("reconverge", "apply reports a schema that does not match the model: "
+                    + Json.MAPPER.writeValueAsString(applied[0].outcomes()));
+        }
+        List<String> schemas = List.of(SHARED, PROJECT);
+        List<String> got = SchemaDump.of(live.database, schemas);
+        step("fresh", () -> build(dbs.fresh, c));
+        List<String> want = SchemaDump.of(dbs.fresh.database, schemas);
+        if (!got.equals(want)) {
+            throw new Failed("compare", difference(got, want) + "plan was:\n" + scripts(p));
         }
     }
 
@@ -150,15 +137,11 @@ final class CaseRun {
         return "SET search_path = " + schema + ", public;\n" + ModelSet.bind(sql, schema, SHARED) + ";\nRESET search_path";
     }
 
-    private static void build(String database, ConvergenceCase c) throws SQLException {
-        TestEndpoints.Postgres pg = TestEndpoints.postgres();
-        try (Connection conn = DriverManager.getConnection(pg.urlFor(database), pg.user(), pg.password());
-             Statement st = conn.createStatement()) {
-            st.execute("CREATE SCHEMA " + SHARED);
-            st.execute(inSchema(c.sharedAfter(), SHARED));
-            st.execute("CREATE SCHEMA " + PROJECT);
-            st.execute(inSchema(c.after(), PROJECT));
-        }
+    private static void build(SchemaTestDb fresh, ConvergenceCase c) {
+        fresh.exec("CREATE SCHEMA " + SHARED);
+        fresh.exec(inSchema(c.sharedAfter(), SHARED));
+        fresh.exec("CREATE SCHEMA " + PROJECT);
+        fresh.exec(inSchema(c.after(), PROJECT));
     }
 
     private static String scripts(Results.Proposal p) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,13 +62,21 @@ class ConvergenceCorpusTest {
         long t0 = System.nanoTime();
         List<CaseRun.Result> results = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<CaseDbs> opened = new CopyOnWriteArrayList<>();
+        ThreadLocal<CaseDbs> dbs = ThreadLocal.withInitial(() -> {
+            CaseDbs d = new CaseDbs();
+            opened.add(d);
+            return d;
+        });
         try {
-            List<Future<CaseRun.Result>> futures = cases.stream().map(c -> pool.submit(() -> CaseRun.run(c))).toList();
+            List<Future<CaseRun.Result>> futures = cases.stream()
+                    .map(c -> pool.submit(() -> CaseRun.run(c, dbs.get()))).toList();
             for (Future<CaseRun.Result> f : futures) {
                 results.add(f.get());
             }
         } finally {
             pool.shutdownNow();
+            opened.forEach(CaseDbs::close);
         }
         long wallMillis = (System.nanoTime() - t0) / 1_000_000;
         Path target = Path.of("target");
