@@ -5,5 +5,4 @@ CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');CREATE TABLE people (id integer 
 -- data
 INSERT INTO people VALUES (1, 'ok');
 -- after
-CREATE TABLE docs (id integer PRIMARY KEY, n integer);
 CREATE TABLE people (id integer PRIMARY KEY);

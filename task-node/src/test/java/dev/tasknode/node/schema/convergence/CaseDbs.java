@@ -1,6 +1,11 @@
 package dev.tasknode.node.schema.convergence;
 
 import dev.tasknode.node.schema.SchemaTestDb;
+import dev.tasknode.testing.TestEndpoints;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * The two databases one worker thread runs its cases in: {@code live} (before state, migrated by the engine) and
@@ -14,12 +19,12 @@ final class CaseDbs implements AutoCloseable {
             DO $$
             DECLARE r record;
             BEGIN
-              FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
-                EXECUTE format('DROP EXTENSION %I CASCADE', r.extname);
-              END LOOP;
               FOR r IN SELECT nspname FROM pg_namespace
                        WHERE nspname NOT IN ('public', 'tasknode', 'information_schema') AND nspname NOT LIKE 'pg\\_%' LOOP
                 EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
+              END LOOP;
+              FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+                EXECUTE format('DROP EXTENSION %I CASCADE', r.extname);
               END LOOP;
               IF to_regclass('tasknode.schema_history') IS NOT NULL THEN
                 DELETE FROM tasknode.schema_history;
@@ -32,8 +37,8 @@ final class CaseDbs implements AutoCloseable {
                  + (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace)
                  + (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)""";
 
-    final SchemaTestDb live = open("tncor");
-    final SchemaTestDb fresh = open("tncorf");
+    SchemaTestDb live = open("tncor");
+    SchemaTestDb fresh = open("tncorf");
 
     private static SchemaTestDb open(String prefix) {
         SchemaTestDb db = new SchemaTestDb(prefix);
@@ -45,14 +50,36 @@ final class CaseDbs implements AutoCloseable {
         return db;
     }
 
-    /** Back to an empty database; a leftover the reset cannot remove fails the case as a harness error. */
+    /**
+     * Back to empty databases (schemas first, so that dropping an extension finds nothing that uses it). When the
+     * reset fails or leaves something behind, the pair is replaced by new databases: a case never inherits state.
+     */
     void reset() {
-        for (SchemaTestDb db : new SchemaTestDb[] {live, fresh}) {
+        if (!clean(live) || !clean(fresh)) {
+            close();
+            live = open("tncor");
+            fresh = open("tncorf");
+        }
+    }
+
+    private static boolean clean(SchemaTestDb db) {
+        try {
             db.exec(RESET);
-            long left = db.count(LEFTOVERS);
-            if (left != 0) {
-                throw new IllegalStateException(db.database + ": " + left + " objects survive the reset between cases");
-            }
+            return db.count(LEFTOVERS) == 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs a case's SQL as one simple-protocol query, so that PostgreSQL's own parser splits it: the JDBC driver's
+     * statement splitter does not know {@code BEGIN ATOMIC … END} bodies.
+     */
+    static void load(SchemaTestDb db, String sql) throws SQLException {
+        TestEndpoints.Postgres pg = TestEndpoints.postgres();
+        try (Connection c = DriverManager.getConnection(pg.urlFor(db.database) + "?preferQueryMode=simple", pg.user(),
+                pg.password()); Statement st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.tasknode.node.schema.SchemaTestDb;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +69,12 @@ final class CaseRun {
         dbs.reset();
         SchemaTestDb live = dbs.live;
         step("before", () -> {
-            live.exec("CREATE SCHEMA " + SHARED);
-            live.exec(inSchema(c.sharedBefore(), SHARED));
+            CaseDbs.load(live, "CREATE SCHEMA " + SHARED + ";\n" + inSchema(c.sharedBefore(), SHARED));
             if (c.before() != null) {
-                live.exec("CREATE SCHEMA " + PROJECT);
-                live.exec(inSchema(c.before(), PROJECT));
+                CaseDbs.load(live, "CREATE SCHEMA " + PROJECT + ";\n" + inSchema(c.before(), PROJECT));
             }
             if (!c.data().isEmpty()) {
-                live.exec(inSchema(c.data(), PROJECT));
+                CaseDbs.load(live, inSchema(c.data(), PROJECT));
             }
         });
         ModelSet model = new ModelSet(
@@ -137,11 +136,9 @@ final class CaseRun {
         return "SET search_path = " + schema + ", public;\n" + ModelSet.bind(sql, schema, SHARED) + ";\nRESET search_path";
     }
 
-    private static void build(SchemaTestDb fresh, ConvergenceCase c) {
-        fresh.exec("CREATE SCHEMA " + SHARED);
-        fresh.exec(inSchema(c.sharedAfter(), SHARED));
-        fresh.exec("CREATE SCHEMA " + PROJECT);
-        fresh.exec(inSchema(c.after(), PROJECT));
+    private static void build(SchemaTestDb fresh, ConvergenceCase c) throws SQLException {
+        CaseDbs.load(fresh, "CREATE SCHEMA " + SHARED + ";\n" + inSchema(c.sharedAfter(), SHARED)
+                + ";\nCREATE SCHEMA " + PROJECT + ";\n" + inSchema(c.after(), PROJECT));
     }
 
     private static String scripts(Results.Proposal p) {

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.TestFactory;
  * Issue 10's convergence corpus: every case under {@code src/test/resources/convergence/<kind>/} must converge (see
  * {@link CaseRun}), except the cases listed in {@code convergence/known-failures.txt} with a reason, which must still
  * fail (a listed case that passes fails the test, so the list stays true). Cases run in parallel, each in its own
- * databases; the run writes {@code target/convergence-results.md} (the table in docs/schema-engine.md) and
- * {@code target/convergence-failures.md} (every failing case with its error, grouped by kind).
+ * databases; the run writes {@code target/convergence-results.md} (the table in docs/schema-engine.md),
+ * {@code target/convergence-failures.md} (every failing case with its error, grouped by kind) and
+ * {@code target/convergence-cases.tsv} (each case's outcome and the classifications its proposal showed).
  *
  * <p>{@code -Dtasknode.corpus.filter=<regex>} runs the matching case ids only; {@code -Dtasknode.corpus.threads}
  * sets the parallelism (default 4).
@@ -85,6 +86,7 @@ class ConvergenceCorpusTest {
                 StandardCharsets.UTF_8);
         Files.writeString(target.resolve("convergence-failures.md"), CorpusReport.failures(results, known),
                 StandardCharsets.UTF_8);
+        Files.writeString(target.resolve("convergence-cases.tsv"), CorpusReport.cases(results, known), StandardCharsets.UTF_8);
 
         List<DynamicTest> tests = new ArrayList<>();
         tests.add(DynamicTest.dynamicTest("known-failures.txt names existing cases", () -> {

@@ -52,6 +52,17 @@ final class CorpusReport {
         return out.toString();
     }
 
+    /** One line per case: id, outcome, failing stage, the classifications its first proposal showed, milliseconds. */
+    static String cases(List<CaseRun.Result> results, Map<String, String> known) {
+        StringBuilder b = new StringBuilder("case\toutcome\tstage\tclassifications\tmillis\n");
+        for (CaseRun.Result r : results) {
+            String outcome = r.passed() ? "converges" : known.containsKey(r.c().id()) && !r.caseDefect() ? "known" : "FAILS";
+            b.append(r.c().id()).append('\t').append(outcome).append('\t').append(r.stage() == null ? "" : r.stage())
+                    .append('\t').append(String.join(",", r.classes())).append('\t').append(r.millis()).append('\n');
+        }
+        return b.toString();
+    }
+
     private static String clip(String s) {
         if (s == null) {
             return "";
