@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,12 @@ public record ConvergenceCase(String id, String kind, String sharedBefore, Strin
     @Override
     public String toString() {
         return id;
+    }
+
+    /** The same case with {@code f} applied to each SQL section. */
+    ConvergenceCase map(UnaryOperator<String> f) {
+        return new ConvergenceCase(id, kind, f.apply(sharedBefore), f.apply(sharedAfter),
+                before == null ? null : f.apply(before), f.apply(after), f.apply(data), expect);
     }
 
     static ConvergenceCase read(Path root, Path file) throws IOException {

@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -46,8 +47,18 @@ class ConvergenceCorpusTest {
             "comments", "functions", "procedures", "triggers", "policies", "grants", "domains", "types",
             "partitions", "collations", "extensions", "matviews", "combos");
     static final int MIN_CASES = 300;
-    /** Roles the grant and policy cases name; roles are per cluster, so they carry this helper's prefix. */
+    /** Roles the grant and policy cases name. */
     static final List<String> ROLES = List.of("tncor_app", "tncor_reader", "tncor_admin");
+    /**
+     * Roles belong to the cluster, and other runs of this test (other worktrees) create and drop them too: each run
+     * renames the case's roles to its own ({@code tncor_app} becomes {@code tncor_<run>_app}).
+     */
+    static final String RUN = TestEndpoints.uniqueName("r").substring(2, 10);
+    static final Pattern ROLE = Pattern.compile("\\btncor_(app|reader|admin)\\b");
+
+    static String runRole(String role) {
+        return ROLE.matcher(role).replaceAll("tncor_" + RUN + "_$1");
+    }
 
     @TestFactory
     Stream<DynamicTest> corpus() throws Exception {
@@ -56,7 +67,8 @@ class ConvergenceCorpusTest {
         List<ConvergenceCase> all = ConvergenceCase.all(root);
         Map<String, String> known = knownFailures(root.resolve("known-failures.txt"));
         String filter = System.getProperty("tasknode.corpus.filter", "");
-        List<ConvergenceCase> cases = all.stream().filter(c -> filter.isEmpty() || c.id().matches(filter)).toList();
+        List<ConvergenceCase> cases = all.stream().filter(c -> filter.isEmpty() || c.id().matches(filter))
+                .map(c -> c.map(ConvergenceCorpusTest::runRole)).toList();
         int threads = Integer.getInteger("tasknode.corpus.threads", 4);
         createRoles();
 
@@ -153,25 +165,19 @@ class ConvergenceCorpusTest {
         try (Connection c = DriverManager.getConnection(pg.adminUrl(), pg.user(), pg.password());
              Statement st = c.createStatement()) {
             for (String r : ROLES) {
-                st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + r + "') THEN "
-                        + "CREATE ROLE " + r + " NOLOGIN; END IF; "
-                        + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+                st.execute("CREATE ROLE " + runRole(r) + " NOLOGIN");
             }
         }
     }
 
-    /** The roles go when no database uses them any more; one still used (another run of this test) stays. */
+    /** After the case databases are gone, nothing refers to this run's roles. */
     @AfterAll
     static void dropRoles() throws SQLException {
         TestEndpoints.Postgres pg = TestEndpoints.postgres();
         try (Connection c = DriverManager.getConnection(pg.adminUrl(), pg.user(), pg.password());
              Statement st = c.createStatement()) {
             for (String r : ROLES) {
-                try {
-                    st.execute("DROP ROLE IF EXISTS " + r);
-                } catch (SQLException e) {
-                    System.err.println("role " + r + " kept: " + e.getMessage());
-                }
+                st.execute("DROP ROLE IF EXISTS " + runRole(r));
             }
         }
     }
