@@ -134,6 +134,19 @@ class SchemaPartitionsTest {
     }
 
     @Test
+    void foreignKeyToAPartitionedTable() throws Exception {
+        // PostgreSQL adds one foreign key per partition of the referenced table: they follow the one of the model
+        String n = "CREATE TABLE {schema}.notes (id integer PRIMARY KEY, m_id bigint, m_at date);";
+        var o = h.converge(M + Y24 + Y25 + n, M + Y24 + Y25 + n.replace("m_at date", "m_at date,"
+                + " FOREIGN KEY (m_id, m_at) REFERENCES {schema}.m (id, at)"), "locking", "validates every row");
+        assertEquals(1, o.changeSet().statements().size(), o.script());
+        // and a partition added later gets its foreign key clone without a diff
+        h.converge(M + Y24 + n.replace("m_at date", "m_at date, FOREIGN KEY (m_id, m_at) REFERENCES {schema}.m (id, at)"),
+                M + Y24 + Y25 + n.replace("m_at date", "m_at date, FOREIGN KEY (m_id, m_at) REFERENCES {schema}.m (id, at)"),
+                "safe", "new partition");
+    }
+
+    @Test
     void policyAndGrantOnAPartitionedTable() throws Exception {
         h.converge(M + Y24, M + Y24 + "ALTER TABLE {schema}.m ENABLE ROW LEVEL SECURITY;"
                 + "CREATE POLICY recent ON {schema}.m USING (at > '2000-01-01');", "safe", "rows follow");

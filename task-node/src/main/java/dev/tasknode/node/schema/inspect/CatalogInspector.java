@@ -60,6 +60,11 @@ public final class CatalogInspector {
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY n.nspname, c.relname, a.attnum""";
 
+    /**
+     * A constraint with a parent on a table that is no partition is one of the foreign keys PostgreSQL adds for each
+     * partition of a referenced partitioned table: it follows its parent and is left out (on partitions, inherited
+     * constraints are told apart by {@link PartitionRows}).
+     */
     private static final String CONSTRAINTS = """
             SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid),
                    (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
@@ -67,7 +72,8 @@ public final class CatalogInspector {
                    ds.description
             FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
-            WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')""";
+            WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
+              AND (co.conparentid = 0 OR c.relispartition)""";
 
     /**
      * pg_get_indexdef is the costliest rendering function: for the fleet the comparison uses a key built from

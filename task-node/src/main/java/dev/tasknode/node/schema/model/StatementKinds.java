@@ -169,6 +169,7 @@ public final class StatementKinds {
             rule(Kind.SEQUENCE, "^(create|alter) sequence\\b"),
             rule(Kind.VIEW, "^create (or replace )?(recursive )?view\\b|^alter view " + N + " rename\\b"),
             rule(Kind.STORAGE, "^alter (materialized )?view\\b"),
+            rule(Kind.STORAGE, "^create materialized view (if not exists )?" + N + " (\\([^()]*\\) )?(with ?\\(|(tablespace|using)\\b)"),
             rule(Kind.MATERIALIZED_VIEW, "^create materialized view\\b|^alter materialized view " + N + " rename\\b"),
             rule(Kind.PARTITIONING, "^alter index " + N + " attach partition\\b"),
             rule(Kind.INDEX, "^create (unique )?index\\b|^alter index " + N + " rename\\b"),

@@ -79,6 +79,8 @@ class StatementKindsTest {
                 Map.entry("CREATE UNLOGGED TABLE u (x int)", Kind.UNLOGGED),
                 Map.entry("CREATE TEMP TABLE tt (x int)", Kind.TEMPORARY),
                 Map.entry("CREATE TABLE w (x int) WITH (fillfactor = 70)", Kind.STORAGE),
+                Map.entry("CREATE MATERIALIZED VIEW mv WITH (fillfactor = 80) AS SELECT 1", Kind.STORAGE),
+                Map.entry("CREATE MATERIALIZED VIEW mv (a) USING heap AS SELECT 1", Kind.STORAGE),
                 Map.entry("ALTER TABLE t ALTER COLUMN x SET STATISTICS 500", Kind.STORAGE),
                 Map.entry("ALTER TABLE t OWNER TO app", Kind.OWNER),
                 Map.entry("ALTER VIEW v OWNER TO app", Kind.OWNER),
