@@ -50,7 +50,7 @@ final class GrantDiff {
         // a new routine or type comes with PUBLIC's default privilege: the model may revoke it
         Set<String> implicit = new HashSet<>();
         for (Extras.Grant g : want.extras().grants()) {
-            if (g.marker() && !existing.contains(g.kind() + '\u0000' + g.name())) {
+            if (g.marker() && !exists(cur, existing, g)) {
                 Extras.Grant d = publicDefault(g);
                 if (d != null) {
                     have.put(d.key(), d);
@@ -92,7 +92,7 @@ final class GrantDiff {
                 case "SCHEMA" -> !cur.exists();
                 case "TABLE" -> !cur.tables().containsKey(g.name()) && !cur.views().containsKey(g.name());
                 case "SEQUENCE" -> !cur.sequences().containsKey(g.name()) && want.sequences().containsKey(g.name());
-                default -> !existing.contains(g.kind() + '\u0000' + g.name());
+                default -> !exists(cur, existing, g);
             };
             x.add(grant(want, gs, "privilege granted", isNew));
         });
@@ -189,6 +189,14 @@ final class GrantDiff {
             default -> { }
         }
         return out;
+    }
+
+    /**
+     * A routine or type exists live: enums by name (read even when only names are, for create_tables), others by
+     * their marker row.
+     */
+    private static boolean exists(Catalog.Schema cur, Set<String> existing, Extras.Grant g) {
+        return g.kind().equals("TYPE") && cur.enums().containsKey(g.name()) || existing.contains(g.kind() + '\u0000' + g.name());
     }
 
     /** The current privilege stays relevant: its object survives this plan (else it goes with the object). */
