@@ -130,6 +130,25 @@ class SchemaPoliciesTest {
     }
 
     @Test
+    void createTablesCreatesTheGuardsOfNewTablesOnly() throws Exception {
+        String model = T + ON + P + "GRANT SELECT ON {schema}.t TO tnkdb_pol_app;"
+                + "CREATE TABLE {schema}.m (id int, at date) PARTITION BY RANGE (at);"
+                + "CREATE TABLE {schema}.m_1 PARTITION OF {schema}.m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+                + "CREATE TABLE {schema}.old (id int);";
+        // an existing table without its grant: create_tables leaves it alone, propose shows the grant
+        h.db.exec("CREATE SCHEMA p_ct; CREATE TABLE p_ct.old (id int)");
+        SchemaTestDb.Wiring w = h.db.wire(KindHarness.model(KindHarness.SHARED, model + "GRANT SELECT ON {schema}.old TO tnkdb_pol_app;"));
+        w.applier().run(new SchemaTestDb.Ctx("create_tables", java.util.Map.of("param", "ct")), new Scope.Project("ct"),
+                new dev.tasknode.node.schema.apply.FleetApplier.Options("create_tables", false, false, false, null, true));
+        assertEquals(1, h.db.count("SELECT count(*) FROM pg_policies WHERE schemaname = 'p_ct' AND tablename = 't'"));
+        assertEquals(1, h.db.count("SELECT count(*) FROM pg_class WHERE oid = 'p_ct.t'::regclass AND relrowsecurity"));
+        assertEquals(1, h.db.count("SELECT count(*) FROM pg_class WHERE oid = 'p_ct.m_1'::regclass AND relispartition"));
+        Results.Proposal p = w.reports().propose(new Scope.Project("ct")).proposal();
+        assertEquals(1, p.changeSets().size(), () -> KindHarness.json(p));
+        assertEquals("GRANT SELECT ON TABLE {schema}.\"old\" TO \"tnkdb_pol_app\";\n", p.changeSets().getFirst().script());
+    }
+
+    @Test
     void unknownRoleIsAModelErrorNamingFileLineAndRole() {
         SchemaTestDb.Wiring w = h.db.wire(KindHarness.model(KindHarness.SHARED,
                 T + "\n\nCREATE POLICY p ON {schema}.t\n  TO tnkdb_pol_nosuchrole USING (true);"));
