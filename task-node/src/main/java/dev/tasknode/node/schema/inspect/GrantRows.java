@@ -9,7 +9,7 @@ import java.sql.SQLException;
  * columns, routines and types: one bulk query over the ACL columns with {@code aclexplode}.
  *
  * <p>Normalization, so that nothing diffs for ever: a NULL ACL is read as PostgreSQL's default for the kind
- * ({@code acldefault}: nothing for tables, EXECUTE for PUBLIC on routines, USAGE for PUBLIC on types), and
+ * (as {@code acldefault} says: nothing for tables, EXECUTE for PUBLIC on routines, USAGE for PUBLIC on types), and
  * the owner's own privileges are left out (implicit, and the owner may differ between the shadow and a live
  * schema restored by another role). The grantor is not compared. Each routine and type also gets one marker
  * (grantee and privilege "") saying that it exists: a routine whose EXECUTE was revoked from PUBLIC has no
@@ -21,15 +21,20 @@ import java.sql.SQLException;
 final class GrantRows {
     private GrantRows() {}
 
+    /**
+     * Only non-NULL ACLs are exploded (a NULL one is the default: nothing for the schema, relations and columns; for
+     * routines and types PUBLIC's privilege, added in Java from the marker row's "default" flag). Exploding
+     * every default ACL cost more than the rest of the query; so did hashing all of pg_class to tell a table's row
+     * type from a composite type (an index lookup per row type is cheaper).
+     */
     private static final String GRANTS = """
             WITH s AS (SELECT oid, nspname, nspacl, nspowner FROM pg_namespace WHERE nspname = ANY (?))
             SELECT s.nspname, 'SCHEMA', '', '', a.grantee, a.privilege_type, a.is_grantable
-            FROM s, aclexplode(coalesce(s.nspacl, acldefault('n', s.nspowner))) a WHERE a.grantee <> s.nspowner
+            FROM s, aclexplode(s.nspacl) a WHERE s.nspacl IS NOT NULL AND a.grantee <> s.nspowner
             UNION ALL
             SELECT s.nspname, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname, '',
                    a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN pg_class c ON c.relnamespace = s.oid,
-                 aclexplode(coalesce(c.relacl, acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::"char", c.relowner))) a
+            FROM s JOIN pg_class c ON c.relnamespace = s.oid AND c.relacl IS NOT NULL, aclexplode(c.relacl) a
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND a.grantee <> c.relowner
             UNION ALL
             SELECT s.nspname, 'TABLE', c.relname, at.attname, a.grantee, a.privilege_type, a.is_grantable
@@ -40,22 +45,21 @@ final class GrantRows {
             UNION ALL
             SELECT s.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
                    a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN pg_proc p ON p.pronamespace = s.oid, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+            FROM s JOIN pg_proc p ON p.pronamespace = s.oid AND p.proacl IS NOT NULL, aclexplode(p.proacl) a
             WHERE a.grantee <> p.proowner
             UNION ALL
             SELECT s.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
-                   NULL, '', false
+                   NULL, CASE WHEN p.proacl IS NULL THEN 'EXECUTE' ELSE '' END, false
             FROM s JOIN pg_proc p ON p.pronamespace = s.oid
             UNION ALL
             SELECT s.nspname, 'TYPE', t.typname, '', a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN pg_type t ON t.typnamespace = s.oid LEFT JOIN pg_class tc ON tc.oid = t.typrelid,
-                 aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) a
-            WHERE a.grantee <> t.typowner AND NOT (t.typtype = 'b' AND t.typcategory = 'A') AND t.typtype <> 'm'
-              AND (t.typrelid = 0 OR tc.relkind = 'c')
+            FROM s JOIN pg_type t ON t.typnamespace = s.oid AND t.typacl IS NOT NULL, aclexplode(t.typacl) a
+            WHERE a.grantee <> t.typowner
             UNION ALL
-            SELECT s.nspname, 'TYPE', t.typname, '', NULL, '', false
-            FROM s JOIN pg_type t ON t.typnamespace = s.oid LEFT JOIN pg_class tc ON tc.oid = t.typrelid
-            WHERE NOT (t.typtype = 'b' AND t.typcategory = 'A') AND t.typtype <> 'm' AND (t.typrelid = 0 OR tc.relkind = 'c')""";
+            SELECT s.nspname, 'TYPE', t.typname, '', NULL, CASE WHEN t.typacl IS NULL THEN 'USAGE' ELSE '' END, false
+            FROM s JOIN pg_type t ON t.typnamespace = s.oid
+            WHERE NOT (t.typtype = 'b' AND t.typcategory = 'A') AND t.typtype <> 'm'
+              AND (t.typrelid = 0 OR EXISTS (SELECT 1 FROM pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c'))""";
 
     static void read(Connection c, Array names, ExtraRows into) throws SQLException {
         CatalogInspector.query(c, GRANTS, names, rs -> {
@@ -63,8 +67,15 @@ final class GrantRows {
             String kind = rs.getString(2);
             String name = kind.endsWith("FUNCTION") || kind.equals("PROCEDURE") ? into.norm(s, rs.getString(3)) : rs.getString(3);
             long grantee = rs.getLong(5);
-            String role = rs.wasNull() ? "" : into.role(c, grantee);
-            into.of(s).grants().add(new Extras.Grant(kind, name, rs.getString(4), role, rs.getString(6), rs.getBoolean(7)));
+            if (!rs.wasNull()) {
+                into.of(s).grants().add(new Extras.Grant(kind, name, rs.getString(4), into.role(c, grantee), rs.getString(6),
+                        rs.getBoolean(7)));
+                return;
+            }
+            into.of(s).grants().add(new Extras.Grant(kind, name, "", "", "", false)); // the object exists
+            if (!rs.getString(6).isEmpty()) { // NULL ACL: PUBLIC's default privilege
+                into.of(s).grants().add(new Extras.Grant(kind, name, "", "PUBLIC", rs.getString(6), false));
+            }
         });
     }
 }
