@@ -107,40 +107,40 @@ final class GrantDiff {
     }
 
     /**
-     * The privileges of a kept view, materialized view or enum type: granted again (and PUBLIC's default revoked
-     * again) when the object is re-created, because its definition changes, a table it reads is reshaped, or enum
-     * values go (the graph decides that later).
+     * The privileges of a kept view, materialized view, type or routine: granted again (and PUBLIC's default
+     * revoked again) when the object is re-created: a view whose definition changes or whose table is reshaped, an
+     * enum whose values go, a routine dropped and created again (the graph decides that later, from the drops of
+     * {@code view:v}, {@code type:t}, {@code function:f(args)}).
      */
     private static void recreatable(Differ.Ctx x, PartitionDiff.Split split, Set<String> existing,
                                     Map<String, Extras.Grant> wanted) {
         Catalog.Schema want = split.fullWant();
         Map<String, Map<String, List<Extras.Grant>>> byObject = new LinkedHashMap<>();
-        for (Extras.Grant w : wanted.values()) {
-            Extras.Grant d = publicDefault(w);
-            if (d != null && d.key().equals(w.key()) && !w.grantable()) {
-                continue; // a re-created type has PUBLIC's default anyway
-            }
-            if (w.kind().equals("TABLE") && want.views().containsKey(w.name())
-                    || w.kind().equals("TYPE") && want.enums().containsKey(w.name())) {
-                byObject.computeIfAbsent(w.kind() + '\u0000' + w.name(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(group(w) + w.grantable(), k -> new ArrayList<>()).add(w);
-            }
-        }
         for (Extras.Grant g : want.extras().grants()) {
-            if (g.marker() && g.kind().equals("TYPE") && want.enums().containsKey(g.name())) {
-                byObject.computeIfAbsent(g.kind() + '\u0000' + g.name(), k -> new LinkedHashMap<>());
+            boolean view = g.kind().equals("TABLE") && want.views().containsKey(g.name())
+                    && split.fullCur().views().containsKey(g.name());
+            boolean other = !g.kind().equals("TABLE") && !g.kind().equals("SCHEMA") && !g.kind().equals("SEQUENCE")
+                    && exists(split.fullCur(), existing, g);
+            if (!view && !other) {
+                continue;
+            }
+            Map<String, List<Extras.Grant>> groups = byObject.computeIfAbsent(g.kind() + '\u0000' + g.name(),
+                    k -> new LinkedHashMap<>());
+            Extras.Grant d = publicDefault(g);
+            if (!g.marker() && !(d != null && d.key().equals(g.key()) && !g.grantable())) { // PUBLIC's default comes anyway
+                groups.computeIfAbsent(group(g) + g.grantable(), k -> new ArrayList<>()).add(g);
             }
         }
         byObject.forEach((object, groups) -> {
             String[] kn = object.split("\u0000");
-            boolean view = kn[0].equals("TABLE");
-            boolean kept = view ? split.fullCur().views().containsKey(kn[1]) : split.fullCur().enums().containsKey(kn[1]);
-            Extras.Grant d = view ? null : publicDefault(new Extras.Grant(kn[0], kn[1], "", "", "", false));
+            Extras.Grant any = new Extras.Grant(kn[0], kn[1], "", "", "", false);
+            Extras.Grant d = kn[0].equals("TABLE") ? null : publicDefault(any);
             boolean revokeDefault = d != null && !wanted.containsKey(d.key());
-            if (!kept || groups.isEmpty() && !revokeDefault) {
+            if (groups.isEmpty() && !revokeDefault) {
                 return;
             }
-            x.dependent("grant:" + kn[0] + "/" + kn[1] + "/*", List.of(view ? Key.view(kn[1]) : Key.type(kn[1])), () -> {
+            String base = kn[0].equals("TABLE") ? Key.view(kn[1]) : deps(want, List.of(any)).getFirst();
+            x.dependent("grant:" + kn[0] + "/" + kn[1] + "/*", List.of(base), () -> {
                 List<Step> out = new ArrayList<>();
                 if (revokeDefault) {
                     out.add(revokeDefault(want, d, "re-created object: PUBLIC's default privilege revoked again", false));
