@@ -103,7 +103,9 @@ public final class Differ {
     }
 
     public static Plan plan(Catalog.Schema current, Catalog.Schema desired, long largeRows) {
-        Ctx x = new Ctx(FixedPoint.canonical(current), desired, largeRows);
+        // partitions are planned by PartitionDiff, not as tables of their own
+        PartitionDiff.Split split = PartitionDiff.split(FixedPoint.canonical(current), desired);
+        Ctx x = new Ctx(split.cur(), split.want(), largeRows);
         if (!current.exists()) {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));
         }
@@ -117,6 +119,11 @@ public final class Differ {
         Views.diff(x);
         Functions.diff(x);
         Triggers.diff(x);
+        // these read the full catalogs (partitions too): split.fullCur() / fullWant()
+        PartitionDiff.diff(x, split);
+        PolicyDiff.diff(x, split);
+        GrantDiff.diff(x, split);
+        NoteDiff.diff(x, split);
         x.rebuildDependents();
         return new Plan(x.steps);
     }

@@ -58,8 +58,9 @@ final class Tables {
             }
         }
         Catalog.RelOptions storage = x.want.options(w.name());
+        // PostgreSQL's order: (columns) PARTITION BY … WITH (…)
         String sql = "CREATE " + Storage.persistence(storage) + "TABLE " + Sql.rel(w.name()) + " (\n    "
-                + String.join(",\n    ", parts) + "\n)" + Storage.with(storage);
+                + String.join(",\n    ", parts) + "\n)" + PartitionDiff.partitionBy(x.want, w.name()) + Storage.with(storage);
         x.add(new Step(s.phase(), sql, s.safety(), s.reason(), s.object(), true, null, s.keys()));
         // foreign keys after every table exists; NOT VALID checks apart, as inside CREATE TABLE they would be valid
         for (Catalog.Constraint k : w.constraints().values()) {

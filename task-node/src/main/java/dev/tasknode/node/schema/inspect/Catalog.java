@@ -23,12 +23,13 @@ public final class Catalog {
     public record Schema(String name, boolean exists, SortedMap<String, Table> tables, SortedMap<String, View> views,
                          SortedMap<String, Sequence> sequences, SortedMap<String, EnumType> enums,
                          SortedSet<String> extensions, Map<String, Long> rowEstimates,
-                         Storage storage, SchemaObjects objects) {
+                         Storage storage, SchemaObjects objects, Extras extras) {
         /** SHA-256 (16 hex) over everything but the name and the row estimates. */
         public String fingerprint() {
             String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions
                     + (storage.isEmpty() ? "" : "|" + storage) // plain schemas keep their fingerprints
-                    + (objects.isEmpty() ? "" : "|" + objects);
+                    + (objects.isEmpty() ? "" : "|" + objects)
+                    + (extras.equals(Extras.empty()) ? "" : "|" + extras);
             try {
                 byte[] d = MessageDigest.getInstance("SHA-256").digest(canon.getBytes(StandardCharsets.UTF_8));
                 return HexFormat.of().formatHex(d).substring(0, 16);
@@ -125,6 +126,7 @@ public final class Catalog {
 
     public static Schema absent(String name) {
         return new Schema(name, false, new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>(),
-                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of(), Storage.empty(), SchemaObjects.empty());
+                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of(), Storage.empty(), SchemaObjects.empty(),
+                Extras.empty());
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads the catalogs of many schemas at once: seven pg_catalog queries whatever the number of schemas (no
+ * Reads the catalogs of many schemas at once: a fixed number of pg_catalog queries (one or two per object kind) whatever the number of schemas (no
  * per-schema or per-table round trips, no JDBC DatabaseMetaData). Rendering functions run under
  * {@code search_path = pg_catalog} so every name outside pg_catalog comes back schema-qualified, and the
  * qualifiers are then replaced by placeholders (see {@link Catalog}). (Atlas's sql/postgres inspect layer.)
@@ -61,6 +61,11 @@ public final class CatalogInspector {
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY n.nspname, c.relname, a.attnum""".formatted(TypeRows.collationName("a.attcollation"));
 
+    /**
+     * A constraint with a parent on a table that is no partition is one of the foreign keys PostgreSQL adds for each
+     * partition of a referenced partitioned table: it follows its parent and is left out (on partitions, inherited
+     * constraints are told apart by {@link PartitionRows}).
+     */
     private static final String CONSTRAINTS = """
             SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid),
                    (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
@@ -68,7 +73,8 @@ public final class CatalogInspector {
                    ds.description
             FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
-            WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')""";
+            WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
+              AND (co.conparentid = 0 OR c.relispartition)""";
 
     /**
      * pg_get_indexdef is the costliest rendering function: for the fleet the comparison uses a key built from
@@ -181,6 +187,7 @@ public final class CatalogInspector {
             }
             query(c, full ? RELATIONS : RELATION_NAMES, names, b::relation);
             query(c, ENUMS, names, b::enumType);
+            PartitionRows.read(c, names, b.extras); // create_tables must know partitions from tables too
             if (full) {
                 query(c, COLUMNS, names, b::column);
                 query(c, CONSTRAINTS, names, b::constraint);
@@ -190,6 +197,9 @@ public final class CatalogInspector {
                 }
                 query(c, INDEXES.replace("{render}", String.valueOf(detail == Detail.RENDERED)), names, b::index);
                 query(c, VIEW_DEPS, names, b::viewDep);
+                PolicyRows.read(c, names, b.extras);
+                GrantRows.read(c, names, b.extras);
+                NoteRows.read(c, names, b.extras);
             }
             // by name only for NAMES (create_tables creates what is absent by name): no rendered definitions
             query(c, FunctionRows.SQL.replace("{full}", String.valueOf(full)), names, rs -> FunctionRows.row(b, rs));
@@ -212,11 +222,11 @@ public final class CatalogInspector {
         }
     }
 
-    private interface RowHandler {
+    interface RowHandler {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection c, String sql, Array names, RowHandler h) throws SQLException {
+    static void query(Connection c, String sql, Array names, RowHandler h) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, names);
             ps.setFetchSize(5000);

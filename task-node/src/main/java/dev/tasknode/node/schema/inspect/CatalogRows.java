@@ -24,6 +24,7 @@ final class CatalogRows {
     private final Map<String, SchemaObjects> objects = new HashMap<>();
     /** installed versions of the extensions the model needs (database-wide: the same in every schema) */
     final Map<String, String> extensionVersions = new HashMap<>();
+    final ExtraRows extras = new ExtraRows(this);
 
     private static final class Parts {
         final Map<String, List<Catalog.Column>> columns = new HashMap<>();
@@ -53,6 +54,7 @@ final class CatalogRows {
         SchemaObjects o = SchemaObjects.empty();
         o.extensionVersions().putAll(extensionVersions);
         objects.put(s, o);
+        extras.schema(s);
     }
 
     SchemaObjects objects(String s) {
@@ -207,6 +209,6 @@ final class CatalogRows {
         p.views.forEach((name, v) -> views.put(name, new Catalog.View(name, v[0].equals("m"), v[1], v[2],
                 p.viewDeps.getOrDefault(name, new TreeSet<>()), p.indexes.getOrDefault(name, new TreeMap<>()))));
         return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows,
-                new Catalog.Storage(p.relOptions, p.identities), objects.remove(s));
+                new Catalog.Storage(p.relOptions, p.identities), objects.remove(s), extras.build(s));
     }
 }

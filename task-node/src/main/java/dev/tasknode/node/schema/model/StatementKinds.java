@@ -43,17 +43,19 @@ public final class StatementKinds {
         EXTENSION_VERSION("extension version (VERSION / ALTER EXTENSION … UPDATE)", true, null),
 
         // issue 10, kinds-b: set managed = true once inspected and diffed
-        ROW_LEVEL_SECURITY("row-level security (ENABLE / FORCE)", false, null),
+        ROW_LEVEL_SECURITY("row-level security (ENABLE / FORCE)", true, null),
 
-        POLICY("row-level security policy", false, null),
+        POLICY("row-level security policy", true, null),
 
-        PRIVILEGE("privilege (GRANT / REVOKE / default privileges)", false, null),
+        PRIVILEGE("privilege (GRANT / REVOKE on the schema, relations, columns, sequences, routines, types)", true, null),
 
-        PARTITIONING("declarative partitioning (PARTITION BY / PARTITION OF / ATTACH / DETACH)", false, null),
+        DEFAULT_PRIVILEGES("default privileges (ALTER DEFAULT PRIVILEGES)", false, null),
 
-        SEQUENCE_COMMENT("comment on a sequence", false, null),
+        PARTITIONING("declarative partitioning (PARTITION BY / PARTITION OF / ATTACH / DETACH)", true, null),
 
-        SCHEMA_COMMENT("comment on a schema", false, null),
+        SEQUENCE_COMMENT("comment on a sequence", true, null),
+
+        SCHEMA_COMMENT("comment on a schema", true, null),
 
         OTHER_COMMENT("comment on this kind of object", false, null),
 
@@ -131,7 +133,10 @@ public final class StatementKinds {
             rule(Kind.DROP, "^drop\\b"),
             rule(Kind.FOREIGN, "^(create|alter) (user mapping|server|foreign data wrapper|foreign table)\\b"),
             rule(Kind.GLOBAL, "^(create|alter) (role|user|group|database|tablespace|publication|subscription)\\b"),
-            rule(Kind.PRIVILEGE, "^(grant|revoke|alter default privileges)\\b"),
+            rule(Kind.DEFAULT_PRIVILEGES, "^alter default privileges\\b"),
+            rule(Kind.GLOBAL, "^(grant|revoke) .* on (database|tablespace|foreign data wrapper|foreign server|language"
+                    + "|large object|parameter)\\b|^grant (?!.* on ).* to |^revoke (?!.* on ).* from "),
+            rule(Kind.PRIVILEGE, "^(grant|revoke)\\b"),
             rule(Kind.OWNER, "^alter .* owner to\\b"),
             rule(Kind.SECURITY_LABEL, "^security label\\b"),
             rule(Kind.SCHEMA, "^(create|alter) schema\\b"),
@@ -164,6 +169,7 @@ public final class StatementKinds {
             rule(Kind.SEQUENCE, "^(create|alter) sequence\\b"),
             rule(Kind.VIEW, "^create (or replace )?(recursive )?view\\b|^alter view " + N + " rename\\b"),
             rule(Kind.STORAGE, "^alter (materialized )?view\\b"),
+            rule(Kind.STORAGE, "^create materialized view (if not exists )?" + N + " (\\([^()]*\\) )?(with ?\\(|(tablespace|using)\\b)"),
             rule(Kind.MATERIALIZED_VIEW, "^create materialized view\\b|^alter materialized view " + N + " rename\\b"),
             rule(Kind.PARTITIONING, "^alter index " + N + " attach partition\\b"),
             rule(Kind.INDEX, "^create (unique )?index\\b|^alter index " + N + " rename\\b"),

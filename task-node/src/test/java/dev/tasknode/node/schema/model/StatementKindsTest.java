@@ -37,7 +37,16 @@ class StatementKindsTest {
                 "CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN 1",
                 "CREATE TRIGGER t BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()",
                 "CREATE DOMAIN email AS text CHECK (VALUE ~ '@')", "CREATE TYPE pair AS (a int, b int)",
-                "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)")) {
+                "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                // kinds-b
+                "ALTER TABLE t ADD COLUMN z int, ENABLE ROW LEVEL SECURITY", "ALTER TABLE t FORCE ROW LEVEL SECURITY",
+                "ALTER TABLE t NO FORCE ROW LEVEL SECURITY", "CREATE POLICY p ON t AS RESTRICTIVE FOR UPDATE TO app USING (true)",
+                "ALTER POLICY p ON t USING (false)", "COMMENT ON POLICY p ON t IS 'x'", "GRANT SELECT ON t TO app",
+                "REVOKE ALL ON t FROM PUBLIC", "GRANT USAGE ON SCHEMA {schema} TO app", "GRANT USAGE ON SEQUENCE s TO app",
+                "CREATE TABLE m (d date) PARTITION BY RANGE (d)", "CREATE TABLE m1 PARTITION OF m DEFAULT",
+                "ALTER TABLE m ATTACH PARTITION m_x DEFAULT", "ALTER TABLE m DETACH PARTITION m_x",
+                "ALTER INDEX m_d_idx ATTACH PARTITION m1_d_idx", "COMMENT ON SEQUENCE s IS 'x'",
+                "COMMENT ON SCHEMA {schema} IS 'x'")) {
             assertTrue(StatementKinds.classify(sql).managed(), () -> sql + " → " + StatementKinds.classify(sql));
         }
     }
@@ -52,10 +61,16 @@ class StatementKindsTest {
                 Map.entry("CREATE CONSTRAINT TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", Kind.TRIGGER),
                 Map.entry("ALTER TABLE t ADD COLUMN z int, ENABLE ROW LEVEL SECURITY", Kind.ROW_LEVEL_SECURITY),
                 Map.entry("ALTER TABLE t FORCE ROW LEVEL SECURITY", Kind.ROW_LEVEL_SECURITY),
+                Map.entry("ALTER TABLE t DISABLE TRIGGER tr", Kind.TRIGGER),
                 Map.entry("CREATE POLICY p ON t USING (owner = current_user)", Kind.POLICY),
                 Map.entry("GRANT SELECT ON t TO app", Kind.PRIVILEGE),
                 Map.entry("REVOKE ALL ON t FROM PUBLIC", Kind.PRIVILEGE),
-                Map.entry("ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app", Kind.PRIVILEGE),
+                Map.entry("ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app", Kind.DEFAULT_PRIVILEGES),
+                Map.entry("GRANT UPDATE (a, b) ON TABLE t TO app WITH GRANT OPTION", Kind.PRIVILEGE),
+                Map.entry("GRANT EXECUTE ON FUNCTION f(integer) TO app", Kind.PRIVILEGE),
+                Map.entry("GRANT app TO bob", Kind.GLOBAL),
+                Map.entry("REVOKE app FROM bob", Kind.GLOBAL),
+                Map.entry("GRANT CONNECT ON DATABASE d TO app", Kind.GLOBAL),
                 Map.entry("CREATE DOMAIN email AS text CHECK (VALUE ~ '@')", Kind.DOMAIN),
                 Map.entry("CREATE TYPE pair AS (a int, b int)", Kind.COMPOSITE_TYPE),
                 Map.entry("CREATE TYPE r AS RANGE (subtype = int)", Kind.RANGE_TYPE),
@@ -64,7 +79,6 @@ class StatementKindsTest {
                 Map.entry("CREATE EXTENSION hstore SCHEMA ext", Kind.EXTENSION_OPTIONS),
                 Map.entry("CREATE TABLE m (d date) PARTITION BY RANGE (d)", Kind.PARTITIONING),
                 Map.entry("CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", Kind.PARTITIONING),
-                Map.entry("ALTER TABLE m ATTACH PARTITION m_x DEFAULT", Kind.PARTITIONING),
                 Map.entry("COMMENT ON SEQUENCE s IS 'x'", Kind.SEQUENCE_COMMENT),
                 Map.entry("COMMENT ON SCHEMA {schema} IS 'x'", Kind.SCHEMA_COMMENT),
                 Map.entry("CREATE SCHEMA x", Kind.SCHEMA),
@@ -73,6 +87,8 @@ class StatementKindsTest {
                 Map.entry("CREATE UNLOGGED TABLE u (x int)", Kind.UNLOGGED),
                 Map.entry("CREATE TEMP TABLE tt (x int)", Kind.TEMPORARY),
                 Map.entry("CREATE TABLE w (x int) WITH (fillfactor = 70)", Kind.STORAGE),
+                Map.entry("CREATE MATERIALIZED VIEW mv WITH (fillfactor = 80) AS SELECT 1", Kind.STORAGE),
+                Map.entry("CREATE MATERIALIZED VIEW mv (a) USING heap AS SELECT 1", Kind.STORAGE),
                 Map.entry("ALTER TABLE t ALTER COLUMN x SET STATISTICS 500", Kind.STORAGE),
                 Map.entry("ALTER TABLE t OWNER TO app", Kind.OWNER),
                 Map.entry("ALTER VIEW v OWNER TO app", Kind.OWNER),
@@ -99,12 +115,12 @@ class StatementKindsTest {
                 List.of(new ModelFile(ModelSet.Kind.PROJECT, "project/10.sql", "test", """
                         CREATE TABLE {schema}.t (id int);
                         -- the guard
-                        CREATE POLICY own ON {schema}.t
-                            USING (id > 0);
+                        CREATE RULE r AS ON INSERT TO {schema}.t
+                            DO INSTEAD NOTHING;
                         INSERT INTO {schema}.t VALUES (1);
                         """)));
         ModelException e = assertThrows(ModelException.class, () -> StatementKinds.check(m));
-        assertTrue(e.getMessage().contains("project/10.sql:3: row-level security policy is not managed"), e.getMessage());
+        assertTrue(e.getMessage().contains("project/10.sql:3: rule is not managed"), e.getMessage());
         assertTrue(e.getMessage().contains("project/10.sql:5: data statement has no place in a model"), e.getMessage());
         assertTrue(e.getMessage().contains("2 statement(s)"), e.getMessage());
     }
