@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs one case through the engine's public entry points in its worker's two databases ({@link CaseDbs}): load
@@ -29,6 +30,10 @@ final class CaseRun {
     record Result(ConvergenceCase c, String stage, String error, Set<String> classes, long millis) {
         boolean passed() {
             return stage == null;
+        }
+
+        Result map(UnaryOperator<String> f) {
+            return new Result(c, stage, error == null ? null : f.apply(error), classes, millis);
         }
 
         /** A defect of the case itself (its SQL does not run), never excused by the known-failures list. */

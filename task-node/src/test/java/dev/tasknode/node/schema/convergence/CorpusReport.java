@@ -63,6 +63,38 @@ final class CorpusReport {
         return b.toString();
     }
 
+    /**
+     * The known-failures list this run would need: every failing case with its stage and first difference or error.
+     * After a change to the engine, review its diff against known-failures.txt and copy it over.
+     */
+    static String knownNow(List<CaseRun.Result> results) {
+        StringBuilder b = new StringBuilder("""
+                # Cases of the convergence corpus that fail on this branch, one per line: <kind>/<case> <reason>.
+                # The corpus test fails when a listed case converges (remove it then) and when an unlisted case fails.
+                # Written by a corpus run as task-node/target/known-failures-now.txt (stage: first difference or error).
+                """);
+        for (CaseRun.Result r : results) {
+            if (r.passed() || r.caseDefect()) {
+                continue;
+            }
+            b.append(r.c().id()).append(' ').append(r.stage()).append(": ").append(summary(r)).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String summary(CaseRun.Result r) {
+        List<String> lines = r.error() == null ? List.of() : r.error().lines().map(String::strip)
+                .filter(l -> !l.isEmpty()).toList();
+        String s = switch (r.stage()) {
+            case "compare" -> "pg_dump differs: " + String.join("; ", lines.stream().filter(l -> l.startsWith("only "))
+                    .limit(2).toList());
+            case "reconverge" -> "propose after apply still plans: " + (lines.size() > 1 ? lines.get(1) : "");
+            default -> lines.isEmpty() ? "" : lines.getFirst();
+        };
+        s = s.replaceAll("\\s+", " ");
+        return s.length() > 200 ? s.substring(0, 197) + "..." : s;
+    }
+
     private static String clip(String s) {
         if (s == null) {
             return "";
