@@ -69,8 +69,11 @@ final class Unmanaged {
                     + "WHERE i.inhrelid = c.oid AND c.relkind IN ('r', 'f'))))"),
             new Probe(Kind.UNLOGGED, false, "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace IN ({ns}) "
                     + "AND c.relpersistence = 'u'"),
-            new Probe(Kind.STORAGE, false, "SELECT c.oid::regclass || ' ' || coalesce(c.reloptions::text, 'tablespace') "
-                    + "FROM pg_class c WHERE c.relnamespace IN ({ns}) AND (c.reloptions IS NOT NULL OR c.reltablespace <> 0) "
+            // reloptions are read (tables, views, sequences: CatalogInspector; indexes: in pg_get_indexdef), TOAST's are not
+            new Probe(Kind.STORAGE, false, "SELECT c.oid::regclass || ' tablespace' "
+                    + "FROM pg_class c WHERE c.relnamespace IN ({ns}) AND c.reltablespace <> 0 "
+                    + "UNION ALL SELECT c.oid::regclass || ' toast ' || t.reloptions::text FROM pg_class c JOIN pg_class t "
+                    + "ON t.oid = c.reltoastrelid WHERE c.relnamespace IN ({ns}) AND t.reloptions IS NOT NULL "
                     + "UNION ALL SELECT c.oid::regclass || ' replica identity' FROM pg_class c WHERE c.relnamespace IN ({ns}) "
                     + "AND c.relkind IN ('r', 'p') AND c.relreplident <> 'd' "
                     + "UNION ALL SELECT x.indexrelid::regclass || ' clustered' FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "

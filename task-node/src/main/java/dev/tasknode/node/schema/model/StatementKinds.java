@@ -29,6 +29,10 @@ public final class StatementKinds {
         EXTENSION("extension", true, null),
         COMMENT("comment on a table, column, view, index, constraint or enum type", true, null),
 
+        // issue 10, engine: relation storage (diff/Storage); TOAST options are not read, so they stay STORAGE
+        RELATION_OPTIONS("storage parameters (WITH (…)) of a table, index, view or materialized view", true, null),
+        UNLOGGED("unlogged table or sequence", true, null),
+
         // issue 10, kinds-a: set managed = true once inspected and diffed
         FUNCTION("function or procedure", true, null),
 
@@ -70,9 +74,8 @@ public final class StatementKinds {
         CAST_OR_CONVERSION("cast, conversion, transform, language or access method", false, null),
         FOREIGN("foreign data (wrapper, server, user mapping, foreign table)", false, null),
         INHERITANCE("table inheritance (INHERITS) or typed table (OF)", false, null),
-        UNLOGGED("unlogged table", false, null),
-        STORAGE("storage options (WITH (…), tablespace, CLUSTER ON, REPLICA IDENTITY, column STATISTICS/STORAGE/"
-                + "COMPRESSION, view options)", false, null),
+        STORAGE("storage options (tablespace, access method, TOAST parameters, CLUSTER ON, REPLICA IDENTITY, column "
+                + "STATISTICS/STORAGE/COMPRESSION, view column defaults)", false, null),
         OWNER("ownership (OWNER TO)", false, null),
         SECURITY_LABEL("security label", false, null),
         EVENT_TRIGGER("event trigger", false, null),
@@ -123,6 +126,9 @@ public final class StatementKinds {
     /** A name in a shape: {@code {schema}.tasks}, {@code "q"} stands for a quoted identifier. */
     private static final String N = "[^\\s(),;]+";
 
+    /** Start of a storage-parameter rule: TOAST parameters live on the TOAST table, which the inspector does not read. */
+    private static final String NO_TOAST = "^(?!.*\\btoast\\.)";
+
     /** Over {@link #shape}: lower case, one space between tokens, literals and quoted names blanked. First match wins. */
     private static final List<Rule> RULES = List.of(
             rule(Kind.TRANSACTION, "^(begin|start transaction|commit|end|rollback|abort|savepoint|release|prepare transaction)\\b"),
@@ -166,20 +172,25 @@ public final class StatementKinds {
             rule(Kind.TEXT_SEARCH, "^(create|alter) text search\\b"),
             rule(Kind.CAST_OR_CONVERSION, "^create (or replace )?((default )?conversion|cast|transform|(trusted )?(procedural )?language"
                     + "|access method)\\b|^alter (conversion|language)\\b"),
-            rule(Kind.SEQUENCE, "^(create|alter) sequence\\b"),
+            rule(Kind.SEQUENCE, "^create (unlogged )?sequence\\b|^alter sequence\\b"),
             rule(Kind.VIEW, "^create (or replace )?(recursive )?view\\b|^alter view " + N + " rename\\b"),
+            rule(Kind.RELATION_OPTIONS, NO_TOAST + "alter (materialized )?view " + N + " (set|reset) \\("),
             rule(Kind.STORAGE, "^alter (materialized )?view\\b"),
+            rule(Kind.RELATION_OPTIONS, NO_TOAST + "create materialized view (if not exists )?" + N + " (\\([^()]*\\) )?with ?\\("),
             rule(Kind.STORAGE, "^create materialized view (if not exists )?" + N + " (\\([^()]*\\) )?(with ?\\(|(tablespace|using)\\b)"),
             rule(Kind.MATERIALIZED_VIEW, "^create materialized view\\b|^alter materialized view " + N + " rename\\b"),
             rule(Kind.PARTITIONING, "^alter index " + N + " attach partition\\b"),
             rule(Kind.INDEX, "^create (unique )?index\\b|^alter index " + N + " rename\\b"),
+            rule(Kind.RELATION_OPTIONS, NO_TOAST + "alter index " + N + " (set|reset) \\("),
             rule(Kind.STORAGE, "^alter index\\b"),
-            rule(Kind.UNLOGGED, "^create unlogged table\\b"),
-            rule(Kind.TABLE_AS, "^create table (if not exists )?" + N + " (\\([^()]*\\) )?(as|execute)\\b|^select .* into\\b"),
-            rule(Kind.PARTITIONING, "^create table .*\\bpartition (of|by)\\b"),
-            rule(Kind.INHERITANCE, "^create table .*\\binherits ?\\(|^create table (if not exists )?" + N + " of\\b"),
-            rule(Kind.STORAGE, "^create table .*\\) (with ?\\(|(tablespace|using)\\b)"),
-            rule(Kind.TABLE, "^create table\\b"));
+            // CREATE UNLOGGED TABLE is managed: the table rules below take it like CREATE TABLE
+            rule(Kind.TABLE_AS, "^create (unlogged )?table (if not exists )?" + N + " (\\([^()]*\\) )?(as|execute)\\b|^select .* into\\b"),
+            rule(Kind.PARTITIONING, "^create (unlogged )?table .*\\bpartition (of|by)\\b"),
+            rule(Kind.INHERITANCE, "^create (unlogged )?table .*\\binherits ?\\(|^create (unlogged )?table (if not exists )?" + N + " of\\b"),
+            rule(Kind.STORAGE, "^create (unlogged )?table .*\\) ((tablespace|using)\\b|with ?\\(.*\\) (tablespace|using)\\b)"),
+            rule(Kind.RELATION_OPTIONS, NO_TOAST + "create (unlogged )?table .*\\) with ?\\("),
+            rule(Kind.STORAGE, "^create (unlogged )?table .*\\) with ?\\("),
+            rule(Kind.TABLE, "^create (unlogged )?table\\b"));
 
     /** ALTER TABLE actions, each classified on its own (an ALTER TABLE may carry several, comma-separated). */
     private static final List<Rule> ACTIONS = List.of(
@@ -190,7 +201,9 @@ public final class StatementKinds {
             rule(Kind.INHERITANCE, "^(no )?inherit\\b|^(not )?of\\b"),
             rule(Kind.OWNER, "^owner to\\b"),
             rule(Kind.SCHEMA, "^set schema\\b"),
-            rule(Kind.STORAGE, "^(set|reset) \\(|^set (tablespace|logged|unlogged|without|access method)\\b|^cluster on\\b"
+            rule(Kind.RELATION_OPTIONS, NO_TOAST + "(set|reset) \\("),
+            rule(Kind.UNLOGGED, "^set (logged|unlogged)\\b"),
+            rule(Kind.STORAGE, "^(set|reset) \\(|^set (tablespace|without|access method)\\b|^cluster on\\b"
                     + "|^replica identity\\b|^alter (column )?" + N + " (set|reset) (statistics|storage|compression|\\()"),
             rule(Kind.TABLE, "^(add|drop|rename|validate constraint|alter constraint)\\b"),
             rule(Kind.TABLE, "^alter (column )?" + N + " (type|set data type|set default|drop default|set not null|drop not null"

@@ -9,6 +9,7 @@ import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
 import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.task.TaskContext;
 import java.nio.file.Files;
@@ -172,6 +173,8 @@ public final class PlanValidator {
         List<Step> live = all.stream().filter(s -> allowDestructive || s.safety() != Step.Safety.DESTRUCTIVE).toList();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
+            // as apply runs them (SchemaRunner): a LANGUAGE sql body's unqualified names are checked at creation
+            st.execute("SET LOCAL search_path TO " + Sql.q(rep) + ", public");
             st.execute("SAVEPOINT before_set");
             String why = live.size() < all.size() ? run(st, live, rep, shared) : null;
             if (why == null) {

@@ -46,7 +46,10 @@ class StatementKindsTest {
                 "CREATE TABLE m (d date) PARTITION BY RANGE (d)", "CREATE TABLE m1 PARTITION OF m DEFAULT",
                 "ALTER TABLE m ATTACH PARTITION m_x DEFAULT", "ALTER TABLE m DETACH PARTITION m_x",
                 "ALTER INDEX m_d_idx ATTACH PARTITION m1_d_idx", "COMMENT ON SEQUENCE s IS 'x'",
-                "COMMENT ON SCHEMA {schema} IS 'x'")) {
+                "COMMENT ON SCHEMA {schema} IS 'x'",
+                // engine: relation storage
+                "CREATE UNLOGGED TABLE u (x int)", "CREATE UNLOGGED SEQUENCE s", "CREATE TABLE w (x int) WITH (fillfactor = 70)",
+                "CREATE INDEX i ON t (x) WITH (fillfactor = 70)", "ALTER VIEW v SET (security_barrier = true)")) {
             assertTrue(StatementKinds.classify(sql).managed(), () -> sql + " → " + StatementKinds.classify(sql));
         }
     }
@@ -84,10 +87,19 @@ class StatementKindsTest {
                 Map.entry("CREATE SCHEMA x", Kind.SCHEMA),
                 Map.entry("CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING", Kind.RULE),
                 Map.entry("CREATE TABLE c (x int) INHERITS (t)", Kind.INHERITANCE),
-                Map.entry("CREATE UNLOGGED TABLE u (x int)", Kind.UNLOGGED),
+                Map.entry("CREATE UNLOGGED TABLE u (x int)", Kind.TABLE),
+                Map.entry("CREATE UNLOGGED TABLE u AS SELECT 1", Kind.TABLE_AS),
+                Map.entry("ALTER TABLE t SET UNLOGGED", Kind.UNLOGGED),
                 Map.entry("CREATE TEMP TABLE tt (x int)", Kind.TEMPORARY),
-                Map.entry("CREATE TABLE w (x int) WITH (fillfactor = 70)", Kind.STORAGE),
-                Map.entry("CREATE MATERIALIZED VIEW mv WITH (fillfactor = 80) AS SELECT 1", Kind.STORAGE),
+                Map.entry("CREATE TABLE w (x int) WITH (fillfactor = 70)", Kind.RELATION_OPTIONS),
+                Map.entry("CREATE TABLE w (x int) WITH (toast.autovacuum_enabled = false)", Kind.STORAGE),
+                Map.entry("CREATE TABLE w (x int) WITH (fillfactor = 70) TABLESPACE pg_default", Kind.STORAGE),
+                Map.entry("ALTER TABLE t SET (fillfactor = 70)", Kind.RELATION_OPTIONS),
+                Map.entry("ALTER TABLE t SET (toast.autovacuum_enabled = false)", Kind.STORAGE),
+                Map.entry("ALTER INDEX i SET (fillfactor = 70)", Kind.RELATION_OPTIONS),
+                Map.entry("ALTER INDEX i SET TABLESPACE x", Kind.STORAGE),
+                Map.entry("CREATE MATERIALIZED VIEW mv WITH (fillfactor = 80) AS SELECT 1", Kind.RELATION_OPTIONS),
+                Map.entry("CREATE MATERIALIZED VIEW mv TABLESPACE x AS SELECT 1", Kind.STORAGE),
                 Map.entry("CREATE MATERIALIZED VIEW mv (a) USING heap AS SELECT 1", Kind.STORAGE),
                 Map.entry("ALTER TABLE t ALTER COLUMN x SET STATISTICS 500", Kind.STORAGE),
                 Map.entry("ALTER TABLE t OWNER TO app", Kind.OWNER),
