@@ -179,6 +179,15 @@ class SchemaOrderTest {
     }
 
     @Test
+    void anEnumReCreationLeavesTheTablesAndColumnsThePlanDrops() throws Exception {
+        String before = "CREATE TYPE {schema}.mood AS ENUM ('a', 'b', 'c');"
+                + "CREATE TABLE {schema}.t (id int PRIMARY KEY, m {schema}.mood, old {schema}.mood);"
+                + "CREATE TABLE {schema}.gone (m {schema}.mood);";
+        String model = "CREATE TYPE {schema}.mood AS ENUM ('a', 'c');CREATE TABLE {schema}.t (id int PRIMARY KEY, m {schema}.mood);";
+        converged(migrate(before, "INSERT INTO {schema}.t VALUES (1, 'a', 'b'); INSERT INTO {schema}.gone VALUES ('b');", model));
+    }
+
+    @Test
     void anEnumReCreationRebuildsAnIndexWhosePredicateNamesIt() throws Exception {
         String before = "CREATE TYPE {schema}.mood AS ENUM ('a', 'b', 'c');"
                 + "CREATE TABLE {schema}.t (id int PRIMARY KEY, m {schema}.mood);"

@@ -70,8 +70,10 @@ final class Enums {
         String typeName = "{schema}." + dev.tasknode.node.schema.inspect.CatalogInspector.quoteIdent(w.name());
         for (Catalog.Table t : x.cur.tables().values()) {
             for (Catalog.Column col : t.columns()) {
-                if (!col.type().equals(typeName) && !col.type().equals(typeName + "[]")) {
-                    continue;
+                Catalog.Table kept = x.want.tables().get(t.name());
+                if (!col.type().equals(typeName) && !col.type().equals(typeName + "[]")
+                        || kept == null || kept.column(col.name()) == null) {
+                    continue; // not of the type, or dropped by this plan (before the type is renamed)
                 }
                 String target = col.type().endsWith("[]") ? ref + "[]" : ref;
                 String alter = "ALTER TABLE " + Sql.rel(t.name()) + " ALTER COLUMN " + Sql.q(col.name());
@@ -84,10 +86,9 @@ final class Enums {
                         gone.isEmpty() ? null : new Step.Check("rows holding a removed value",
                                 "SELECT count(*) FROM " + Sql.rel(t.name()) + " WHERE " + Sql.q(col.name())
                                         + "::text IN (" + labels(gone) + ")")).withAlters(key).withReshapes(colKey));
-                // the model's default where the model keeps the column (the old one may name a removed value)
-                Catalog.Table wt = x.want.tables().get(t.name());
-                Catalog.Column wc = wt == null ? null : wt.column(col.name());
-                String value = wc != null && wc.type().equals(col.type()) ? wc.dflt() : col.dflt();
+                // the model's default where the model keeps the column's type (the old one may name a removed value)
+                Catalog.Column wc = kept.column(col.name());
+                String value = wc.type().equals(col.type()) ? wc.dflt() : col.dflt();
                 if (value != null && col.dflt() != null) {
                     s.add(destructive(alter + " SET DEFAULT " + value, reason, obj, null).withCreates(dflt)
                             .withDependsOn(colKey, key));

@@ -43,25 +43,29 @@ final class Tables {
 
     private static void create(Differ.Ctx x, Catalog.Table w) {
         List<String> parts = new ArrayList<>();
-        Step s = Step.safe(Phase.CREATE_TABLE, "", "table " + w.name(), "new table", true).withCreates(Key.table(w.name()));
+        List<String> creates = new ArrayList<>(List.of(Key.table(w.name())));
+        Set<String> deps = new LinkedHashSet<>();
         for (Catalog.Column col : w.columns()) {
             parts.add(columnDef(col, x.want.identity(w.name(), col.name())));
-            s = s.withCreates(Key.column(w.name(), col.name())).withDependsOn(Refs.ofColumn(col));
+            creates.add(Key.column(w.name(), col.name()));
             if (col.dflt() != null) {
-                s = s.withCreates(Key.columnDefault(w.name(), col.name()));
+                creates.add(Key.columnDefault(w.name(), col.name()));
             }
+            deps.addAll(Refs.ofColumn(col));
         }
         for (Catalog.Constraint k : w.constraints().values()) {
             if (k.type() != 'f' && !k.def().endsWith(" NOT VALID")) {
                 parts.add("CONSTRAINT " + Sql.q(k.name()) + " " + k.def());
-                s = s.withCreates(Constraints.keys(w.name(), k)).withDependsOn(Refs.inExpression(k.def()));
+                creates.addAll(List.of(Constraints.keys(w.name(), k)));
+                deps.addAll(Refs.inExpression(k.def()));
             }
         }
         Catalog.RelOptions storage = x.want.options(w.name());
         // PostgreSQL's order: (columns) PARTITION BY … WITH (…)
         String sql = "CREATE " + Storage.persistence(storage) + "TABLE " + Sql.rel(w.name()) + " (\n    "
                 + String.join(",\n    ", parts) + "\n)" + PartitionDiff.partitionBy(x.want, w.name()) + Storage.with(storage);
-        x.add(new Step(s.phase(), sql, s.safety(), s.reason(), s.object(), true, null, s.keys()));
+        x.add(Step.safe(Phase.CREATE_TABLE, sql, "table " + w.name(), "new table", true)
+                .withCreates(creates.toArray(String[]::new)).withDependsOn(deps));
         // foreign keys after every table exists; NOT VALID checks apart, as inside CREATE TABLE they would be valid
         for (Catalog.Constraint k : w.constraints().values()) {
             if (k.type() == 'f' || k.def().endsWith(" NOT VALID")) {
