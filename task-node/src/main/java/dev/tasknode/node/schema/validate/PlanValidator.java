@@ -172,6 +172,8 @@ public final class PlanValidator {
         List<Step> live = all.stream().filter(s -> allowDestructive || s.safety() != Step.Safety.DESTRUCTIVE).toList();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
+            // as apply runs (SchemaRunner): unqualified names in a function body are checked at creation
+            st.execute("SET LOCAL search_path TO " + dev.tasknode.node.schema.plan.Sql.q(rep) + ", public");
             st.execute("SAVEPOINT before_set");
             String why = live.size() < all.size() ? run(st, live, rep, shared) : null;
             if (why == null) {
