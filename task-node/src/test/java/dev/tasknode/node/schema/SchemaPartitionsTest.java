@@ -81,6 +81,10 @@ class SchemaPartitionsTest {
         var o = h.converge(M + Y24, M + Y24.replace("'2025-01-01'", "'2024-07-01'"), "destructive,locking", "bound changed");
         String s = o.script();
         assertTrue(s.indexOf("DETACH PARTITION") < s.indexOf("ATTACH PARTITION"), s);
+        // the partition's own index and the parent's attached one stay through detach and attach
+        String ix = IX + "CREATE INDEX m_2024_own ON {schema}.m_2024 (id, v);";
+        var o2 = h.converge(M + Y24 + ix, M + Y24.replace("'2025-01-01'", "'2024-07-01'") + ix, "destructive,locking", "bound changed");
+        assertEquals(2, o2.changeSet().statements().size(), o2.script());
     }
 
     @Test

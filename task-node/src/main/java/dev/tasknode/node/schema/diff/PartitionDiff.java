@@ -169,8 +169,9 @@ final class PartitionDiff {
                         "attaching validates every row against the bound under a lock", obj, false, null)
                         .withCreates(key(name)).withDependsOn(Key.table(w.parent()), Key.table(name)));
             }
-            Catalog.Table ct = exists && c != null && !detached.contains(name) ? cur.tables().get(name) : null;
-            own(x, name, ct, c, wt, w, exists ? cur.rows(name) : 0);
+            // an existing table keeps its own indexes through DETACH / ATTACH; one attached now has the parent's
+            // indexes and keys attached as the model says (c == null: judge its live ones by the model's sets)
+            own(x, name, exists ? cur.tables().get(name) : null, c == null ? w : c, wt, w, exists ? cur.rows(name) : 0);
         }
     }
 
