@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.Json;
 import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.db.ScratchDatabases;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelSet;
@@ -123,7 +124,19 @@ final class KindHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         db.close();
-        admin(roles.stream().map(r -> "DROP ROLE IF EXISTS " + r).toList()); // after the database: nothing refers to them
+        // after the database: nothing refers to them, except a scratch database the shadow drops in the background
+        for (int attempt = 1; ; attempt++) {
+            try {
+                admin(roles.stream().map(r -> "DROP ROLE IF EXISTS " + r).toList());
+                return;
+            } catch (java.sql.SQLException e) {
+                String detail = String.valueOf(e.getMessage());
+                if (!"2BP01".equals(e.getSQLState()) || !detail.contains(ScratchDatabases.PREFIX) || attempt >= 60) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static void admin(List<String> statements) throws Exception {

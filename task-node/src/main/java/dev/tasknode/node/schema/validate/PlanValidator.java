@@ -15,6 +15,7 @@ import dev.tasknode.node.task.TaskContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -158,6 +159,35 @@ public final class PlanValidator {
             }
         } finally {
             Files.deleteIfExists(file);
+        }
+        restoreInvalidIndexes(db, dump);
+    }
+
+    /**
+     * pg_dump leaves out invalid indexes (a concurrent build that did not finish). The plan was made from the live
+     * catalog, where such an index counts as present (its definition matches, the online stage rebuilds it), so the
+     * copy gets them back, valid: its statements then meet the same objects as live.
+     */
+    private void restoreInvalidIndexes(ScratchDatabases.Scratch db, List<String> schemas) throws SQLException {
+        List<String> defs = new ArrayList<>();
+        try (Connection live = engine.dataSource().getConnection(); PreparedStatement ps = live.prepareStatement(
+                "SELECT pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                        + "JOIN pg_namespace n ON n.oid = i.relnamespace "
+                        + "WHERE NOT x.indisvalid AND i.relkind = 'i' AND n.nspname = ANY (?)")) {
+            ps.setArray(1, live.createArrayOf("text", schemas.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    defs.add(rs.getString(1).replaceFirst("INDEX ", "INDEX IF NOT EXISTS "));
+                }
+            }
+        }
+        if (defs.isEmpty()) {
+            return;
+        }
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            for (String d : defs) {
+                st.execute(d);
+            }
         }
     }
 

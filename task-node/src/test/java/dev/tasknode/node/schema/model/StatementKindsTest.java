@@ -49,7 +49,8 @@ class StatementKindsTest {
                 "COMMENT ON SCHEMA {schema} IS 'x'",
                 // engine: relation storage
                 "CREATE UNLOGGED TABLE u (x int)", "CREATE UNLOGGED SEQUENCE s", "CREATE TABLE w (x int) WITH (fillfactor = 70)",
-                "CREATE INDEX i ON t (x) WITH (fillfactor = 70)", "ALTER VIEW v SET (security_barrier = true)")) {
+                "CREATE INDEX i ON t (x) WITH (fillfactor = 70)", "ALTER VIEW v SET (security_barrier = true)",
+                "ALTER TABLE t SET UNLOGGED", "ALTER TABLE t SET (fillfactor = 70), ADD COLUMN q int")) {
             assertTrue(StatementKinds.classify(sql).managed(), () -> sql + " → " + StatementKinds.classify(sql));
         }
     }
@@ -89,12 +90,10 @@ class StatementKindsTest {
                 Map.entry("CREATE TABLE c (x int) INHERITS (t)", Kind.INHERITANCE),
                 Map.entry("CREATE UNLOGGED TABLE u (x int)", Kind.TABLE),
                 Map.entry("CREATE UNLOGGED TABLE u AS SELECT 1", Kind.TABLE_AS),
-                Map.entry("ALTER TABLE t SET UNLOGGED", Kind.UNLOGGED),
                 Map.entry("CREATE TEMP TABLE tt (x int)", Kind.TEMPORARY),
                 Map.entry("CREATE TABLE w (x int) WITH (fillfactor = 70)", Kind.RELATION_OPTIONS),
                 Map.entry("CREATE TABLE w (x int) WITH (toast.autovacuum_enabled = false)", Kind.STORAGE),
                 Map.entry("CREATE TABLE w (x int) WITH (fillfactor = 70) TABLESPACE pg_default", Kind.STORAGE),
-                Map.entry("ALTER TABLE t SET (fillfactor = 70)", Kind.RELATION_OPTIONS),
                 Map.entry("ALTER TABLE t SET (toast.autovacuum_enabled = false)", Kind.STORAGE),
                 Map.entry("ALTER INDEX i SET (fillfactor = 70)", Kind.RELATION_OPTIONS),
                 Map.entry("ALTER INDEX i SET TABLESPACE x", Kind.STORAGE),
