@@ -131,7 +131,7 @@ final class KindHarness implements AutoCloseable {
                 return;
             } catch (java.sql.SQLException e) {
                 String detail = String.valueOf(e.getMessage());
-                if (!"2BP01".equals(e.getSQLState()) || !detail.contains(ScratchDatabases.PREFIX) || attempt >= 60) {
+                if (!"2BP01".equals(e.getSQLState()) || !detail.contains(ScratchDatabases.PREFIX) || attempt >= 360) { // up to 3 min: drops wait for checkpoints on a busy server
                     throw e;
                 }
                 Thread.sleep(500);

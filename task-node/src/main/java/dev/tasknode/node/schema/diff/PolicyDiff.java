@@ -63,13 +63,16 @@ final class PolicyDiff {
             if (create) {
                 x.add(create(w, c == null ? "new policy" : "policy re-created", isNew));
             } else {
-                alterInPlace(x, c, w);
-                if (c.roles().equals(w.roles()) && Objects.equals(c.using(), w.using()) && Objects.equals(c.check(), w.check())) {
-                    // unchanged: rebuilt around changes of what it reads (a column used by a policy cannot change type)
-                    x.dependent(key(c), deps(c), () -> List.of(
-                            drop(c, Safety.SAFE, "dropped and re-created below: what it reads changes"),
-                            create(w, "re-created after what it reads changes", false)));
-                }
+                Step alter = alterInPlace(x, c, w);
+                // rebuilt around changes of what it reads (a column used by a policy cannot change type); a changed
+                // one is then created in its new form instead of altered
+                x.dependent(key(c), deps(c), () -> {
+                    if (alter != null) {
+                        x.steps.remove(alter);
+                    }
+                    return List.of(drop(c, Safety.SAFE, "dropped and re-created below: what it reads changes"),
+                            create(w, "re-created after what it reads changes", false));
+                });
             }
             Comments.of(x, "POLICY " + Sql.q(w.name()) + " ON", Sql.rel(w.table()), key(w), obj(w),
                     create ? null : c.comment(), w.comment(), isNew);
@@ -106,7 +109,8 @@ final class PolicyDiff {
                 && (c.using() == null || w.using() != null) && (c.check() == null || w.check() != null);
     }
 
-    private static void alterInPlace(Differ.Ctx x, Extras.Policy c, Extras.Policy w) {
+    /** The ALTER POLICY step added, or null when nothing changed. */
+    private static Step alterInPlace(Differ.Ctx x, Extras.Policy c, Extras.Policy w) {
         StringBuilder sb = new StringBuilder();
         if (!c.roles().equals(w.roles())) {
             sb.append(" TO ").append(roles(w));
@@ -117,11 +121,14 @@ final class PolicyDiff {
         if (!Objects.equals(c.check(), w.check())) {
             sb.append(" WITH CHECK (").append(w.check()).append(')');
         }
-        if (!sb.isEmpty()) {
-            x.add(Step.safe(Phase.COMMENT, "ALTER POLICY " + Sql.q(w.name()) + " ON " + Sql.rel(w.table()) + sb, obj(w),
-                    "policy changed in place (access follows the new definition)", false).withAlters(key(w))
-                    .withDependsOn(deps(w)));
+        if (sb.isEmpty()) {
+            return null;
         }
+        Step s = Step.safe(Phase.COMMENT, "ALTER POLICY " + Sql.q(w.name()) + " ON " + Sql.rel(w.table()) + sb, obj(w),
+                "policy changed in place (access follows the new definition)", false).withAlters(key(w))
+                .withDependsOn(deps(w));
+        x.add(s);
+        return s;
     }
 
     private static void rls(Differ.Ctx x, PartitionDiff.Split split) {
