@@ -1,5 +1,10 @@
 package dev.tasknode.node.schema.diff;
 
+import dev.tasknode.node.schema.diff.objects.Collations;
+import dev.tasknode.node.schema.diff.objects.Composites;
+import dev.tasknode.node.schema.diff.objects.Domains;
+import dev.tasknode.node.schema.diff.objects.Functions;
+import dev.tasknode.node.schema.diff.objects.Triggers;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
@@ -128,7 +133,7 @@ public final class Differ {
         return new Plan(x.steps);
     }
 
-    static boolean differs(Object a, Object b) {
+    public static boolean differs(Object a, Object b) {
         return a == null ? b != null : !a.equals(b);
     }
 }

@@ -52,13 +52,13 @@ public final class Refs {
         return out;
     }
 
-    /** The key of every function or procedure named {@code name} (see {@link Functions}). */
-    static String routine(String name) {
+    /** The key of every function or procedure named {@code name} (see {@link dev.tasknode.node.schema.diff.objects.Functions}). */
+    public static String routine(String name) {
         return "routine:" + name;
     }
 
     /** The key of a collation of this schema from a rendered {@code COLLATE} name, else null. */
-    static String collation(String rendered) {
+    public static String collation(String rendered) {
         if (rendered == null || !rendered.startsWith("{schema}.")) {
             return null;
         }

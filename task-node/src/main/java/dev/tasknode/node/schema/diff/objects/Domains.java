@@ -1,4 +1,8 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.objects;
+
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
@@ -18,10 +22,10 @@ import java.util.Set;
  * Domains ({@code type:<name>}, the key columns of the domain depend on): default, NOT NULL and check
  * constraints in place; a new base type or collation re-creates the domain and converts its columns.
  */
-final class Domains {
+public final class Domains {
     private Domains() {}
 
-    static void diff(Differ.Ctx x) {
+    public static void diff(Differ.Ctx x) {
         Map<String, Domain> cur = x.cur.objects().domains();
         for (Domain w : x.want.objects().domains().values()) {
             Domain c = cur.get(w.name());

@@ -1,4 +1,8 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.objects;
+
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 
 import dev.tasknode.node.schema.inspect.SchemaObjects.Collation;
 import dev.tasknode.node.schema.plan.Phase;
@@ -13,10 +17,10 @@ import java.util.Objects;
  * on). PostgreSQL cannot alter a collation's provider or locale: a changed one is dropped and created again,
  * destructive, and PostgreSQL refuses that while a column or index uses it.
  */
-final class Collations {
+public final class Collations {
     private Collations() {}
 
-    static void diff(Differ.Ctx x) {
+    public static void diff(Differ.Ctx x) {
         for (Collation w : x.want.objects().collations().values()) {
             Collation c = x.cur.objects().collations().get(w.name());
             String ref = Sql.rel(w.name());

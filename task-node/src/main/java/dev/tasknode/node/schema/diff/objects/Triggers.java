@@ -1,4 +1,8 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.objects;
+
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.SchemaObjects.Trigger;
@@ -21,10 +25,10 @@ import java.util.Set;
  * that blocks the table's writes (no scan): locking on a table of at least {@code large-table-rows} rows, where
  * writers queue behind it, else safe.
  */
-final class Triggers {
+public final class Triggers {
     private Triggers() {}
 
-    static void diff(Differ.Ctx x) {
+    public static void diff(Differ.Ctx x) {
         Map<String, Trigger> cur = x.cur.objects().triggers();
         Map<String, Trigger> want = x.want.objects().triggers();
         for (Map.Entry<String, Trigger> e : cur.entrySet()) {

@@ -1,4 +1,8 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.objects;
+
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.SchemaObjects.Function;
@@ -24,10 +28,10 @@ import java.util.regex.Pattern;
  * be read as, see {@link Refs#inExpression}). A function depends on the types of its parameters and result, and,
  * for LANGUAGE sql (PostgreSQL checks those bodies when they are created), on what its body names.
  */
-final class Functions {
+public final class Functions {
     private Functions() {}
 
-    static void diff(Differ.Ctx x) {
+    public static void diff(Differ.Ctx x) {
         Map<String, Function> cur = x.cur.objects().functions();
         Map<String, Function> want = x.want.objects().functions();
         for (Function c : cur.values()) {

@@ -1,4 +1,8 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.objects;
+
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
@@ -20,10 +24,10 @@ import java.util.Set;
  * attributes keep their order and new ones come after them (ALTER TYPE can only append), and no attribute a
  * column holds changes type (PostgreSQL refuses that); otherwise re-created, its columns converted.
  */
-final class Composites {
+public final class Composites {
     private Composites() {}
 
-    static void diff(Differ.Ctx x) {
+    public static void diff(Differ.Ctx x) {
         for (Composite w : x.want.objects().composites().values()) {
             Composite c = x.cur.objects().composites().get(w.name());
             String ref = Sql.rel(w.name());
