@@ -65,6 +65,8 @@ public class SchemaProperties {
     private Duration onlineLockTimeout = Duration.ofSeconds(2);
     /** statement_timeout of each online step (index builds, validations); zero = none. */
     private Duration onlineStatementTimeout = Duration.ZERO;
+    /** Run each change set on a scratch copy before live (needs CREATEDB and pg_dump/psql); off only by choice. */
+    private boolean validatePlans = true;
 
     public String getModelsDir() {
         return modelsDir;
@@ -136,5 +138,13 @@ public class SchemaProperties {
 
     public void setOnlineStatementTimeout(Duration onlineStatementTimeout) {
         this.onlineStatementTimeout = onlineStatementTimeout;
+    }
+
+    public boolean isValidatePlans() {
+        return validatePlans;
+    }
+
+    public void setValidatePlans(boolean validatePlans) {
+        this.validatePlans = validatePlans;
     }
 }

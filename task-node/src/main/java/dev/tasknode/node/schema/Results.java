@@ -23,42 +23,66 @@ public final class Results {
     }
 
     /**
-     * @param phase "transaction" (the schema's transaction) or "online" (after its commit, one step at a time)
-     * @param form  how it runs (see {@link OnlinePlan.Form}: transactional, not_valid, concurrently, validate, ...)
-     * @param lock  the lock PostgreSQL takes and on which table
+     * @param checkRuns when the data check cannot run before the plan: when it runs instead, and why
+     * @param phase     "transaction" (the schema's transaction) or "online" (after its commit, one step at a time)
+     * @param form      how it runs (see {@link OnlinePlan.Form}: transactional, not_valid, concurrently, validate, ...)
+     * @param lock      the lock PostgreSQL takes and on which table
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StatementView(int n, String sql, String classification, String reason, String object, String check,
-                                String phase, String form, String lock) {
-        public StatementView(int n, String sql, String classification, String reason, String object, String check) {
-            this(n, sql, classification, reason, object, check, null, null, null);
+                                String checkRuns, String phase, String form, String lock) {
+        public StatementView(int n, String sql, String classification, String reason, String object, String check,
+                             String checkRuns) {
+            this(n, sql, classification, reason, object, check, checkRuns, null, null, null);
         }
 
         public static List<StatementView> of(OnlinePlan p) {
             List<StatementView> out = new java.util.ArrayList<>();
             List<OnlinePlan.Item> all = p.all();
+            java.util.Map<Integer, String> deferred = Plan.deferredChecks(p.checks());
             for (int i = 0; i < all.size(); i++) {
                 OnlinePlan.Item s = all.get(i);
+                boolean tx = i < p.transactional().size();
+                String runs = deferred.get(i);
                 out.add(new StatementView(i + 1, s.sql(), s.safety().wire(), s.reason(), s.object(),
                         s.check() == null ? null : s.check().description(),
-                        i < p.transactional().size() ? "transaction" : "online", s.form().wire(), s.lock()));
+                        runs == null || tx ? runs : runs + " (at the end of the schema's transaction, before its commit)",
+                        tx ? "transaction" : "online", s.form().wire(), s.lock()));
             }
             return out;
         }
 
         public static List<StatementView> of(Plan p) {
             List<StatementView> out = new java.util.ArrayList<>();
+            java.util.Map<Integer, String> deferred = Plan.deferredChecks(p.steps());
             int i = 1;
             for (Step s : p.steps()) {
-                out.add(new StatementView(i++, s.sql(), s.safety().wire(), s.reason(), s.object(),
-                        s.check() == null ? null : s.check().description()));
+                out.add(new StatementView(i, s.sql(), s.safety().wire(), s.reason(), s.object(),
+                        s.check() == null ? null : s.check().description(), deferred.get(i - 1)));
+                i++;
             }
             return out;
         }
     }
 
-    /** A data check that found rows: the statement would fail or lose data on that schema. */
-    public record CheckFinding(String schema, int statement, String check, long count) {}
+    /**
+     * A data check that found rows (the statement would fail or lose data on that schema), or whose query failed
+     * ({@code error}). Names the schema, the table and the object (constraint, index, column) it guards, and the query.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CheckFinding(String schema, int statement, String check, long count, String table, String object,
+                               String query, String error) {
+        public CheckFinding(String schema, int statement, String check, long count) {
+            this(schema, statement, check, count, null, null, null, null);
+        }
+
+        /** One line: schema, table, object, what was found, the query. */
+        public String describe() {
+            return "schema " + schema + (table == null ? "" : ", table " + table) + (object == null ? "" : ", " + object)
+                    + ", statement " + statement + ": " + (error != null ? "the check '" + check + "' failed: " + error
+                    : count + " " + check) + (query == null ? "" : " (query: " + query + ")");
+        }
+    }
 
     /**
      * One distinct change set and the schemas it applies to. {@code script} uses {@code {schema}} for the schema

@@ -1,10 +1,12 @@
 package dev.tasknode.node.schema;
 
 import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.backup.PgTools;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaFingerprints;
 import dev.tasknode.node.db.SchemaProperties;
+import dev.tasknode.node.schema.apply.DataChecks;
 import dev.tasknode.node.schema.apply.History;
 import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
@@ -17,8 +19,6 @@ import dev.tasknode.node.schema.plan.Step;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,6 +51,7 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     private final SchemaMetrics metrics;
     private volatile ModelSet model;
     private volatile Shadow.Desired desired;
+    private PgTools pgTools;
 
     @Autowired
     public SchemaEngine(DataSource ds, SchemaProperties props, Fleet fleet, NodeProperties node, SchemaMetrics metrics) {
@@ -92,14 +93,24 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         if (d == null) {
             synchronized (this) {
                 if (desired == null) {
-                    try (Connection c = ds.getConnection()) {
-                        desired = Shadow.normalize(c, model());
-                    }
+                    long t0 = System.nanoTime();
+                    desired = Shadow.normalize(ds, model());
+                    log.info("model normalised in its shadow in {} ms", (System.nanoTime() - t0) / 1_000_000);
                 }
                 d = desired;
             }
         }
         return d;
+    }
+
+    /** The node's pg_dump/psql runner (plan validation); absent in hand-wired engines, which then use the defaults. */
+    @Autowired(required = false)
+    public void setPgTools(PgTools pgTools) {
+        this.pgTools = pgTools;
+    }
+
+    public PgTools pgTools() {
+        return pgTools;
     }
 
     public DataSource dataSource() {
@@ -235,27 +246,12 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         }
     }
 
-    /** Runs the data checks of {@code plan} on each schema; only non-zero counts are returned. */
-    public List<Results.CheckFinding> checks(Connection c, Plan plan, Collection<String> schemas) throws SQLException {
-        List<Results.CheckFinding> out = new ArrayList<>();
-        for (String schema : schemas) {
-            int n = 0;
-            for (Step s : plan.steps()) {
-                n++;
-                if (s.check() == null) {
-                    continue;
-                }
-                try (PreparedStatement ps = c.prepareStatement(Plan.bind(s.check().sql(), schema, fleet.sharedSchema()));
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long count = rs.getLong(1);
-                    if (count > 0) {
-                        out.add(new Results.CheckFinding(schema, n, s.check().description(), count));
-                    }
-                }
-            }
-        }
-        return out;
+    /**
+     * Runs the data checks of {@code steps} (in run order) that can run before them on each schema (see
+     * {@link DataChecks}); only findings are returned: rows found, or a check whose query failed (reported, never thrown).
+     */
+    public List<Results.CheckFinding> checks(Connection c, List<Step> steps, Collection<String> schemas) throws SQLException {
+        return DataChecks.before(c, steps, schemas, fleet.sharedSchema(), false);
     }
 
     @Override

@@ -123,7 +123,7 @@ public class SchemaReports {
         if (plan.isEmpty()) {
             return SchemaMetrics.UP_TO_DATE;
         }
-        if (last != null && "failed".equals(last.outcome())) {
+        if (last != null && ("failed".equals(last.outcome()) || "unplannable".equals(last.outcome()))) {
             return SchemaMetrics.FAILED;
         }
         if (last != null && last.fingerprintAfter() != null && !last.fingerprintAfter().equals(fingerprint)) {

@@ -34,7 +34,7 @@ class SchemaModelFilesTest {
     void theSampleModelLoadsFromTheClasspath() {
         ModelSet m = ModelLoader.fromClasspath("db/model");
         assertEquals(List.of("shared/10-accounts.sql"), m.shared().stream().map(f -> f.name()).toList());
-        assertEquals(List.of("project/10-work.sql", "project/20-tracking.sql"), m.project().stream().map(f -> f.name()).toList());
+        assertEquals(List.of("project/10-work.sql", "project/20-tracking.sql", "project/30-functions.sql"), m.project().stream().map(f -> f.name()).toList());
         // jOOQ's open-source parser does not know generated columns or operator classes: noted, not fatal
         List<String> notes = ModelLoader.validate(m);
         assertTrue(notes.stream().anyMatch(n -> n.startsWith("project/10-work.sql:")), notes.toString());

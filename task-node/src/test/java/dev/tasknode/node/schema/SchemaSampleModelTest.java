@@ -56,6 +56,11 @@ class SchemaSampleModelTest {
         assertEquals(2, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'shared.users'::regclass"
                 + " AND tgconstrrelid::regclass::text LIKE 'p_2.%'"));
         membershipCascades();
+        // the model's updated_at trigger: whatever the client writes, the database keeps the time of the update
+        db.exec("INSERT INTO p_2.boards (name) VALUES ('b'); INSERT INTO p_2.tasks (board_id, title) SELECT id, 't' FROM p_2.boards;"
+                + "UPDATE p_2.tasks SET title = 'u', updated_at = '2000-01-01'");
+        assertEquals(1, db.count("SELECT count(*) FROM p_2.tasks WHERE updated_at > '2001-01-01'"));
+        assertEquals(1, db.count("SELECT count(*) FROM p_2.open_tasks((SELECT id FROM p_2.boards))"));
 
         // the invariant: nothing left to propose
         ctx = new SchemaTestDb.Ctx("propose_migrations", Map.of());

@@ -71,6 +71,16 @@ public final class SchemaTestDb implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row, as text. */
+    public String exec1(String sql) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     public long count(String sql) {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
             rs.next();

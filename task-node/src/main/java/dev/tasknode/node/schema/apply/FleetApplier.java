@@ -17,6 +17,7 @@ import dev.tasknode.node.schema.online.OnlinePlan;
 import dev.tasknode.node.schema.online.OnlinePlanner;
 import dev.tasknode.node.schema.online.OnlineWatch;
 import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.validate.PlanValidator;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskFailedException;
 import java.sql.Connection;
@@ -48,6 +49,7 @@ public class FleetApplier {
     private final SchemaEngine engine;
     private final ObjectProvider<PreMigrationBackup> backups;
     private final SchemaRunner runner;
+    private final PlanValidator validator;
 
     /** @param online when statements on existing tables take their online forms (see schema/online) */
     public record Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
@@ -62,6 +64,7 @@ public class FleetApplier {
         this.engine = engine;
         this.backups = backups;
         this.runner = new SchemaRunner(engine);
+        this.validator = new PlanValidator(engine);
     }
 
     public Results.ApplyReport run(TaskContext ctx, Scope scope, Options o) throws Exception {
@@ -158,6 +161,10 @@ public class FleetApplier {
                         outcomes.put(s, unchanged(s, groups.get(s)));
                     }
                 }
+                // each change set first runs on a scratch copy of its state; a group that does not reach the model stays untouched
+                Map<String, String> unplannable = validator.unplannable(ctx, work, groups, o);
+                unplannable.forEach((s, why) -> outcomes.put(s, failed(s, "unplannable", why)));
+                work = work.stream().filter(s -> !unplannable.containsKey(s)).toList();
                 Map<String, Long> historyIds;
                 // the coordinating connection is idle while the schemas run: it watches their sessions meanwhile
                 try (OnlineWatch watch = OnlineWatch.start(lockConn)) {

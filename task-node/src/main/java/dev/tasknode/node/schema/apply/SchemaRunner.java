@@ -7,6 +7,7 @@ import dev.tasknode.node.schema.online.OnlinePlanner;
 import dev.tasknode.node.schema.online.OnlineRunner;
 import dev.tasknode.node.schema.online.OnlineWatch;
 import dev.tasknode.node.schema.plan.Plan;
+import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.task.TaskContext;
 import java.sql.BatchUpdateException;
@@ -16,6 +17,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +25,9 @@ import java.util.regex.Pattern;
 /**
  * Migrates one schema: one transaction, all or nothing, under {@code SET LOCAL lock_timeout}; a statement that
  * waits too long for a table lock rolls the schema back and it is tried again after a jittered pause, a bounded
- * number of times. Data checks run first, in the same transaction. The history row commits with the change.
- * Then the online steps, if the plan has any ({@link OnlineRunner}).
+ * number of times. Data checks run first, in the same transaction; a check that reads what the plan creates runs
+ * right before its statement (one of an online step: at the end of the transaction, before the commit), so a finding
+ * still rolls everything back. The history row commits with the change. Then the online steps, if the plan has any ({@link OnlineRunner}).
  */
 final class SchemaRunner {
     private final SchemaEngine engine;
@@ -62,6 +65,7 @@ final class SchemaRunner {
     Results.SchemaOutcome dryRun(Connection c, String schema, SchemaEngine.Group g, Map<String, String> invalid,
                                  FleetApplier.Options o) throws SQLException {
         Split sp = split(g, invalid, o);
+        // a check on what the plan creates cannot run yet: propose says when it runs (StatementView.checkRuns)
         List<Results.CheckFinding> f = engine.checks(c, sp.run().checks(), List.of(schema));
         String error = f.isEmpty() ? null : describe(f);
         return new Results.SchemaOutcome(schema, f.isEmpty() ? "would_apply" : "would_fail", sp.run().size(),
@@ -99,34 +103,59 @@ final class SchemaRunner {
         try (Connection c = engine.dataSource().getConnection()) {
             int pid = OnlineRunner.pid(c);
             Long id = null;
+            String shared = engine.fleet().sharedSchema();
+            List<Step> checks = sp.run().checks();
+            // deferred checks by the transaction statement they run before (online items' checks: before the commit)
+            // {statement position it runs before, item index}, in run order
+            List<int[]> deferred = new ArrayList<>();
+            int tx = sp.run().transactional().size();
+            for (int i : new TreeSet<>(Plan.deferredChecks(checks).keySet())) {
+                deferred.add(new int[] {i < tx ? statementOf(sp.run().transactional(), i) : run.size(), i});
+            }
             while (true) {
                 attempt++;
                 String current = null;
+                int offset = 0;
                 c.setAutoCommit(false);
                 OnlineWatch.Watched w = watch == null ? null : watch.watch(pid, ctx, schema + " transaction", false);
                 try (Statement st = c.createStatement()) {
                     st.execute("SET LOCAL lock_timeout = '" + timeoutMs + "ms'");
-                    List<Results.CheckFinding> f = engine.checks(c, sp.run().checks(), List.of(schema));
+                    // as the model ran in the shadow: a function body's unqualified names are checked at creation
+                    st.execute("SET LOCAL search_path TO " + Sql.q(schema) + ", public");
+                    List<Results.CheckFinding> f = DataChecks.before(c, checks, List.of(schema), shared, true);
+                    // a check on what the plan creates runs right before its statement, on the new shape
+                    for (int[] d : deferred) {
+                        if (!f.isEmpty()) {
+                            break;
+                        }
+                        executeAll(st, run.subList(offset, d[0]));
+                        offset = d[0];
+                        Results.CheckFinding late = DataChecks.one(c, checks.get(d[1]), d[1] + 1, schema, shared, true);
+                        if (late != null) {
+                            f = List.of(late);
+                        }
+                    }
                     if (!f.isEmpty()) {
                         c.rollback();
                         error = "data check failed, nothing applied: " + describe(f);
                         break;
                     }
                     if (!run.isEmpty()) {
-                        executeAll(st, run);
+                        executeAll(st, run.subList(offset, run.size()));
                         id = engine.history().insert(c, schema, ctx.taskId(), o.task(), "applied", run, skipped,
                                 g.fingerprint(), null);
                     }
                     c.commit();
                     c.setAutoCommit(true);
+                    error = null; // an earlier attempt's lock timeout is not this schema's outcome
                     ctx.log().info("%s: applied %d statement(s)%s%s", schema, run.size(),
                             skipped.isEmpty() ? "" : ", skipped " + skipped.size() + " destructive",
                             online.isEmpty() ? "" : "; " + sp.run().online().size() + " online step(s) follow");
                     break;
                 } catch (SQLException e) {
-                    c.rollback();
                     if (e instanceof BatchUpdateException b) {
                         int at = failedAt(b);
+                        at = at < 0 ? -1 : at + offset; // the batch started at statement offset
                         current = at >= 0 && at < run.size() ? run.get(at) : null;
                         e = b.getNextException() == null ? b : b.getNextException(); // the server's error
                     }
@@ -134,6 +163,8 @@ final class SchemaRunner {
                     String blockers = w == null || w.blockers().isEmpty() ? ""
                             : "; blocked by " + String.join("; ", w.blockers().stream().map(Object::toString).toList());
                     error = (current == null ? "" : "at: " + oneLine(current) + ": ") + oneLine(e.getMessage()) + blockers;
+                    // the error first: the pool closes a connection on some states (0A000), then rollback throws
+                    c.rollback();
                     if (lock && attempt <= retries) {
                         long pause = (long) (200L * (1L << (attempt - 1)) * (0.5 + ThreadLocalRandom.current().nextDouble()));
                         ctx.log().warn("%s: %s%s; attempt %d of %d, retrying in %d ms", schema, oneLine(e.getMessage()),
@@ -180,6 +211,19 @@ final class SchemaRunner {
             return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
                     null, attempt + r.attempts(), millis, r.error(), done, left), last);
         } catch (SQLException e) {
+            if (error != null) {
+                // the failure is known; the rollback went with the connection (or the history row failed on it):
+                // record the failure on another one
+                ctx.log().error("%s: failed, rolled back: %s", schema, error);
+                try (Connection h = engine.dataSource().getConnection()) {
+                    engine.history().insert(h, schema, ctx.taskId(), o.task(), "failed", run, skipped, g.fingerprint(), error);
+                } catch (SQLException he) {
+                    error = error + "; then: " + oneLine(he.getMessage());
+                }
+                return new Ran(new Results.SchemaOutcome(schema, "failed", statements, skipped, g.fingerprint(), null, false,
+                        null, attempt, (System.nanoTime() - t0) / 1_000_000, error, null,
+                        online.isEmpty() ? null : steps(sp.run().online(), schema)), null);
+            }
             error = error == null ? oneLine(e.getMessage()) : error + "; then: " + oneLine(e.getMessage());
             ctx.log().error("%s: failed: %s", schema, error);
         } catch (InterruptedException e) {
@@ -202,6 +246,15 @@ final class SchemaRunner {
         st.executeBatch();
     }
 
+    /** Position in the bound statement list of the first statement of transaction item {@code i}. */
+    private static int statementOf(List<OnlinePlan.Item> items, int i) {
+        int n = 0;
+        for (int k = 0; k < i; k++) {
+            n += items.get(k).sqls().size();
+        }
+        return n;
+    }
+
     private static final Pattern BATCH_ENTRY = Pattern.compile("Batch entry (\\d+) ");
 
     /**
@@ -219,7 +272,7 @@ final class SchemaRunner {
             if (!sb.isEmpty()) {
                 sb.append("; ");
             }
-            sb.append("statement ").append(x.statement()).append(": ").append(x.count()).append(' ').append(x.check());
+            sb.append(x.describe());
         }
         return sb.toString();
     }

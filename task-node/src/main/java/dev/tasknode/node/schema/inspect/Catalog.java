@@ -22,10 +22,14 @@ public final class Catalog {
     /** {@code exists} false = the schema is absent (a project whose schema was never created). */
     public record Schema(String name, boolean exists, SortedMap<String, Table> tables, SortedMap<String, View> views,
                          SortedMap<String, Sequence> sequences, SortedMap<String, EnumType> enums,
-                         SortedSet<String> extensions, Map<String, Long> rowEstimates) {
+                         SortedSet<String> extensions, Map<String, Long> rowEstimates,
+                         Storage storage, SchemaObjects objects, Extras extras) {
         /** SHA-256 (16 hex) over everything but the name and the row estimates. */
         public String fingerprint() {
-            String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions;
+            String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions
+                    + (storage.isEmpty() ? "" : "|" + storage) // plain schemas keep their fingerprints
+                    + (objects.isEmpty() ? "" : "|" + objects)
+                    + (extras.equals(Extras.empty()) ? "" : "|" + extras);
             try {
                 byte[] d = MessageDigest.getInstance("SHA-256").digest(canon.getBytes(StandardCharsets.UTF_8));
                 return HexFormat.of().formatHex(d).substring(0, 16);
@@ -36,6 +40,15 @@ public final class Catalog {
 
         public long rows(String table) {
             return rowEstimates.getOrDefault(table, 0L);
+        }
+
+        public RelOptions options(String relation) {
+            return storage.relations().getOrDefault(relation, RelOptions.NONE);
+        }
+
+        /** The options of an identity column's sequence when not PostgreSQL's defaults, else null. */
+        public Sequence identity(String table, String column) {
+            return storage.identities().get(table + "." + column);
         }
     }
 
@@ -84,10 +97,36 @@ public final class Catalog {
     public record Sequence(String name, String type, long start, long increment, long min, long max, long cache,
                            boolean cycle, String ownedBy) {}
 
+    /**
+     * Storage and sequence settings that few schemas have, listed only where they are not PostgreSQL's defaults.
+     *
+     * @param relations  UNLOGGED and WITH (...) options by relation name
+     * @param identities options of identity columns' sequences by "table.column" (name = the sequence's)
+     */
+    public record Storage(SortedMap<String, RelOptions> relations, SortedMap<String, Sequence> identities) {
+        public static Storage empty() {
+            return new Storage(new java.util.TreeMap<>(), new java.util.TreeMap<>());
+        }
+
+        public boolean isEmpty() {
+            return relations.isEmpty() && identities.isEmpty();
+        }
+    }
+
+    /**
+     * A table's, view's or sequence's non-default storage: UNLOGGED, and its options (pg_class.reloptions:
+     * fillfactor, security_barrier, security_invoker, check_option, ...) as {@code name=value} sorted, comma-joined.
+     * Only relations that have any are listed ({@link Storage#relations}).
+     */
+    public record RelOptions(boolean unlogged, String with) {
+        public static final RelOptions NONE = new RelOptions(false, "");
+    }
+
     public record EnumType(String name, List<String> labels, String comment) {}
 
     public static Schema absent(String name) {
         return new Schema(name, false, new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>(),
-                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of());
+                new java.util.TreeMap<>(), new java.util.TreeSet<>(), Map.of(), Storage.empty(), SchemaObjects.empty(),
+                Extras.empty());
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads the catalogs of many schemas at once: seven pg_catalog queries whatever the number of schemas (no
+ * Reads the catalogs of many schemas at once: a fixed number of pg_catalog queries (one or two per object kind) whatever the number of schemas (no
  * per-schema or per-table round trips, no JDBC DatabaseMetaData). Rendering functions run under
  * {@code search_path = pg_catalog} so every name outside pg_catalog comes back schema-qualified, and the
  * qualifiers are then replaced by placeholders (see {@link Catalog}). (Atlas's sql/postgres inspect layer.)
@@ -28,7 +28,7 @@ public final class CatalogInspector {
             SELECT n.nspname, c.relname, c.relkind, ds.description, c.reltuples::bigint,
                    CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
                    format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-                   d.deptype, ot.relname, oa.attname
+                   d.deptype, ot.relname, oa.attname, c.relpersistence, array_to_string(c.reloptions, ',')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
@@ -43,7 +43,8 @@ public final class CatalogInspector {
      * joins, which make the planner hash all of pg_depend, it is one scan of pg_class.
      */
     private static final String RELATION_NAMES = """
-            SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL
+            SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL,
+                   'p', NULL
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 
@@ -51,15 +52,20 @@ public final class CatalogInspector {
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
                    CASE WHEN a.attcollation <> t.typcollation THEN
-                        (SELECT quote_ident(co.collname) FROM pg_collation co WHERE co.oid = a.attcollation) END,
+                        %s END,
                    ds.description, a.attnum, quote_ident(a.attname), c.relkind
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY n.nspname, c.relname, a.attnum""";
+            ORDER BY n.nspname, c.relname, a.attnum""".formatted(TypeRows.collationName("a.attcollation"));
 
+    /**
+     * A constraint with a parent on a table that is no partition is one of the foreign keys PostgreSQL adds for each
+     * partition of a referenced partitioned table: it follows its parent and is left out (on partitions, inherited
+     * constraints are told apart by {@link PartitionRows}).
+     */
     private static final String CONSTRAINTS = """
             SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid),
                    (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
@@ -67,7 +73,8 @@ public final class CatalogInspector {
                    ds.description
             FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
-            WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')""";
+            WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
+              AND (co.conparentid = 0 OR c.relispartition)""";
 
     /**
      * pg_get_indexdef is the costliest rendering function: for the fleet the comparison uses a key built from
@@ -161,14 +168,18 @@ public final class CatalogInspector {
                 sharedQuoted = ns.get(shared).quoted();
             }
             TreeSet<String> installed = new TreeSet<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension")) {
+            Map<String, String> versions = new HashMap<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT extname, extversion FROM pg_extension")) {
                 while (rs.next()) {
                     if (extensions.contains(rs.getString(1))) {
                         installed.add(rs.getString(1));
+                        versions.put(rs.getString(1), rs.getString(2));
                     }
                 }
             }
             CatalogRows b = new CatalogRows(ns, sharedQuoted == null ? quoteIdent(shared) : sharedQuoted, shared, installed);
+            b.extensionVersions.putAll(versions);
             for (String s : schemas) {
                 if (ns.containsKey(s)) {
                     b.schema(s);
@@ -176,6 +187,7 @@ public final class CatalogInspector {
             }
             query(c, full ? RELATIONS : RELATION_NAMES, names, b::relation);
             query(c, ENUMS, names, b::enumType);
+            PartitionRows.read(c, names, b.extras); // create_tables must know partitions from tables too
             if (full) {
                 query(c, COLUMNS, names, b::column);
                 query(c, CONSTRAINTS, names, b::constraint);
@@ -185,7 +197,16 @@ public final class CatalogInspector {
                 }
                 query(c, INDEXES.replace("{render}", String.valueOf(detail == Detail.RENDERED)), names, b::index);
                 query(c, VIEW_DEPS, names, b::viewDep);
+                PolicyRows.read(c, names, b.extras);
+                GrantRows.read(c, names, b.extras);
+                NoteRows.read(c, names, b.extras);
             }
+            // by name only for NAMES (create_tables creates what is absent by name): no rendered definitions
+            query(c, FunctionRows.SQL.replace("{full}", String.valueOf(full)), names, rs -> FunctionRows.row(b, rs));
+            query(c, TriggerRows.SQL.replace("{full}", String.valueOf(full)), names, rs -> TriggerRows.row(b, rs));
+            query(c, TypeRows.DOMAINS, names, rs -> TypeRows.domain(b, rs));
+            query(c, TypeRows.COMPOSITES, names, rs -> TypeRows.composite(b, rs));
+            query(c, CollationRows.SQL, names, rs -> CollationRows.row(b, rs));
             Map<String, Catalog.Schema> out = new LinkedHashMap<>();
             for (String s : schemas) {
                 out.put(s, ns.containsKey(s) ? b.build(s) : Catalog.absent(s));
@@ -201,11 +222,11 @@ public final class CatalogInspector {
         }
     }
 
-    private interface RowHandler {
+    interface RowHandler {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection c, String sql, Array names, RowHandler h) throws SQLException {
+    static void query(Connection c, String sql, Array names, RowHandler h) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, names);
             ps.setFetchSize(5000);

@@ -20,6 +20,11 @@ final class CatalogRows {
     private final Map<String, Parts> parts = new HashMap<>();
     final Map<String, String> opclasses = new HashMap<>();
     final Map<String, String> collations = new HashMap<>();
+    /** functions, triggers, domains, composite types, collations: filled by their own row files */
+    private final Map<String, SchemaObjects> objects = new HashMap<>();
+    /** installed versions of the extensions the model needs (database-wide: the same in every schema) */
+    final Map<String, String> extensionVersions = new HashMap<>();
+    final ExtraRows extras = new ExtraRows(this);
 
     private static final class Parts {
         final Map<String, List<Catalog.Column>> columns = new HashMap<>();
@@ -31,6 +36,8 @@ final class CatalogRows {
         final TreeMap<String, Catalog.Sequence> sequences = new TreeMap<>();
         final TreeMap<String, Catalog.EnumType> enums = new TreeMap<>();
         final Map<String, Long> rows = new HashMap<>();
+        final TreeMap<String, Catalog.RelOptions> relOptions = new TreeMap<>();
+        final TreeMap<String, Catalog.Sequence> identities = new TreeMap<>();
         /** relation -> attnum -> quote_ident(attname), for index keys */
         final Map<String, Map<String, String>> attnames = new HashMap<>();
     }
@@ -44,6 +51,18 @@ final class CatalogRows {
 
     void schema(String s) {
         parts.put(s, new Parts());
+        SchemaObjects o = SchemaObjects.empty();
+        o.extensionVersions().putAll(extensionVersions);
+        objects.put(s, o);
+        extras.schema(s);
+    }
+
+    SchemaObjects objects(String s) {
+        return objects.get(s);
+    }
+
+    String shared() {
+        return shared;
     }
 
     String norm(String schema, String text) {
@@ -59,6 +78,12 @@ final class CatalogRows {
         String name = rs.getString(2);
         Parts p = parts.get(s);
         String kind = rs.getString(3);
+        boolean unlogged = "u".equals(rs.getString(17));
+        boolean identity = "S".equals(kind) && "i".equals(rs.getString(14)); // belongs to its column
+        if ((unlogged || rs.getString(18) != null) && !identity) {
+            String with = rs.getString(18) == null ? "" : String.join(",", new TreeSet<>(Arrays.asList(rs.getString(18).split(","))));
+            p.relOptions.put(name, new Catalog.RelOptions(unlogged, with));
+        }
         switch (kind) {
             case "r", "p" -> {
                 p.tables.put(name, new String[] {rs.getString(4)});
@@ -66,8 +91,14 @@ final class CatalogRows {
             }
             case "v", "m" -> p.views.put(name, new String[] {kind, norm(s, rs.getString(6)), rs.getString(4)});
             case "S" -> {
-                if ("i".equals(rs.getString(14))) {
-                    return; // an identity column's sequence belongs to the column
+                if ("i".equals(rs.getString(14))) { // an identity column's sequence belongs to the column
+                    // unnamed: a fresh build names it <table>_<column>_seq, the diff compares options only
+                    Catalog.Sequence q = new Catalog.Sequence("", rs.getString(7), rs.getLong(8), rs.getLong(9),
+                            rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), rs.getString(15) + "." + rs.getString(16));
+                    if (rs.getString(15) != null && !defaultIdentity(q)) {
+                        p.identities.put(q.ownedBy(), q);
+                    }
+                    return;
                 }
                 String owned = rs.getString(15) == null ? null : rs.getString(15) + "." + rs.getString(16);
                 p.sequences.put(name, new Catalog.Sequence(name, rs.getString(7), rs.getLong(8), rs.getLong(9),
@@ -75,6 +106,16 @@ final class CatalogRows {
             }
             default -> { }
         }
+    }
+
+    /** PostgreSQL's options for a new identity: start 1, increment 1, 1 to the type's maximum, cache 1, no cycle. */
+    static boolean defaultIdentity(Catalog.Sequence q) {
+        long max = switch (q.type()) {
+            case "smallint" -> Short.MAX_VALUE;
+            case "integer" -> Integer.MAX_VALUE;
+            default -> Long.MAX_VALUE;
+        };
+        return q.start() == 1 && q.increment() == 1 && q.min() == 1 && q.max() == max && q.cache() == 1 && !q.cycle();
     }
 
     void column(ResultSet rs) throws SQLException {
@@ -89,7 +130,7 @@ final class CatalogRows {
         boolean generated = gen != null && !gen.isEmpty();
         p.columns.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(new Catalog.Column(
                 rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), generated ? null : expr,
-                rs.getString(7) == null ? "" : rs.getString(7), generated ? expr : null, rs.getString(9),
+                rs.getString(7) == null ? "" : rs.getString(7), generated ? expr : null, norm(s, rs.getString(9)),
                 rs.getString(10)));
     }
 
@@ -167,6 +208,7 @@ final class CatalogRows {
         TreeMap<String, Catalog.View> views = new TreeMap<>();
         p.views.forEach((name, v) -> views.put(name, new Catalog.View(name, v[0].equals("m"), v[1], v[2],
                 p.viewDeps.getOrDefault(name, new TreeSet<>()), p.indexes.getOrDefault(name, new TreeMap<>()))));
-        return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows);
+        return new Catalog.Schema(s, true, tables, views, p.sequences, p.enums, new TreeSet<>(extensions), p.rows,
+                new Catalog.Storage(p.relOptions, p.identities), objects.remove(s), extras.build(s));
     }
 }

@@ -50,11 +50,13 @@ public record OnlinePlan(List<Item> transactional, List<Item> online) {
      * @param check      the data check of the planned statement this came from (run before anything), or null
      * @param index      for CREATE INDEX CONCURRENTLY: the index built (an invalid one of that name is dropped first)
      * @param concurrent runs outside a transaction (CONCURRENTLY statements cannot run inside one)
+     * @param keys       the graph keys of the planned statement (which checks must wait for what the plan creates)
      */
     public record Item(List<String> sqls, Form form, String lock, Step.Safety safety, String reason, String object,
-                       Step.Check check, String index, boolean concurrent) {
+                       Step.Check check, String index, boolean concurrent, Step.Keys keys) {
         public Item {
             sqls = List.copyOf(sqls);
+            keys = keys == null ? Step.Keys.NONE : keys;
         }
 
         public String sql() {
@@ -62,7 +64,7 @@ public record OnlinePlan(List<Item> transactional, List<Item> online) {
         }
 
         Item as(Form f, boolean conc) {
-            return new Item(sqls, f, lock, safety, reason, object, check, index, conc);
+            return new Item(sqls, f, lock, safety, reason, object, check, index, conc, keys);
         }
     }
 
@@ -90,12 +92,12 @@ public record OnlinePlan(List<Item> transactional, List<Item> online) {
     }
 
     /**
-     * The data checks of every planned statement, numbered as the reviewer sees them (transaction first). They
-     * run before anything: phase 0 keeps the order when the Plan sorts.
+     * Every item as a step with its data check and keys, numbered as the reviewer sees them (transaction first):
+     * the input of {@code DataChecks} and {@link Plan#deferredChecks} (a plain list, not a Plan: this order is final).
      */
-    public Plan checks() {
-        return new Plan(all().stream().map(i -> new Step(0, i.sql(), i.safety(), i.reason(), i.object(), false, i.check()))
-                .toList());
+    public List<Step> checks() {
+        return all().stream().map(i -> new Step(0, i.sql(), i.safety(), i.reason(), i.object(), false, i.check(), i.keys()))
+                .toList();
     }
 
     /** The reviewed script: the transaction, then the online steps. */

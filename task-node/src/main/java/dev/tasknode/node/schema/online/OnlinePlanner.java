@@ -131,7 +131,7 @@ public final class OnlinePlanner {
     private void add(boolean online, List<String> sqls, Form form, String lock, Safety safety, String reason, Step origin,
                      Step.Check check, String index) {
         slots.add(new Slot(new Item(sqls, form, lock, safety, reason, origin.object(), check, index,
-                form == Form.CONCURRENTLY), online));
+                form == Form.CONCURRENTLY, origin.keys()), online));
     }
 
     private void plain(Step s, String reason) {
@@ -298,7 +298,7 @@ public final class OnlinePlanner {
             String obj = "index " + name;
             Item build = new Item(List.of(w.def().replaceFirst("INDEX ", "INDEX CONCURRENTLY ")), Form.CONCURRENTLY,
                     "SHARE UPDATE EXCLUSIVE on " + t + " (writes go on)", Safety.SAFE,
-                    "invalid index left by an interrupted build: dropped and built again", obj, null, name, true);
+                    "invalid index left by an interrupted build: dropped and built again", obj, null, name, true, null);
             slots.add(new Slot(build, true)); // the runner drops the invalid one first
         });
     }
@@ -329,7 +329,7 @@ public final class OnlinePlanner {
                         Item plainDrop = new Item(List.of("DROP INDEX {schema}." + d.group(1)), Form.TRANSACTIONAL,
                                 "ACCESS EXCLUSIVE on " + tableOfIndex(n), it.safety(), it.reason()
                                 + "; not concurrently: a later statement of the transaction needs it gone",
-                                it.object(), it.check(), null, false);
+                                it.object(), it.check(), null, false, it.keys());
                         s.set(i, new Slot(plainDrop, false));
                         break;
                     }

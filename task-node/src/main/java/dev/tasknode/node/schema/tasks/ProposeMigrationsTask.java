@@ -34,12 +34,13 @@ public class ProposeMigrationsTask implements Task {
                     cs.fingerprint(), cs.schemaCount(), cs.kind(), cs.schemas().getFirst(), cs.schemaCount() > 1 ? ", ..." : "",
                     cs.counts().safe(), cs.counts().locking(), cs.counts().destructive());
             for (Results.StatementView s : cs.statements()) {
-                ctx.log().info("%s; -- %s%s: %s%s", s.sql(), s.classification(),
+                ctx.log().info("%s; -- %s%s: %s%s%s", s.sql(), s.classification(),
                         s.form() == null ? "" : ", " + s.phase() + " " + s.form(), s.reason(),
-                        s.lock() == null ? "" : " [lock: " + s.lock() + "]");
+                        s.lock() == null ? "" : " [lock: " + s.lock() + "]",
+                        s.checkRuns() == null ? "" : "; data check " + s.checkRuns());
             }
             for (Results.CheckFinding f : cs.findings()) {
-                ctx.log().warn("%s: statement %d: %d %s", f.schema(), f.statement(), f.count(), f.check());
+                ctx.log().warn("%s", f.describe());
             }
         }
         String summary = p.toChange() == 0 ? "all " + p.schemas() + " schema(s) match the model"

@@ -3,6 +3,8 @@ package dev.tasknode.node.schema.online;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasknode.node.schema.inspect.Catalog;
+import dev.tasknode.node.schema.inspect.Extras;
+import dev.tasknode.node.schema.inspect.SchemaObjects;
 import dev.tasknode.node.schema.online.OnlinePlan.Form;
 import dev.tasknode.node.schema.online.OnlinePlan.Item;
 import dev.tasknode.node.schema.plan.Phase;
@@ -24,7 +26,7 @@ class OnlinePlannerTest {
         TreeMap<String, Catalog.Table> tables = new TreeMap<>(Map.of("t", t,
                 "parent", new Catalog.Table("parent", List.of(), new TreeMap<>(), new TreeMap<>(), null)));
         return new Catalog.Schema("p_1", true, tables, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeSet<>(),
-                Map.of("t", rows));
+                Map.of("t", rows), Catalog.Storage.empty(), SchemaObjects.empty(), Extras.empty());
     }
 
     static Step locking(int phase, String sql, String object) {
@@ -76,7 +78,7 @@ class OnlinePlannerTest {
         assertThat(p.online().get(5).lock()).isEqualTo("SHARE UPDATE EXCLUSIVE on t, ROW SHARE on parent (writes go on)");
         assertThat(p.count(Safety.LOCKING)).isZero();
         // the data checks survive the rewrite and still run first
-        assertThat(p.checks().steps().stream().filter(s -> s.check() != null).map(s -> s.check().description()))
+        assertThat(p.checks().stream().filter(s -> s.check() != null).map(s -> s.check().description()))
                 .containsExactlyInAnyOrder("rows with NULL", "rows violating the check");
     }
 
@@ -125,7 +127,7 @@ class OnlinePlannerTest {
         Catalog.Index want = new Catalog.Index("t_a_idx", "k", "CREATE INDEX t_a_idx ON {schema}.t USING btree (a)", false, false, null);
         Catalog.Table wt = new Catalog.Table("t", List.of(), new TreeMap<>(), new TreeMap<>(Map.of("t_a_idx", want)), null);
         Catalog.Schema desired = new Catalog.Schema("p_1", true, new TreeMap<>(Map.of("t", wt)), new TreeMap<>(), new TreeMap<>(),
-                new TreeMap<>(), new TreeSet<>(), Map.of());
+                new TreeMap<>(), new TreeSet<>(), Map.of(), Catalog.Storage.empty(), SchemaObjects.empty(), Extras.empty());
         OnlinePlan p = OnlinePlanner.rewrite(new Plan(List.of(dropFk, dropHelper, NOT_NULL, FK)), cur, desired,
                 Map.of("t_a_idx", "t"), OnlineMode.NEVER, 1000);
         assertThat(p.transactional()).isEmpty();

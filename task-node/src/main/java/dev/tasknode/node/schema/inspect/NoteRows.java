@@ -1,0 +1,42 @@
+package dev.tasknode.node.schema.inspect;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Comments that no other catalog record carries: on the schema itself, on sequences, and on columns of views and
+ * materialized views. One bulk query. Keys: "schema", "sequence NUL name", "column NUL view NUL column".
+ */
+final class NoteRows {
+    private NoteRows() {}
+
+    static final char SEP = '\u0000';
+
+    private static final String NOTES = """
+            WITH s AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY (?))
+            SELECT s.nspname, 'schema', NULL, NULL, d.description
+            FROM s JOIN pg_description d ON d.objoid = s.oid AND d.classoid = 'pg_namespace'::regclass
+            UNION ALL
+            SELECT s.nspname, 'sequence', c.relname, NULL, d.description
+            FROM s JOIN pg_class c ON c.relnamespace = s.oid AND c.relkind = 'S'
+            JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+            UNION ALL
+            SELECT s.nspname, 'column', c.relname, a.attname, d.description
+            FROM s JOIN pg_class c ON c.relnamespace = s.oid AND c.relkind IN ('v', 'm')
+            JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid""";
+
+    static void read(Connection c, Array names, ExtraRows into) throws SQLException {
+        CatalogInspector.query(c, NOTES, names, rs -> {
+            String key = rs.getString(2);
+            if (rs.getString(3) != null) {
+                key += SEP + rs.getString(3);
+            }
+            if (rs.getString(4) != null) {
+                key += SEP + rs.getString(4);
+            }
+            into.of(rs.getString(1)).comments().put(key, rs.getString(5));
+        });
+    }
+}

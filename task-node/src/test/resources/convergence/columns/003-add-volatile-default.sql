@@ -1,0 +1,8 @@
+-- A column whose default is volatile.
+-- expect: locking
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer, note varchar(40));
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer, note varchar(40), token uuid DEFAULT gen_random_uuid());

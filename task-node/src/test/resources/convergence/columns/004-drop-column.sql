@@ -1,0 +1,8 @@
+-- A column the model no longer has.
+-- expect: destructive
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer, note varchar(40));
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, note varchar(40));

@@ -1,0 +1,8 @@
+-- numeric(8,2) gets more precision.
+-- expect: safe
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score numeric(8,2), note varchar(40));
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score numeric(12,2), note varchar(40));

@@ -1,0 +1,8 @@
+-- numeric(10,4) loses scale.
+-- expect: destructive
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score numeric(10,4), note varchar(40));
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score numeric(10,2), note varchar(40));

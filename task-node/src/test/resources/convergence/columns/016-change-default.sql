@@ -1,0 +1,8 @@
+-- A default changes value.
+-- expect: safe
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer DEFAULT 0, note varchar(40));
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer DEFAULT 10, note varchar(40));

@@ -1,0 +1,8 @@
+-- A generated column becomes a plain one.
+-- expect: safe
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer, note varchar(40), score2 integer GENERATED ALWAYS AS (score * 2) STORED);
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer, note varchar(40), score2 integer);

@@ -1,0 +1,7 @@
+-- Add, drop, retype and default at once.
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score integer, note varchar(40));
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text NOT NULL DEFAULT '', score bigint, created timestamptz DEFAULT now());

@@ -1,0 +1,7 @@
+-- numeric(10,2) becomes unconstrained numeric.
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score numeric(10,2), note varchar(40));
+-- data
+INSERT INTO accounts VALUES (1, 'a@x', 3, 'hi'), (2, 'b@x', 5, 'yo');
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, score numeric, note varchar(40));

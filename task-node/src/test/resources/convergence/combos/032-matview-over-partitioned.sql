@@ -1,0 +1,11 @@
+-- A materialized view with an index over a partitioned table.
+-- shared
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
+-- before
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, user_id bigint REFERENCES {shared}.users (id), kind text) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+-- after
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, user_id bigint REFERENCES {shared}.users (id), kind text) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE MATERIALIZED VIEW event_kinds AS SELECT kind, count(*) AS n FROM events GROUP BY kind;
+CREATE UNIQUE INDEX event_kinds_kind ON event_kinds (kind);

@@ -1,0 +1,7 @@
+-- A domain gains a check.
+-- before
+CREATE DOMAIN email AS text;
+CREATE TABLE people (id integer PRIMARY KEY, mail email);
+-- after
+CREATE DOMAIN email AS text CHECK (VALUE ~ '^[^@]+@[^@]+$');
+CREATE TABLE people (id integer PRIMARY KEY, mail email);

@@ -1,0 +1,8 @@
+-- A value is inserted in the middle.
+-- expect: safe
+-- before
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');CREATE TABLE people (id integer PRIMARY KEY, m mood);
+-- data
+INSERT INTO people VALUES (1, 'ok');
+-- after
+CREATE TYPE mood AS ENUM ('sad', 'meh', 'ok', 'happy');CREATE TABLE people (id integer PRIMARY KEY, m mood);

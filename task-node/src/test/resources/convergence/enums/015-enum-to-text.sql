@@ -1,0 +1,7 @@
+-- An enum column becomes text and the type goes.
+-- before
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');CREATE TABLE people (id integer PRIMARY KEY, m mood);
+-- data
+INSERT INTO people VALUES (1, 'ok');
+-- after
+CREATE TABLE people (id integer PRIMARY KEY, m text);

@@ -1,0 +1,13 @@
+-- A plpgsql function with semicolons in its body.
+-- expect: safe
+-- before
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+-- after
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+CREATE FUNCTION item_count() RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE n bigint;
+BEGIN
+  SELECT count(*) INTO n FROM items;
+  RETURN n;
+END;
+$$;

@@ -1,0 +1,7 @@
+-- The return type changes (drop and create).
+-- before
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+CREATE FUNCTION add_tax(p numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT p * 1.19 $$;
+-- after
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+CREATE FUNCTION add_tax(p numeric) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$ SELECT (p * 1.19)::double precision $$;

@@ -1,0 +1,9 @@
+-- A partial index.
+-- expect: safe
+-- before
+CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz NOT NULL, payload jsonb, score integer, title text);
+-- data
+INSERT INTO events VALUES (1, 'a', now(), '{}', 1, 'x');
+-- after
+CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz NOT NULL, payload jsonb, score integer, title text);
+CREATE INDEX events_recent_idx ON events (at) WHERE kind <> 'debug';

@@ -1,0 +1,8 @@
+-- An index with a column collation.
+-- before
+CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz NOT NULL, payload jsonb, score integer, title text);
+-- data
+INSERT INTO events VALUES (1, 'a', now(), '{}', 1, 'x');
+-- after
+CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz NOT NULL, payload jsonb, score integer, title text);
+CREATE INDEX events_title_c_idx ON events (title COLLATE "C");

@@ -1,0 +1,9 @@
+-- The query changes; the index must be re-created with the view.
+-- before
+CREATE TABLE sales (id integer PRIMARY KEY, region text NOT NULL, amount numeric(10,2), at date);
+CREATE MATERIALIZED VIEW sales_by_region AS SELECT region, sum(amount) AS total FROM sales GROUP BY region;
+CREATE UNIQUE INDEX sales_by_region_uix ON sales_by_region (region);
+-- after
+CREATE TABLE sales (id integer PRIMARY KEY, region text NOT NULL, amount numeric(10,2), at date);
+CREATE MATERIALIZED VIEW sales_by_region AS SELECT region, sum(amount) AS total FROM sales WHERE amount > 0 GROUP BY region;
+CREATE UNIQUE INDEX sales_by_region_uix ON sales_by_region (region);

@@ -1,0 +1,7 @@
+-- A column under a materialized view changes type.
+-- before
+CREATE TABLE sales (id integer PRIMARY KEY, region text NOT NULL, amount numeric(10,2), at date);
+CREATE MATERIALIZED VIEW sales_by_region AS SELECT region, sum(amount) AS total FROM sales GROUP BY region;
+-- after
+CREATE TABLE sales (id integer PRIMARY KEY, region text NOT NULL, amount numeric(14,2), at date);
+CREATE MATERIALIZED VIEW sales_by_region AS SELECT region, sum(amount) AS total FROM sales GROUP BY region;

@@ -1,0 +1,11 @@
+-- A foreign key to a partitioned table.
+-- before
+CREATE TABLE measurements (id bigint NOT NULL, at date NOT NULL, v numeric) PARTITION BY RANGE (at);
+CREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+ALTER TABLE measurements ADD PRIMARY KEY (id, at);
+CREATE TABLE notes (id integer PRIMARY KEY, m_id bigint, m_at date);
+-- after
+CREATE TABLE measurements (id bigint NOT NULL, at date NOT NULL, v numeric) PARTITION BY RANGE (at);
+CREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+ALTER TABLE measurements ADD PRIMARY KEY (id, at);
+CREATE TABLE notes (id integer PRIMARY KEY, m_id bigint, m_at date, FOREIGN KEY (m_id, m_at) REFERENCES measurements (id, at));

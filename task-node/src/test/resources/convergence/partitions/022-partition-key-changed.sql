@@ -1,0 +1,7 @@
+-- The partition key changes (re-create).
+-- before
+CREATE TABLE measurements (id bigint NOT NULL, at date NOT NULL, v numeric) PARTITION BY RANGE (at);
+CREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+-- after
+CREATE TABLE measurements (id bigint NOT NULL, at date NOT NULL, v numeric) PARTITION BY LIST (id);
+CREATE TABLE measurements_1 PARTITION OF measurements FOR VALUES IN (1);

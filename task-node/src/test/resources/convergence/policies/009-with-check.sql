@@ -1,0 +1,8 @@
+-- A policy with WITH CHECK.
+-- before
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+-- after
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+CREATE POLICY items_write ON items FOR INSERT WITH CHECK (price >= 0);

@@ -1,0 +1,9 @@
+-- A column a policy reads changes type.
+-- before
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+CREATE POLICY items_read ON items FOR SELECT USING (price IS NOT NULL);
+-- after
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(14,2), updated_at timestamptz);
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+CREATE POLICY items_read ON items FOR SELECT USING (price IS NOT NULL);

@@ -1,0 +1,15 @@
+-- A procedure body changes.
+-- before
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+CREATE PROCEDURE archive(before_ts timestamptz) LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM items WHERE updated_at < before_ts;
+END;
+$$;
+-- after
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), updated_at timestamptz);
+CREATE PROCEDURE archive(before_ts timestamptz) LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE items SET price = NULL WHERE updated_at < before_ts;
+END;
+$$;

@@ -1,0 +1,7 @@
+-- An attribute changes type.
+-- before
+CREATE TYPE address AS (street text, city text, zip varchar(10));
+CREATE TABLE customers (id integer PRIMARY KEY, home address);
+-- after
+CREATE TYPE address AS (street text, city text, zip varchar(16));
+CREATE TABLE customers (id integer PRIMARY KEY, home address);

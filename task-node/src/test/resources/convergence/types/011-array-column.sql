@@ -1,0 +1,7 @@
+-- A column of an array of a composite type.
+-- before
+CREATE TYPE address AS (street text, city text, zip varchar(10));
+CREATE TABLE customers (id integer PRIMARY KEY, home address);
+-- after
+CREATE TYPE address AS (street text, city text, zip varchar(10));
+CREATE TABLE customers (id integer PRIMARY KEY, home address, others address[]);

@@ -1,0 +1,5 @@
+-- A range type.
+-- before
+
+-- after
+CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);

@@ -1,0 +1,11 @@
+-- The table column under two stacked views changes type.
+-- before
+CREATE TABLE orders (id integer PRIMARY KEY, customer text NOT NULL, total numeric(10,2), placed timestamptz DEFAULT now(), state text);
+CREATE VIEW open_orders AS SELECT id, customer, total FROM orders WHERE state = 'open';
+CREATE VIEW big_open AS SELECT id, total FROM open_orders WHERE total > 100;
+-- data
+INSERT INTO orders VALUES (1, 'c', 10, now(), 'open');
+-- after
+CREATE TABLE orders (id integer PRIMARY KEY, customer text NOT NULL, total numeric(14,2), placed timestamptz DEFAULT now(), state text);
+CREATE VIEW open_orders AS SELECT id, customer, total FROM orders WHERE state = 'open';
+CREATE VIEW big_open AS SELECT id, total FROM open_orders WHERE total > 100;
