@@ -1,5 +1,6 @@
 package dev.tasknode.node.backup;
 
+import dev.tasknode.node.backup.store.BackupStore;
 import java.util.Optional;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

@@ -1,5 +1,6 @@
 package dev.tasknode.node.backup;
 
+import dev.tasknode.node.backup.store.Manifest;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

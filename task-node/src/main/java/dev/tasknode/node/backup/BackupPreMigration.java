@@ -1,6 +1,9 @@
 package dev.tasknode.node.backup;
 
 import dev.tasknode.contracts.ErrorCode;
+import dev.tasknode.node.backup.dump.BackupService;
+import dev.tasknode.node.backup.pg.SchemaCatalog;
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.db.PreMigrationBackup;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskFailedException;

@@ -1,6 +1,9 @@
 package dev.tasknode.node.backup;
 
 import dev.tasknode.contracts.TaskNames;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.backup.tasks.BackupDatabaseTask;
 import dev.tasknode.node.task.TaskLauncher;
 import java.time.Instant;
 import java.time.ZoneOffset;

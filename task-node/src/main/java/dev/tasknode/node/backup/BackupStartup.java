@@ -1,5 +1,9 @@
 package dev.tasknode.node.backup;
 
+import dev.tasknode.node.backup.pg.ChildProcesses;
+import dev.tasknode.node.backup.restore.RestoreService;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;

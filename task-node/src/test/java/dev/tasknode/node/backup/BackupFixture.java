@@ -2,6 +2,13 @@ package dev.tasknode.node.backup;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tasknode.node.backup.dump.BackupService;
+import dev.tasknode.node.backup.pg.PgTools;
+import dev.tasknode.node.backup.restore.RestoreService;
+import dev.tasknode.node.backup.restore.SchemaSwap;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.BackupTestAccess;
+import dev.tasknode.node.backup.store.PrototypeBackups;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaFingerprints;
@@ -27,26 +34,26 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
  * context needed), and a small multi-tenant fleet: shared.projects + shared.settings, projects p_&lt;id&gt; with a
  * foreign key into shared.projects.
  */
-final class BackupFixture implements AutoCloseable {
-    final String database;
-    final HikariDataSource ds;
-    final Path dir;
-    final BackupProperties props = new BackupProperties();
-    final Fleet fleet;
-    final PgTools pg;
-    final BackupStore store;
-    final BackupService backups;
-    final SchemaSwap swap;
-    final RestoreService restore;
-    final BackupMetrics metrics = new BackupMetrics(new SimpleMeterRegistry());
-    final DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+public final class BackupFixture implements AutoCloseable {
+    public final String database;
+    public final HikariDataSource ds;
+    public final Path dir;
+    public final BackupProperties props = new BackupProperties();
+    public final Fleet fleet;
+    public final PgTools pg;
+    public final BackupStore store;
+    public final BackupService backups;
+    public final SchemaSwap swap;
+    public final RestoreService restore;
+    public final BackupMetrics metrics = new BackupMetrics(new SimpleMeterRegistry());
+    public final DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
 
-    BackupFixture(String prefix) throws Exception {
+    public BackupFixture(String prefix) throws Exception {
         this(prefix, 0);
     }
 
     /** {@code port}: reach the database through this loopback port (a test's TcpProxy) instead; 0 = directly. */
-    BackupFixture(String prefix, int port) throws Exception {
+    public BackupFixture(String prefix, int port) throws Exception {
         database = TestEndpoints.createDatabase(prefix);
         TestEndpoints.Postgres p = TestEndpoints.postgres();
         String url = port == 0 ? p.urlFor(database) : "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
@@ -73,7 +80,7 @@ final class BackupFixture implements AutoCloseable {
     }
 
     /** shared + the given projects, each with {@code rows} rows in its tables. */
-    void createFleet(int rows, String... projects) throws SQLException {
+    public void createFleet(int rows, String... projects) throws SQLException {
         StringBuilder sql = new StringBuilder("""
                 CREATE SCHEMA shared;
                 CREATE TABLE shared.projects (id text PRIMARY KEY, name text NOT NULL);
@@ -87,7 +94,7 @@ final class BackupFixture implements AutoCloseable {
         exec(sql.toString());
     }
 
-    static String project(String id, int rows) {
+    public static String project(String id, int rows) {
         String s = "p_" + id;
         return "CREATE SCHEMA " + s + ";\n"
                 + "CREATE TABLE " + s + ".items (id serial PRIMARY KEY, project_id text NOT NULL REFERENCES shared.projects(id),"
@@ -98,13 +105,13 @@ final class BackupFixture implements AutoCloseable {
                 + "INSERT INTO " + s + ".notes (item_id, body) SELECT g, 'note ' || g FROM generate_series(1, " + rows + ") g;\n";
     }
 
-    void exec(String sql) throws SQLException {
+    public void exec(String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
 
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -112,7 +119,7 @@ final class BackupFixture implements AutoCloseable {
     }
 
     /** Per schema and table: row count and an md5 over every row's text, in a stable order. */
-    Map<String, String> state() throws SQLException {
+    public Map<String, String> state() throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             List<String[]> tables = new ArrayList<>();
@@ -135,7 +142,7 @@ final class BackupFixture implements AutoCloseable {
         return out;
     }
 
-    List<String> schemasLike(String pattern) throws SQLException {
+    public List<String> schemasLike(String pattern) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname LIKE '" + pattern + "' ORDER BY 1")) {
@@ -150,6 +157,6 @@ final class BackupFixture implements AutoCloseable {
     public void close() {
         ds.close();
         TestEndpoints.dropDatabase(database);
-        BackupStore.deleteTree(dir);
+        BackupTestAccess.deleteTree(dir);
     }
 }

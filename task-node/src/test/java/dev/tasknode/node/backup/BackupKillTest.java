@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasknode.contracts.TaskResult;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.store.BackupTestAccess;
 import dev.tasknode.node.support.NodeProcess;
 import dev.tasknode.node.support.NodeTestSupport;
 import dev.tasknode.node.support.ProtocolClient;
@@ -57,7 +58,7 @@ class BackupKillTest {
             client.close();
         }
         TestEndpoints.dropDatabase(env.database());
-        BackupStore.deleteTree(dir);
+        BackupTestAccess.deleteTree(dir);
     }
 
     private NodeProcess node(String instance, String... more) throws Exception {
@@ -139,7 +140,7 @@ class BackupKillTest {
 
     private List<Path> tmpDirs() {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(BackupStore.TMP)).toList();
+            return s.filter(p -> p.getFileName().toString().startsWith(BackupTestAccess.TMP)).toList();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package dev.tasknode.node.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tasknode.node.backup.pg.PgTools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

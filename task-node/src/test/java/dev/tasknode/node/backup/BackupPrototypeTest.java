@@ -1,6 +1,5 @@
 package dev.tasknode.node.backup;
 
-import dev.tasknode.node.support.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.restore.RestoreService;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.backup.tasks.ListBackupsTask;
+import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;
+import dev.tasknode.node.backup.tasks.ShowBackupTask;
+import dev.tasknode.node.backup.tasks.VerifyBackupTask;
 import dev.tasknode.node.db.SchemaFingerprints;
+import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskFailedException;
 import dev.tasknode.node.task.TaskOutcome;
 import java.io.InputStream;

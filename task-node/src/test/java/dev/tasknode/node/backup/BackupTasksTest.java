@@ -1,6 +1,5 @@
 package dev.tasknode.node.backup;
 
-import dev.tasknode.node.support.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,7 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.dump.BackupService;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.backup.tasks.PruneBackupsTask;
+import dev.tasknode.node.backup.tasks.ShowBackupTask;
+import dev.tasknode.node.backup.tasks.VerifyBackupTask;
 import dev.tasknode.node.db.SchemaFingerprints;
+import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskFailedException;
 import dev.tasknode.node.task.TaskLauncher;
 import dev.tasknode.node.task.TaskOutcome;

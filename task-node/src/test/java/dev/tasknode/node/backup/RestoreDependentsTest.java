@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.backup.tasks.BackupDatabaseTask;
+import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;
 import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskOutcome;
 import java.sql.Connection;

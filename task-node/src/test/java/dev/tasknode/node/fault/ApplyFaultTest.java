@@ -133,7 +133,7 @@ class ApplyFaultTest {
             }
             client.deleteNodeQueues();
         } finally {
-            dev.tasknode.node.backup.BackupTestAccess.deleteTree(models);
+            dev.tasknode.node.backup.store.BackupTestAccess.deleteTree(models);
         }
         assertSchemaWhole();
     }

@@ -1,5 +1,6 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.pg;
 
+import dev.tasknode.node.backup.BackupProperties;
 import dev.tasknode.node.task.TaskContext;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.restore;
 
+import dev.tasknode.node.backup.pg.SchemaCatalog;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaLocks;

@@ -1,8 +1,11 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.tasks;
 
 import dev.tasknode.contracts.RestoreSpec;
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.backup.BackupProperties;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskOutcome;
@@ -62,8 +65,8 @@ public class PruneBackupsTask implements Task {
                 new Result(keepLast, keepDays, dry, delete, kept));
     }
 
-    /** Ids to delete; {@code all} newest first. */
-    static List<String> plan(List<Manifest> all, Integer keepLast, Integer keepDays, LocalDateTime now) {
+    /** Ids to delete; {@code all} newest first. Public for the tests of the backup package. */
+    public static List<String> plan(List<Manifest> all, Integer keepLast, Integer keepDays, LocalDateTime now) {
         List<String> delete = new ArrayList<>();
         int complete = 0;
         boolean seenComplete = false;

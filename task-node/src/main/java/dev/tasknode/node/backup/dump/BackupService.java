@@ -1,7 +1,12 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.dump;
 
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.backup.BackupMetrics;
+import dev.tasknode.node.backup.pg.PgTools;
+import dev.tasknode.node.backup.pg.SchemaCatalog;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaFingerprints;
 import dev.tasknode.node.task.TaskContext;

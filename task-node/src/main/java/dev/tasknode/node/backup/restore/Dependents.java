@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.restore;
 
 import dev.tasknode.node.db.Fleet;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.pg;
 
+import dev.tasknode.node.backup.BackupStartup;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.store.TaskStore;
 import java.net.InetAddress;

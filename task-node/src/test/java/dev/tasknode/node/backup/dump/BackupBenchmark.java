@@ -1,6 +1,5 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.dump;
 
-import dev.tasknode.node.support.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tasknode.contracts.Json;
@@ -8,6 +7,11 @@ import dev.tasknode.contracts.RestoreSpec;
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.BackupFixture;
+import dev.tasknode.node.backup.pg.PgTools;
+import dev.tasknode.node.backup.store.BackupTestAccess;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +112,7 @@ class BackupBenchmark {
             per.add(secs(System.nanoTime() - t));
             assertEquals(0, res.exit());
         }
-        BackupStore.deleteTree(tmp);
+        BackupTestAccess.deleteTree(tmp);
         double oursMed = median(ours);
         double perMed = median(per);
         double perFleet = perMed * (projects + 1);
@@ -217,7 +221,7 @@ class BackupBenchmark {
             bareRestore.add(secs(System.nanoTime() - t));
             oursRestore.add(timeRestore(f, m.id() + ":big", false));
         }
-        BackupStore.deleteTree(tmp);
+        BackupTestAccess.deleteTree(tmp);
         double bd = median(bareDump);
         double od = median(oursDump);
         double br = median(bareRestore);

@@ -1,7 +1,9 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.tasks;
 
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskOutcome;

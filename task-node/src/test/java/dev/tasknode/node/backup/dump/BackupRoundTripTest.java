@@ -1,6 +1,5 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.dump;
 
-import dev.tasknode.node.support.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.BackupFixture;
+import dev.tasknode.node.backup.pg.SchemaCatalog;
+import dev.tasknode.node.backup.restore.RestoreService;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.backup.tasks.BackupDatabaseTask;
+import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;
+import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;

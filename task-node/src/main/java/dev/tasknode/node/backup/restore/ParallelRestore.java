@@ -1,5 +1,6 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.restore;
 
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.TaskContext;
 import java.sql.Connection;
 import java.sql.SQLException;

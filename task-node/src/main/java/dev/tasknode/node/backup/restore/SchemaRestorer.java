@@ -1,5 +1,9 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.restore;
 
+import dev.tasknode.node.backup.pg.PgTools;
+import dev.tasknode.node.backup.pg.SchemaCatalog;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.TaskContext;
 import java.io.InputStream;
 import java.nio.file.Files;

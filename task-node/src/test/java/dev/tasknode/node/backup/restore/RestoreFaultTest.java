@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.BackupFixture;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;
 import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskOutcome;
 import dev.tasknode.testing.TcpProxy;

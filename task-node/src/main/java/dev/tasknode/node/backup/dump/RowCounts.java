@@ -1,5 +1,7 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.dump;
 
+import dev.tasknode.node.backup.pg.PgTools;
+import dev.tasknode.node.backup.pg.SchemaCatalog;
 import dev.tasknode.node.task.TaskContext;
 import java.io.IOException;
 import java.nio.file.Files;

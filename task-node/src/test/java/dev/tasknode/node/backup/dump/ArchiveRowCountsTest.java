@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.dump;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,11 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.tasks;
 
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.backup.pg.PgTools;
+import dev.tasknode.node.backup.pg.SchemaCatalog;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.db.SchemaFingerprints;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;

@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.store;
 
 import dev.tasknode.contracts.Json;
 import dev.tasknode.contracts.Scope;

@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.pg;
 
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaLocks;
@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** The catalog queries backups and restores share: which schemas exist, their tables, exact row counts, locks. */
-final class SchemaCatalog {
+public final class SchemaCatalog {
     private SchemaCatalog() {}
 
-    static Set<String> existing(Connection c, Collection<String> schemas) throws SQLException {
+    public static Set<String> existing(Connection c, Collection<String> schemas) throws SQLException {
         Set<String> out = new LinkedHashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT nspname FROM pg_namespace WHERE nspname = ANY (?)")) {
             ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
@@ -37,12 +37,12 @@ final class SchemaCatalog {
         return ordered;
     }
 
-    static boolean exists(Connection c, String schema) throws SQLException {
+    public static boolean exists(Connection c, String schema) throws SQLException {
         return !existing(c, List.of(schema)).isEmpty();
     }
 
     /** Relations pg_dump locks (tables, partitioned, materialized views, foreign tables), per schema. */
-    static Map<String, Integer> lockableRelations(Connection c, Collection<String> schemas) throws SQLException {
+    public static Map<String, Integer> lockableRelations(Connection c, Collection<String> schemas) throws SQLException {
         Map<String, Integer> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, count(c.oid) FROM pg_namespace n"
                 + " LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r','p','m','f')"
@@ -76,12 +76,12 @@ final class SchemaCatalog {
      * Exact row counts per table ({@code FROM ONLY}, so partitions and inheritance children are counted once,
      * in their own table). One statement per schema: a thousand schemas cost a thousand round trips, not 20,000.
      */
-    static Map<String, Long> rowCounts(Connection c, String schema) throws SQLException {
+    public static Map<String, Long> rowCounts(Connection c, String schema) throws SQLException {
         return rowCounts(c, Map.of(schema, tables(c, schema))).getOrDefault(schema, new TreeMap<>());
     }
 
     /** Ordinary tables of several schemas in one query; every schema is in the result, maybe with no table. */
-    static Map<String, List<String>> tables(Connection c, Collection<String> schemas) throws SQLException {
+    public static Map<String, List<String>> tables(Connection c, Collection<String> schemas) throws SQLException {
         Map<String, List<String>> out = new HashMap<>();
         schemas.forEach(s -> out.put(s, new ArrayList<>()));
         try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
@@ -97,7 +97,7 @@ final class SchemaCatalog {
     }
 
     /** Exact row counts of the given tables of several schemas, in one statement. */
-    static Map<String, Map<String, Long>> rowCounts(Connection c, Map<String, List<String>> tables) throws SQLException {
+    public static Map<String, Map<String, Long>> rowCounts(Connection c, Map<String, List<String>> tables) throws SQLException {
         Map<String, Map<String, Long>> out = new HashMap<>();
         List<String[]> index = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
@@ -125,7 +125,7 @@ final class SchemaCatalog {
      * Takes the schema-engine's advisory lock of every schema on {@code c} (session level): all free ones in one
      * round trip, then waits for the busy ones up to {@code wait} in total. Returns the schemas still busy.
      */
-    static List<String> lockAll(Connection c, List<String> schemas, Duration wait) throws SQLException {
+    public static List<String> lockAll(Connection c, List<String> schemas, Duration wait) throws SQLException {
         List<String> busy = new ArrayList<>();
         Integer[] keys = schemas.stream().map(SchemaLocks::key).toArray(Integer[]::new);
         try (PreparedStatement ps = c.prepareStatement("SELECT s FROM unnest(?::text[], ?::int[]) AS x(s, k)"
@@ -150,7 +150,7 @@ final class SchemaCatalog {
         return still;
     }
 
-    static void unlockAll(Connection c) {
+    public static void unlockAll(Connection c) {
         try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_advisory_unlock_all()");
         } catch (SQLException ignored) {
@@ -158,7 +158,7 @@ final class SchemaCatalog {
         }
     }
 
-    static String one(Connection c, String sql) throws SQLException {
+    public static String one(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);

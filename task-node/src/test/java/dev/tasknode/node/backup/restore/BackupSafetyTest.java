@@ -1,6 +1,5 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.restore;
 
-import dev.tasknode.node.support.RecordingContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,7 +12,16 @@ import dev.tasknode.contracts.Scope;
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskNames;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.backup.BackupFixture;
+import dev.tasknode.node.backup.BackupStartup;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.backup.tasks.BackupDatabaseTask;
+import dev.tasknode.node.backup.tasks.ListBackupsTask;
+import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;
+import dev.tasknode.node.backup.tasks.VerifyBackupTask;
 import dev.tasknode.node.db.SchemaLocks;
+import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskFailedException;
 import dev.tasknode.node.task.TaskOutcome;
 import java.io.RandomAccessFile;

@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.dump;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

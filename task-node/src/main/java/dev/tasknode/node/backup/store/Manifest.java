@@ -1,4 +1,4 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.store;
 
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,13 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.restore;
 
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.RestoreSpec;
 import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.backup.dump.BackupService;
+import dev.tasknode.node.backup.pg.PgTools;
+import dev.tasknode.node.backup.pg.SchemaCatalog;
+import dev.tasknode.node.backup.store.BackupStore;
+import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskFailedException;

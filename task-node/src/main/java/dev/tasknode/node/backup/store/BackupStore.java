@@ -1,8 +1,9 @@
-package dev.tasknode.node.backup;
+package dev.tasknode.node.backup.store;
 
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Json;
 import dev.tasknode.contracts.RestoreSpec;
+import dev.tasknode.node.backup.BackupProperties;
 import dev.tasknode.node.task.TaskFailedException;
 import java.io.IOException;
 import java.io.InputStream;
