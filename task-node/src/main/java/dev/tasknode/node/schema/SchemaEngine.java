@@ -1,7 +1,7 @@
 package dev.tasknode.node.schema;
 
 import dev.tasknode.contracts.Scope;
-import dev.tasknode.node.backup.PgTools;
+import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaFingerprints;

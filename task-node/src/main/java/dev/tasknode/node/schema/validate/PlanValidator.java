@@ -1,7 +1,7 @@
 package dev.tasknode.node.schema.validate;
 
 import dev.tasknode.node.backup.BackupProperties;
-import dev.tasknode.node.backup.PgTools;
+import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.db.ScratchDatabases;
 import dev.tasknode.node.schema.SchemaEngine;
 import dev.tasknode.node.schema.apply.FleetApplier;
