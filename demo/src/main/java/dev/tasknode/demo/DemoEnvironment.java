@@ -45,6 +45,7 @@ public class DemoEnvironment implements EnvironmentPostProcessor, Ordered {
         p.put("spring.rabbitmq.password", DemoServices.AMQP_PASSWORD);
         p.put("spring.rabbitmq.virtual-host", "default");
         p.put("tasknode.queue-type", "classic"); // quorum queues are RabbitMQ's
+        p.put("tasknode.queue-dead-lettering", "false"); // Qpid refuses x-dead-letter-exchange on a queue
         p.put("tasknode.auth.mutating-users", DemoServices.AMQP_USER);
         p.put("tasknode.admin.dev-users", "true");
         p.put("logging.level.qpid.message", "WARN"); // the embedded broker's per-connection and per-queue lines

@@ -45,6 +45,11 @@ public class BrokerTopology {
 
     @Bean
     Declarables tasknodeTopology(NodeProperties props) {
+        if (!props.isQueueDeadLettering()) {
+            org.slf4j.LoggerFactory.getLogger(BrokerTopology.class).warn("tasknode.queue-dead-lettering=false: the"
+                    + " node's queues carry no dead-letter exchange; what the broker gives up on is dropped, not kept"
+                    + " in {}", DeadLetters.exchange(props.getNodeName()));
+        }
         return topology(props);
     }
 
@@ -61,7 +66,10 @@ public class BrokerTopology {
     }
 
     private static Queue queue(String name, NodeProperties props) {
-        QueueBuilder b = builder(name, props).deadLetterExchange(DeadLetters.exchange(props.getNodeName()));
+        QueueBuilder b = builder(name, props);
+        if (props.isQueueDeadLettering()) {
+            b = b.deadLetterExchange(DeadLetters.exchange(props.getNodeName()));
+        }
         return quorum(props) ? b.deliveryLimit(DELIVERY_LIMIT).build() : b.build();
     }
 

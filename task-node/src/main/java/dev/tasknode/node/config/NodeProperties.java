@@ -13,6 +13,12 @@ public class NodeProperties {
     private String nodeName = "admin.task_node";
     /** quorum (default) or classic: the type of the request and control queues. */
     private String queueType = "quorum";
+    /**
+     * Declare the node's queues with {@code x-dead-letter-exchange}. Only for a broker that refuses the argument
+     * (the demo's embedded Qpid): the node still sends its own dead-letter records to {@code <node>.dead}, but a
+     * message the broker gives up on is then dropped by the broker instead of kept there.
+     */
+    private boolean queueDeadLettering = true;
     /** Tasks run at once on this replica; further requests wait in the broker. */
     private int workers = 4;
     /** Identity of this process in the task records; random per start unless set. */
@@ -50,6 +56,14 @@ public class NodeProperties {
 
     public void setQueueType(String queueType) {
         this.queueType = queueType;
+    }
+
+    public boolean isQueueDeadLettering() {
+        return queueDeadLettering;
+    }
+
+    public void setQueueDeadLettering(boolean queueDeadLettering) {
+        this.queueDeadLettering = queueDeadLettering;
     }
 
     public int getWorkers() {
