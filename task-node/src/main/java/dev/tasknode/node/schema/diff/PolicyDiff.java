@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  * row. Turning either off is destructive: the guard goes.
  *
  * <p>Order (graph): a policy depends on its table and what its expressions name; it is dropped before they
- * change and created after. An unchanged policy on a table whose columns are reshaped is dropped before and
- * re-created after (PostgreSQL refuses to change the type of a column a policy uses). RLS is turned on after
+ * change and created after. A policy on a table whose columns are reshaped is dropped before and re-created
+ * after, in its new form when it changes (PostgreSQL refuses to change the type of a column a policy uses, so
+ * an ALTER POLICY after the change would come too late). RLS is turned on after
  * the table's policies exist.
  */
 final class PolicyDiff {

@@ -63,8 +63,6 @@ class StatementKindsTest {
                 Map.entry("COMMENT ON FUNCTION f() IS 'x'", Kind.FUNCTION),
                 Map.entry("CREATE TRIGGER t BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()", Kind.TRIGGER),
                 Map.entry("CREATE CONSTRAINT TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", Kind.TRIGGER),
-                Map.entry("ALTER TABLE t ADD COLUMN z int, ENABLE ROW LEVEL SECURITY", Kind.ROW_LEVEL_SECURITY),
-                Map.entry("ALTER TABLE t FORCE ROW LEVEL SECURITY", Kind.ROW_LEVEL_SECURITY),
                 Map.entry("CREATE POLICY p ON t USING (owner = current_user)", Kind.POLICY),
                 Map.entry("GRANT SELECT ON t TO app", Kind.PRIVILEGE),
                 Map.entry("REVOKE ALL ON t FROM PUBLIC", Kind.PRIVILEGE),
