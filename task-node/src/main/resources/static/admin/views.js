@@ -82,10 +82,17 @@ function statements(cs) {
       sql: pick(s, 'sql', 'statement', 'ddl') || '',
       cls: pick(s, 'classification', 'class', 'kind', 'safety', 'risk'),
       reason: pick(s, 'reason', 'why', 'note'),
+      how: formOf(s),
     });
   }
   const sql = pick(cs, 'sql', 'script');
   return sql ? [{ sql, cls: pick(cs, 'classification', 'class') }] : [];
+}
+
+/** How a statement runs (issue 12): phase, form and the lock it takes, e.g. "online · concurrently · SHARE UPDATE EXCLUSIVE on t". */
+function formOf(s) {
+  const parts = [pick(s, 'phase'), pick(s, 'form'), pick(s, 'lock')].filter(Boolean);
+  return parts.length ? parts.join(' · ').replaceAll('_', ' ') : null;
 }
 
 function schemasOf(cs) {
@@ -102,7 +109,7 @@ export function proposalSql(result) {
     out.push(`-- change set ${i + 1}: applies to ${schemasOf(cs).join(', ') || '(see proposal)'}`);
     const script = pick(cs, 'script', 'sql');
     if (typeof script === 'string' && script.trim()) out.push(script.trim());
-    else statements(cs).forEach(s => out.push((s.cls ? `-- ${s.cls}${s.reason ? ': ' + s.reason : ''}\n` : '') +
+    else statements(cs).forEach(s => out.push((s.cls ? `-- ${s.cls}${s.reason ? ': ' + s.reason : ''}${s.how ? ' [' + s.how + ']' : ''}\n` : '') +
       s.sql.trim().replace(/;?$/, ';')));
     out.push('');
   });
@@ -128,7 +135,8 @@ export function proposalView(result, { onApply, canDestructive }) {
         el('span', { class: 'muted', text: `applies to ${count} schema${count === 1 ? '' : 's'}: ${shown}` })),
       statements(cs).map(s => el('div', { class: 'stmt' },
         s.cls ? badge(s.cls) : el('span'), el('pre', { class: 'sql', text: s.sql }),
-        s.reason ? el('span', { class: 'reason', text: s.reason }) : null)),
+        s.reason ? el('span', { class: 'reason', text: s.reason }) : null,
+        s.how ? el('span', { class: 'form', text: s.how }) : null)),
       findingsView(pick(cs, 'findings'))));
   });
   // Two different numbers, both labelled: distinct statements to review (the sum over the change sets shown

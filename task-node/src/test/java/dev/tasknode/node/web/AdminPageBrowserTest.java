@@ -163,6 +163,8 @@ class AdminPageBrowserTest {
         assertThat(browser.all(By.cssSelector("#proposal .changeset"))).isNotEmpty();
         assertThat(browser.text(By.cssSelector("#proposal pre.sql"))).containsPattern("(?i)create|drop");
         assertThat(browser.all(By.cssSelector("#proposal .stmt .badge"))).isNotEmpty();
+        // each statement says how it runs: phase, form and the lock it takes (issue 12)
+        assertThat(browser.text(By.cssSelector("#proposal .stmt .form"))).containsPattern("transaction|online");
         assertThat(browser.find(By.id("download-sql")).isDisplayed()).isTrue();
         browser.screenshot("proposal");
     }
