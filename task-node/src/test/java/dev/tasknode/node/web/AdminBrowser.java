@@ -111,8 +111,9 @@ final class AdminBrowser implements AutoCloseable {
         });
     }
 
+    /** The element's text; re-finds it when the page re-rendered it between the find and the read. */
     String text(By by) {
-        return driver.findElement(by).getText();
+        return waitFor(d -> d.findElement(by).getText());
     }
 
     /**
