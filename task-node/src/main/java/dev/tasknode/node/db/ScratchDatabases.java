@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -21,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * shadow normalisation and plan validation. Each is created from template0 with the live database's encoding and
  * locale (collation rules change how PostgreSQL renders and compares), and dropped afterwards — in the background,
  * since a DROP DATABASE waits for a checkpoint. Names carry the creation time ({@code tn_scratch_<epoch>_<tag>}):
- * one left by a killed node is dropped by the next {@link #create}, once nobody is connected to it.
+ * one left by a killed node is dropped by a sweep that the next {@link #create} starts in the background, once
+ * nobody is connected to it. Several nodes on one server sweep at once: each leftover is first claimed by a rename
+ * (exactly one claimer succeeds, the others move on at once), so no start-up ever queues behind another node's
+ * drop and its checkpoint.
  */
 public final class ScratchDatabases {
     private static final Logger log = LoggerFactory.getLogger(ScratchDatabases.class);
@@ -29,6 +33,8 @@ public final class ScratchDatabases {
     private static final Pattern URL = Pattern.compile("^(jdbc:postgresql://[^/?]*/)([^?]*)(.*)$");
     /** A leftover must be this old (seconds) besides having no connection: a new one is connected to at once. */
     private static final long LEFTOVER_AGE = 60;
+    /** One background sweep per process at a time. */
+    private static final AtomicBoolean SWEEPING = new AtomicBoolean();
 
     private final DataSource admin;
     private final String url;
@@ -107,9 +113,17 @@ public final class ScratchDatabases {
         }
     }
 
-    /** Creates a scratch database like the live one, after dropping leftovers of killed nodes. */
+    /** Creates a scratch database like the live one; leftovers of killed nodes are swept in the background. */
     public Scratch create() throws SQLException {
-        dropLeftovers();
+        if (SWEEPING.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("scratch-sweep").start(() -> {
+                try {
+                    dropLeftovers();
+                } finally {
+                    SWEEPING.set(false);
+                }
+            });
+        }
         String name = PREFIX + (System.currentTimeMillis() / 1000) + "_"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
@@ -160,11 +174,29 @@ public final class ScratchDatabases {
             log.warn("cannot list leftover scratch databases: {}", e.getMessage());
             return dropped;
         }
+        List<String> claimed = new ArrayList<>();
         for (String name : dropped) {
-            log.info("dropping leftover scratch database {} (its node stopped before dropping it)", name);
-            drop(name);
+            // epoch 0 in the new name: still a leftover to the next sweep if this drop fails
+            String mine = PREFIX + "0_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+            if (rename(name, mine)) {
+                log.info("dropping leftover scratch database {} (its node stopped before dropping it)", name);
+                drop(mine);
+                claimed.add(name);
+            }
         }
-        return dropped;
+        return claimed;
+    }
+
+    /** False when another sweeper renamed or dropped it first, or somebody connected to it meanwhile. */
+    private boolean rename(String from, String to) {
+        try (Connection c = DriverManager.getConnection(url, user, password()); Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = '500ms'");
+            st.execute("ALTER DATABASE " + from + " RENAME TO " + to);
+            return true;
+        } catch (SQLException e) {
+            log.debug("leftover scratch database {} not claimed: {}", from, e.getMessage());
+            return false;
+        }
     }
 
     /** On a connection of its own: a background drop outlives a pool that is closing (tests, shutdown). */

@@ -1,26 +1,24 @@
 package dev.tasknode.node.backup;
 
+import static dev.tasknode.node.support.NodeProcesses.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasknode.contracts.TaskResult;
 import dev.tasknode.contracts.TaskStatus;
 import dev.tasknode.node.backup.store.BackupTestAccess;
 import dev.tasknode.node.support.NodeProcess;
-import dev.tasknode.node.support.NodeTestSupport;
+import dev.tasknode.node.support.NodeProcesses;
 import dev.tasknode.node.support.ProtocolClient;
-import dev.tasknode.testing.TestEndpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,16 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 class BackupKillTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    NodeTestSupport.Env env;
+    NodeProcesses nodes;
     Path dir;
-    ProtocolClient client;
-    final List<NodeProcess> nodes = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        env = NodeTestSupport.create("tnrel_bkkill");
+        nodes = new NodeProcesses("tnrel_bkkill");
         dir = Files.createTempDirectory("tn-kill-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY); INSERT INTO shared.projects VALUES ('1');"
+        nodes.exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY); INSERT INTO shared.projects VALUES ('1');"
                 + BackupFixture.project("1", 10)
                 // enough data that pg_dump / pg_restore run for a few seconds
                 + "CREATE TABLE p_1.big AS SELECT g AS id, md5(g::text) || md5((g + 1)::text) AS a FROM generate_series(1, 1500000) g;"
@@ -50,38 +46,31 @@ class BackupKillTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (NodeProcess n : nodes) {
-            n.close();
-        }
-        if (client != null) {
-            client.deleteNodeQueues();
-            client.close();
-        }
-        TestEndpoints.dropDatabase(env.database());
+        nodes.close();
         BackupTestAccess.deleteTree(dir);
     }
 
     private NodeProcess node(String instance, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("--tasknode.backup.dir=" + dir, "--tasknode.backup.workers=1"));
         args.addAll(List.of(more));
-        NodeProcess n = NodeProcess.start(env, instance, args.toArray(String[]::new));
-        nodes.add(n);
-        if (client == null) {
-            client = new ProtocolClient(env.nodeName());
-        }
-        return n;
+        return nodes.start(instance, args.toArray(String[]::new));
+    }
+
+    /** -1 while the query fails, e.g. on the journal table before the node created it. */
+    private long count(String sql) {
+        return nodes.countOr(-1, sql);
     }
 
     @Test
     void killDuringRestoreThenRestartPutsTheOriginalBack() throws Exception {
         NodeProcess first = node("first");
-        ProtocolClient.Call backup = client.start("backup_database", Map.of("param", "1"));
+        ProtocolClient.Call backup = nodes.client().start("backup_database", Map.of("param", "1"));
         TaskResult b = backup.result(Duration.ofMinutes(3));
         assertThat(b.status()).isEqualTo(TaskStatus.SUCCEEDED);
         String id = String.valueOf(dev.tasknode.contracts.Json.MAPPER.convertValue(b.result(), Map.class).get("backup_id"));
-        exec("UPDATE p_1.items SET payload = 'after the backup' WHERE id = 1");
+        nodes.exec("UPDATE p_1.items SET payload = 'after the backup' WHERE id = 1");
         String before = state();
-        client.start("restore_database", Map.of("param", id + ":1", "safety_backup", false));
+        nodes.client().start("restore_database", Map.of("param", id + ":1", "safety_backup", false));
         // mid-way: the original is aside, pg_restore is writing the new p_1
         await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 + " AND split_part(application_name, ' #', 1) = 'tn-restore:p_1'") > 0, WAIT);
@@ -96,7 +85,7 @@ class BackupKillTest {
     @Test
     void killDuringBackupLeavesNoHalfBackup() throws Exception {
         NodeProcess first = node("first");
-        client.start("backup_database", Map.of("param", ""));
+        nodes.client().start("backup_database", Map.of("param", ""));
         // this database only: other runs on the same server have pg_dumps of their own
         await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 + " AND split_part(application_name, ' #', 1) = 'tasknode-backup'") > 0, WAIT);
@@ -108,18 +97,18 @@ class BackupKillTest {
             assertThat(s.toList()).isEmpty(); // nothing listed: no backup, no leftover
         }
         // and the next backup works
-        TaskResult again = client.start("backup_database", Map.of("param", "shared")).result(Duration.ofMinutes(3));
+        TaskResult again = nodes.client().start("backup_database", Map.of("param", "shared")).result(Duration.ofMinutes(3));
         assertThat(again.status()).isEqualTo(TaskStatus.SUCCEEDED);
     }
 
     @Test
     void theSuccessorEndsThePgDumpItsKilledPredecessorLeft() throws Exception {
-        try (Connection holder = connect(); Statement st = holder.createStatement()) {
+        try (Connection holder = nodes.connect(); Statement st = holder.createStatement()) {
             // pg_dump waits for this lock (its lock-wait-timeout is raised below): a dump that would run on for long
             holder.setAutoCommit(false);
             st.execute("LOCK TABLE p_1.big IN ACCESS EXCLUSIVE MODE");
             NodeProcess first = node("first", "--tasknode.backup.lock-wait-timeout=10m");
-            client.start("backup_database", Map.of("param", "1"));
+            nodes.client().start("backup_database", Map.of("param", "1"));
             await(() -> count("SELECT count(*) FROM tasknode.node_child WHERE instance_id = 'first'") > 0, WAIT);
             long pid = count("SELECT pid FROM tasknode.node_child WHERE instance_id = 'first'");
             await(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
@@ -146,38 +135,8 @@ class BackupKillTest {
         }
     }
 
-    private static void await(BooleanSupplier cond, Duration wait) throws InterruptedException {
-        long end = System.nanoTime() + wait.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + wait);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private Connection connect() throws Exception {
-        TestEndpoints.Postgres pg = TestEndpoints.postgres();
-        return DriverManager.getConnection(env.jdbcUrl(), pg.user(), pg.password());
-    }
-
-    private void exec(String sql) throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private long count(String sql) {
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (Exception e) {
-            return -1; // e.g. the journal table before the node created it
-        }
-    }
-
     private String state() throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        try (Connection c = nodes.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT (SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM p_1.items x)"
                         + " || (SELECT count(*) FROM p_1.big) || (SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM p_1.notes x)")) {
             rs.next();

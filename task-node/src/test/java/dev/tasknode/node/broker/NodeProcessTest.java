@@ -9,18 +9,15 @@ import dev.tasknode.contracts.TaskNames.Control;
 import dev.tasknode.contracts.TaskResult;
 import dev.tasknode.contracts.TaskStatus;
 import dev.tasknode.node.support.NodeProcess;
-import dev.tasknode.node.support.NodeTestSupport;
+import dev.tasknode.node.support.NodeProcesses;
 import dev.tasknode.node.support.ProtocolClient;
-import dev.tasknode.testing.TestEndpoints;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,33 +25,22 @@ import org.junit.jupiter.api.Test;
 /** Nodes as real processes: crash, graceful stop, several replicas on one queue. */
 class NodeProcessTest {
     static final Duration WAIT = Duration.ofSeconds(20);
-    NodeTestSupport.Env env;
+    NodeProcesses nodes;
     ProtocolClient client;
-    final List<NodeProcess> nodes = new ArrayList<>();
 
     @BeforeEach
-    void setUp() throws Exception {
-        env = NodeTestSupport.create("proc");
+    void setUp() {
+        nodes = new NodeProcesses("proc");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (NodeProcess n : nodes) {
-            n.close();
-        }
-        if (client != null) {
-            client.deleteNodeQueues();
-            client.close();
-        }
-        TestEndpoints.dropDatabase(env.database());
+        nodes.close();
     }
 
     private NodeProcess node(String instance, String... args) throws Exception {
-        NodeProcess n = NodeProcess.start(env, instance, args);
-        nodes.add(n);
-        if (client == null) {
-            client = new ProtocolClient(env.nodeName());
-        }
+        NodeProcess n = nodes.start(instance, args);
+        client = nodes.client();
         return n;
     }
 
@@ -92,8 +78,7 @@ class NodeProcessTest {
             assertThat(c.result(Duration.ofSeconds(60)).status()).isEqualTo(TaskStatus.SUCCEEDED);
         }
         Map<String, Integer> byInstance = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(env.jdbcUrl(), TestEndpoints.postgres().user(),
-                TestEndpoints.postgres().password());
+        try (Connection c = nodes.connect();
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT r.instance_id, (SELECT count(*) FROM tasknode.task_event e WHERE e.task_id = r.task_id"
                              + " AND e.message = 'sleeping 1 s') AS starts FROM tasknode.task_run r")) {

@@ -1,24 +1,16 @@
 package dev.tasknode.node.schema;
 
+import static dev.tasknode.node.support.NodeProcesses.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasknode.contracts.TaskResult;
 import dev.tasknode.contracts.TaskStatus;
 import dev.tasknode.node.support.NodeProcess;
-import dev.tasknode.node.support.NodeTestSupport;
-import dev.tasknode.node.support.ProtocolClient;
-import dev.tasknode.testing.TestEndpoints;
+import dev.tasknode.node.support.NodeProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,14 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaOnlineKillTest {
     static final Duration WAIT = Duration.ofMinutes(3);
-    NodeTestSupport.Env env;
+    NodeProcesses nodes;
     Path models;
-    ProtocolClient client;
-    final List<NodeProcess> nodes = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        env = NodeTestSupport.create("tnonl_kill");
+        nodes = new NodeProcesses("tnonl_kill");
         models = Files.createTempDirectory("tnonl-models-");
         Files.createDirectories(models.resolve("shared"));
         Files.createDirectories(models.resolve("project"));
@@ -45,40 +35,31 @@ class SchemaOnlineKillTest {
         // an expression index: slow enough to build that the kill lands in the middle of it
         Files.writeString(models.resolve("project/10.sql"), "CREATE TABLE {schema}.big (id bigint PRIMARY KEY, a integer);\n"
                 + "CREATE INDEX big_a_idx ON {schema}.big (md5(a::text));\n");
-        exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY); INSERT INTO shared.projects VALUES ('1');"
+        nodes.exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY); INSERT INTO shared.projects VALUES ('1');"
                 + "CREATE SCHEMA p_1; CREATE TABLE p_1.big (id bigint PRIMARY KEY, a integer);"
                 + "INSERT INTO p_1.big SELECT g, g FROM generate_series(1, 2000000) g; ANALYZE p_1.big");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (NodeProcess n : nodes) {
-            n.close();
-        }
-        if (client != null) {
-            client.deleteNodeQueues();
-            client.close();
-        }
-        TestEndpoints.dropDatabase(env.database());
+        nodes.close();
         try (var s = Files.walk(models)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     private NodeProcess node(String instance) throws Exception {
-        NodeProcess n = NodeProcess.start(env, instance, "--tasknode.schema.models-dir=" + models,
-                "--tasknode.schema.large-table-rows=1000");
-        nodes.add(n);
-        if (client == null) {
-            client = new ProtocolClient(env.nodeName());
-        }
-        return n;
+        return nodes.start(instance, "--tasknode.schema.models-dir=" + models, "--tasknode.schema.large-table-rows=1000");
+    }
+
+    private long count(String sql) {
+        return nodes.count(sql);
     }
 
     @Test
     void killDuringAConcurrentIndexBuildThenRestartAndApplyLeavesOneValidIndex() throws Exception {
         NodeProcess first = node("first");
-        client.start("apply_migrations", Map.of("scope", "1", "backup", false));
+        nodes.client().start("apply_migrations", Map.of("scope", "1", "backup", false));
         await(() -> count("SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()"
                 + " AND command = 'CREATE INDEX CONCURRENTLY'") > 0, WAIT);
         first.kill9();
@@ -88,43 +69,13 @@ class SchemaOnlineKillTest {
                 .as("the killed build left an invalid index").isOne();
 
         node("second");
-        TaskResult proposal = client.start("propose_migrations", Map.of("scope", "1")).result(WAIT);
+        TaskResult proposal = nodes.client().start("propose_migrations", Map.of("scope", "1")).result(WAIT);
         assertThat(proposal.result().toString()).contains("invalid index left by an interrupted build");
-        TaskResult r = client.start("apply_migrations", Map.of("scope", "1", "backup", false)).result(WAIT);
+        TaskResult r = nodes.client().start("apply_migrations", Map.of("scope", "1", "backup", false)).result(WAIT);
         assertThat(r.status()).as(r.summary()).isEqualTo(TaskStatus.SUCCEEDED);
         assertThat(count("SELECT count(*) FROM pg_index WHERE indexrelid = 'p_1.big_a_idx'::regclass AND indisvalid")).isOne();
         assertThat(count("SELECT count(*) FROM pg_index WHERE indrelid = 'p_1.big'::regclass")).as("pkey and big_a_idx only").isEqualTo(2);
-        TaskResult after = client.start("propose_migrations", Map.of("scope", "1")).result(WAIT);
+        TaskResult after = nodes.client().start("propose_migrations", Map.of("scope", "1")).result(WAIT);
         assertThat(after.result().get("to_change").asInt()).isZero();
-    }
-
-    private static void await(BooleanSupplier cond, Duration wait) throws InterruptedException {
-        long end = System.nanoTime() + wait.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + wait);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private Connection connect() throws Exception {
-        TestEndpoints.Postgres pg = TestEndpoints.postgres();
-        return DriverManager.getConnection(env.jdbcUrl(), pg.user(), pg.password());
-    }
-
-    private void exec(String sql) throws Exception {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private long count(String sql) {
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
     }
 }

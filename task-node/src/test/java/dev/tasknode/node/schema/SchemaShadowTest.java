@@ -143,11 +143,14 @@ class SchemaShadowTest {
             assertNotNull(sd);
             ScratchDatabases.Scratch s = sd.create();
             try {
+                // create() sweeps in the background; a sweep of our own finds it, or finds it already gone
+                sd.dropLeftovers();
                 assertEquals(0, db.count("SELECT count(*) FROM pg_database WHERE datname = '" + leftover + "'"));
                 assertEquals("SQL_ASCII|C|C", db.exec1("SELECT pg_encoding_to_char(encoding) || '|' || datcollate || '|' "
                         + "|| datctype FROM pg_database WHERE datname = '" + s.name() + "'"));
                 // and a fresh one is left alone by the next create (its node is still connecting to it)
                 ScratchDatabases.Scratch t = sd.create();
+                sd.dropLeftovers();
                 assertEquals(1, db.count("SELECT count(*) FROM pg_database WHERE datname = '" + s.name() + "'"));
                 t.dropNow();
             } finally {
