@@ -116,7 +116,7 @@ public class FleetApplier {
                     ctx.log().warn("no backup feature in this node: migrating without a pre-migration backup");
                 } else {
                     try {
-                        backupId = b.backupBeforeMigration(ctx, toChange);
+                        backupId = b.backupBeforeMigration(ctx, engine.cluster(), toChange);
                         ctx.log().info("pre-migration backup %s taken of %d schema(s)", backupId, toChange.size());
                     } catch (Exception e) {
                         throw new TaskFailedException(ErrorCode.TASK_FAILED, "pre-migration backup failed, nothing was "
@@ -194,7 +194,7 @@ public class FleetApplier {
             }
             ctx.progress(done.incrementAndGet(), total, "schemas");
         }
-        int threads = Math.max(1, Math.min(engine.props().getParallelism(), work.size()));
+        int threads = Math.max(1, Math.min(engine.parallelism(), work.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("schema-apply-", 0).factory());
         try {
             Map<String, Future<SchemaRunner.Ran>> futures = new LinkedHashMap<>();
