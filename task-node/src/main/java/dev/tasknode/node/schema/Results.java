@@ -103,7 +103,19 @@ public final class Results {
      * clusters a task covered.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ClusterPart(String cluster, String state, int schemas, String error) {}
+    public record ClusterPart(String cluster, String state, int schemas, String error, List<String> failedSchemas) {
+        public static final String OK = "ok";
+        public static final String DOWN = "down";
+
+        public static ClusterPart ok(String cluster, int schemas) {
+            return new ClusterPart(cluster, OK, schemas, null, null);
+        }
+
+        /** The schemas last seen there, all failed with {@code error}. */
+        public static ClusterPart down(String cluster, List<String> failed, String error) {
+            return new ClusterPart(cluster, DOWN, failed.size(), error, List.copyOf(failed));
+        }
+    }
 
     public record Proposal(String fingerprint, String model, int schemas, int upToDate, int toChange,
                            Counts totals, List<ChangeSet> changeSets,
