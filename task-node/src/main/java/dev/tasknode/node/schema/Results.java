@@ -111,6 +111,17 @@ public final class Results {
             return new ClusterPart(cluster, OK, schemas, null, null);
         }
 
+        /** True when some cluster did not take part (down, or its run failed): the task is partial at best. */
+        public static boolean anyDown(List<ClusterPart> clusters) {
+            return clusters != null && clusters.stream().anyMatch(c -> DOWN.equals(c.state()));
+        }
+
+        /** "cluster tn2 is down: ...; ..." for a summary line, empty when every cluster took part. */
+        public static String describeDown(List<ClusterPart> clusters) {
+            return clusters == null ? "" : String.join("; ", clusters.stream().filter(c -> DOWN.equals(c.state()))
+                    .map(ClusterPart::error).toList());
+        }
+
         /** The schemas last seen there, all failed with {@code error}. */
         public static ClusterPart down(String cluster, List<String> failed, String error) {
             return new ClusterPart(cluster, DOWN, failed.size(), error, List.copyOf(failed));

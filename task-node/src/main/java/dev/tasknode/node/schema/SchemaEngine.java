@@ -88,7 +88,10 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         view.parent = home;
         view.cluster = c.name();
         view.parallelism = c.maxParallel();
-        view.pgTools = home.pgTools;
+        // pg_dump/psql (plan validation) must reach this cluster: the node's tools and paths, the cluster's server
+        dev.tasknode.node.db.ScratchDatabases conn = c.home() ? null : dev.tasknode.node.db.ScratchDatabases.of(c.dataSource());
+        view.pgTools = c.home() ? home.pgTools : home.pgTools == null || conn == null ? null
+                : home.pgTools.on(PgTools.Target.fromJdbc(conn.url(), conn.user(), conn.password()));
         return view;
     }
 
@@ -162,6 +165,10 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    public String storeSchema() {
+        return storeSchema;
     }
 
     public History history() {

@@ -51,12 +51,35 @@ public class FleetApplier {
     private final SchemaRunner runner;
     private final PlanValidator validator;
 
-    /** @param online when statements on existing tables take their online forms (see schema/online) */
+    /**
+     * @param online when statements on existing tables take their online forms (see schema/online)
+     * @param gate   when set, it judges {@code expect} instead of this run (a fleet on several clusters: schema/fanout)
+     */
     public record Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
-                          boolean onlyCreates, OnlineMode online) {
+                          boolean onlyCreates, OnlineMode online, PlanGate gate) {
         public Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
                        boolean onlyCreates) {
             this(task, allowDestructive, backup, dryRun, expect, onlyCreates, OnlineMode.AUTO);
+        }
+
+        public Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
+                       boolean onlyCreates, OnlineMode online) {
+            this(task, allowDestructive, backup, dryRun, expect, onlyCreates, online, null);
+        }
+
+        public Options withGate(PlanGate g) {
+            return new Options(task, allowDestructive, backup, dryRun, expect, onlyCreates, online, g);
+        }
+    }
+
+    /** What the runs of one task on several clusters share (schema/fanout). */
+    public interface PlanGate {
+        /** Called once the run has planned, before anything changes: judges {@code expect}; throws to stop the run. */
+        void planned(String cluster, String fingerprint) throws Exception;
+
+        /** Plan validation verdicts by change set, shared by the clusters (see validate/SharedVerdicts); null = none. */
+        default Map<String, java.util.concurrent.CompletableFuture<String>> verdicts() {
+            return null;
         }
     }
 
@@ -65,6 +88,10 @@ public class FleetApplier {
         this.backups = backups;
         this.runner = new SchemaRunner(engine);
         this.validator = new PlanValidator(engine);
+    }
+
+    public SchemaEngine engine() {
+        return engine;
     }
 
     public Results.ApplyReport run(TaskContext ctx, Scope scope, Options o) throws Exception {
@@ -82,7 +109,9 @@ public class FleetApplier {
             fp = engine.plan(c, schemas, o.onlyCreates());
             invalid = leftovers(c, schemas, o);
         }
-        if (o.expect() != null && !o.expect().isBlank() && !o.expect().equals(fp.fingerprint())) {
+        if (o.gate() != null) {
+            o.gate().planned(engine.cluster(), fp.fingerprint());
+        } else if (o.expect() != null && !o.expect().isBlank() && !o.expect().equals(fp.fingerprint())) {
             throw new TaskFailedException(ErrorCode.CONFLICT, "the schemas or the model changed since the proposal "
                     + o.expect() + " (now " + fp.fingerprint() + "): review propose_migrations again; nothing was changed");
         }

@@ -74,27 +74,45 @@ public final class PlanValidator {
             }
         }
         Map<SchemaEngine.Group, String> reasons = new IdentityHashMap<>();
+        // several clusters: a change set already validated (or being validated) on another cluster's copy of the same
+        // state is not run again here (see SharedVerdicts)
+        SharedVerdicts.Split split = SharedVerdicts.split(o.gate() == null ? null : o.gate().verdicts(), order, groups.get(shared),
+                g -> g.kind() + "|" + g.fingerprint() + "|" + g.plan().script() + "|" + allowDestructive + "|" + onlyCreates);
+        List<SchemaEngine.Group> mine = split.mine();
         ScratchDatabases scratch = ScratchDatabases.of(engine.dataSource());
-        if (scratch == null) {
-            order.forEach(g -> reasons.put(g, "plan validation impossible: the pool's connection settings cannot be read"));
-        } else {
-            try (ScratchDatabases.Scratch db = scratch.create()) {
-                copy(ctx, scratch, db, order, reps, shared);
-                try (Connection c = db.connect()) {
-                    for (SchemaEngine.Group g : order) {
-                        String why = validate(c, g, reps.get(g), shared, allowDestructive, onlyCreates);
-                        if (why != null) {
-                            reasons.put(g, why);
+        boolean finished = false;
+        try {
+            if (mine.isEmpty()) {
+                // every change set is validated elsewhere
+            } else if (scratch == null) {
+                mine.forEach(g -> reasons.put(g, "plan validation impossible: the pool's connection settings cannot be read"));
+            } else {
+                try (ScratchDatabases.Scratch db = scratch.create()) {
+                    copy(ctx, scratch, db, mine, reps, shared);
+                    try (Connection c = db.connect()) {
+                        for (SchemaEngine.Group g : mine) {
+                            String why = validate(c, g, reps.get(g), shared, allowDestructive, onlyCreates);
+                            if (why != null) {
+                                reasons.put(g, why);
+                            }
                         }
                     }
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException || e instanceof java.util.concurrent.CancellationException) {
+                        throw e;
+                    }
+                    String why = "plan validation failed on its scratch copy, nothing was changed: " + e.getMessage();
+                    mine.forEach(g -> reasons.putIfAbsent(g, why));
                 }
-            } catch (Exception e) {
-                if (e instanceof InterruptedException || e instanceof java.util.concurrent.CancellationException) {
-                    throw e;
-                }
-                String why = "plan validation failed on its scratch copy, nothing was changed: " + e.getMessage();
-                order.forEach(g -> reasons.putIfAbsent(g, why));
             }
+            finished = true;
+        } finally {
+            split.publish(reasons, finished, engine.cluster());
+        }
+        reasons.putAll(split.awaitOthers());
+        if (!split.others().isEmpty()) {
+            ctx.log().info("plan validation: %d change set(s) were validated on another cluster's copy of the same state",
+                    split.others().size());
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String s : work) {
@@ -103,7 +121,7 @@ public final class PlanValidator {
                 out.put(s, why);
             }
         }
-        ctx.log().info("plan validation: %d change set(s) run on a scratch copy in %d ms, %d unplannable", order.size(),
+        ctx.log().info("plan validation: %d change set(s) run on a scratch copy in %d ms, %d unplannable", mine.size(),
                 (System.nanoTime() - t0) / 1_000_000, reasons.size());
         reasons.forEach((g, why) -> ctx.log().error("change set %s (%s, %d schema(s)) is unplannable: %s", g.fingerprint(),
                 reps.get(g), g.schemas().size(), why));
