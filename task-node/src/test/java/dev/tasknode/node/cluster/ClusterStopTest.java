@@ -55,12 +55,12 @@ class ClusterStopTest {
         TestEndpoints.Postgres pg2 = two.pg2;
         TaskOutcome out;
         long t0;
-        // a session on tn2 holds p_b1.items: the apply's transaction there waits for it
+        // a session on tn2 reads p_b1.items (ACCESS SHARE: pg_dump of plan validation passes, ALTER TABLE waits)
         Connection holder = DriverManager.getConnection(pg2.urlFor(two.db2), pg2.user(), pg2.password());
         try {
             holder.setAutoCommit(false);
             try (Statement hs = holder.createStatement()) {
-                hs.execute("LOCK TABLE p_b1.items IN ACCESS EXCLUSIVE MODE");
+                hs.execute("LOCK TABLE p_b1.items IN ACCESS SHARE MODE");
             }
             CompletableFuture<TaskOutcome> run = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -26,17 +26,26 @@ final class SharedVerdicts {
     record Split(List<SchemaEngine.Group> mine, Map<SchemaEngine.Group, CompletableFuture<String>> claimed,
                  Map<SchemaEngine.Group, CompletableFuture<String>> others) {
         /**
-         * Completes every promise this cluster made (null = reaches the model); call it in a finally.
-         * {@code finished} false: the validation stopped early (cancelled), the verdicts are unknown.
+         * Completes every promise this cluster made (null = reaches the model); call it in a finally. A set whose
+         * validation could not run here ({@code inconclusive}, or all of them when {@code finished} is false) completes
+         * exceptionally: a cluster waiting for it validates it itself.
          */
-        void publish(Map<SchemaEngine.Group, String> reasons, boolean finished, String cluster) {
-            claimed.forEach((g, f) -> f.complete(finished ? reasons.get(g)
-                    : "plan validation did not finish on cluster " + cluster + ", nothing was changed"));
+        void publish(Map<SchemaEngine.Group, String> reasons, java.util.Set<SchemaEngine.Group> inconclusive, boolean finished,
+                     String cluster) {
+            claimed.forEach((g, f) -> {
+                if (finished && !inconclusive.contains(g)) {
+                    f.complete(reasons.get(g));
+                } else {
+                    f.completeExceptionally(new IllegalStateException("plan validation could not run on cluster " + cluster
+                            + (reasons.get(g) == null ? "" : ": " + reasons.get(g))));
+                }
+            });
         }
 
-        /** The other clusters' verdicts (waits for them); a failed validation elsewhere counts as unplannable here. */
-        Map<SchemaEngine.Group, String> awaitOthers() throws InterruptedException {
+        /** The other clusters' verdicts (waits for them); the sets they could not validate are to be validated here. */
+        Others awaitOthers() throws InterruptedException {
             Map<SchemaEngine.Group, String> out = new IdentityHashMap<>();
+            List<SchemaEngine.Group> redo = new ArrayList<>();
             for (var e : others.entrySet()) {
                 try {
                     String why = e.getValue().get();
@@ -44,12 +53,15 @@ final class SharedVerdicts {
                         out.put(e.getKey(), why);
                     }
                 } catch (ExecutionException ex) {
-                    out.put(e.getKey(), "plan validation on another cluster failed, nothing was changed: " + ex.getCause());
+                    redo.add(e.getKey());
                 }
             }
-            return out;
+            return new Others(out, redo);
         }
     }
+
+    /** Verdicts from the other clusters, and the sets none of them could validate. */
+    record Others(Map<SchemaEngine.Group, String> reasons, List<SchemaEngine.Group> redo) {}
 
     /**
      * Splits {@code order} (the shared set first, if any) into the sets validated here and those another cluster
