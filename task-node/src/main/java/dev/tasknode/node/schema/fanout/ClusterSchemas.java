@@ -188,7 +188,9 @@ public class ClusterSchemas {
         }
         parts.stream().filter(pt -> pt.error() != null).forEach(pt -> ctx.log().error("cluster %s failed: %s; its schemas "
                 + "are reported failed, the other clusters went on", pt.cluster().name(), ClusterRegistry.describe(pt.error())));
-        return Merge.apply(o, withLastKnown(parts, scope), downs(reach), reach.clusterNames());
+        List<Merge.Part<Results.ApplyReport>> all = withLastKnown(parts, scope);
+        markFailed(all, false);
+        return Merge.apply(o, all, downs(reach), reach.clusterNames());
     }
 
     /** propose_migrations over the clusters: change sets grouped by catalog state across all of them. */
@@ -199,10 +201,12 @@ public class ClusterSchemas {
             return Merge.proposal(List.of(new Merge.Part<>(t.cluster(), t.reports().propose(scope, online).proposal(), null)),
                     Map.of(), reach.clusterNames());
         }
-        List<Merge.Part<Results.Proposal>> parts = parallel(reach.run(), t -> t.reports().propose(scope, online).proposal());
+        List<Merge.Part<Results.Proposal>> parts = withLastKnown(parallel(reach.run(),
+                t -> t.reports().propose(scope, online).proposal()), scope);
         Map<Cluster, Down> downs = downs(reach);
         markFailed(downs, scope);
-        return Merge.proposal(withLastKnown(parts, scope), downs, reach.clusterNames());
+        markFailed(parts, scope instanceof Scope.All);
+        return Merge.proposal(parts, downs, reach.clusterNames());
     }
 
     /** schema_status over the clusters. */
@@ -212,10 +216,11 @@ public class ClusterSchemas {
             Target t = reach.run().getFirst();
             return Merge.status(List.of(new Merge.Part<>(t.cluster(), t.reports().status(scope), null)), Map.of());
         }
-        List<Merge.Part<Results.Status>> parts = parallel(reach.run(), t -> t.reports().status(scope));
+        List<Merge.Part<Results.Status>> parts = withLastKnown(parallel(reach.run(), t -> t.reports().status(scope)), scope);
         Map<Cluster, Down> downs = downs(reach);
         markFailed(downs, scope);
-        return Merge.status(withLastKnown(parts, scope), downs);
+        markFailed(parts, scope instanceof Scope.All);
+        return Merge.status(parts, downs);
     }
 
     /** The metrics of a cluster that could not be read: its schemas count as failed until it answers again. */
@@ -225,6 +230,17 @@ public class ClusterSchemas {
             d.schemas().forEach(s -> states.put(s, dev.tasknode.node.schema.SchemaMetrics.FAILED));
             engine.metrics().forCluster(c.name()).update(states, scope instanceof Scope.All);
         });
+    }
+
+    /** The metrics of clusters whose run failed: their schemas in scope count as failed. */
+    private <T> void markFailed(List<Merge.Part<T>> parts, boolean wholeFleet) {
+        for (Merge.Part<T> p : parts) {
+            if (p.error() != null) {
+                Map<String, String> states = new LinkedHashMap<>();
+                p.failedSchemas().forEach(s -> states.put(s, dev.tasknode.node.schema.SchemaMetrics.FAILED));
+                engine.metrics().forCluster(p.cluster().name()).update(states, wholeFleet);
+            }
+        }
     }
 
     private static Map<Cluster, Down> downs(Reach reach) {

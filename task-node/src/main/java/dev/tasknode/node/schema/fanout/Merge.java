@@ -46,8 +46,11 @@ final class Merge {
         for (Part<Results.ApplyReport> p : parts) {
             String name = p.cluster().name();
             if (p.value() == null) {
-                failed += failAll(outcomes, name, p.failedSchemas(), p.why());
-                clusters.add(Results.ClusterPart.down(name, p.failedSchemas(), p.why()));
+                // the run's own report is lost with the cluster: what committed there before it went stays
+                String why = p.why() + " (changes that committed there before stay, with their history rows; "
+                        + "schema_status tells once it answers)";
+                failed += failAll(outcomes, name, p.failedSchemas(), why);
+                clusters.add(Results.ClusterPart.down(name, p.failedSchemas(), why));
                 allMatch = false;
                 continue;
             }
