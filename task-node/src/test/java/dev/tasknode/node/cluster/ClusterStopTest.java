@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,9 @@ class ClusterStopTest {
             });
             try {
                 waitForLockWait(two.db2, run);
+                // the other two tn2 projects commit meanwhile (parallelism 2): they must be reported applied, not lost
+                waitForHistory(two.db2, ctx.taskId(), run);
+                Thread.sleep(500); // their commits are acknowledged to the applier, not only visible to others
                 t0 = System.nanoTime();
                 assertThat(TestEndpoints.stopSecondCluster()).as("pg_ctlcluster stop").isNull();
                 // a hang guard, not a speed goal: the cluster's timeouts end its part
@@ -87,6 +91,7 @@ class ClusterStopTest {
         }
         long seconds = (System.nanoTime() - t0) / 1_000_000_000;
         assertThat(out.status()).as(String.join("\n", ctx.lines)).isEqualTo(TaskStatus.PARTIAL);
+        assertThat(out.summary()).contains("cluster tn2 failed").doesNotContain("still differ from the model");
         Results.ApplyReport r = (Results.ApplyReport) out.result();
         assertThat(r.outcomes()).filteredOn(o -> "default".equals(o.cluster())).extracting(Results.SchemaOutcome::outcome)
                 .containsOnly("applied", "unchanged");
@@ -97,10 +102,36 @@ class ClusterStopTest {
                     assertThat(o.outcome()).isEqualTo("failed");
                     assertThat(o.error()).isNotBlank();
                 });
-        assertThat(r.clusters()).filteredOn(c -> c.cluster().equals("tn2")).singleElement()
-                .satisfies(c -> assertThat(c.state()).isEqualTo("down"));
+        assertThat(r.outcomes()).filteredOn(o -> "tn2".equals(o.cluster()) && List.of("p_b2", "p_b3").contains(o.schema()))
+                .extracting(Results.SchemaOutcome::outcome).containsExactly("applied", "applied");
+        assertThat(r.clusters()).filteredOn(c -> c.cluster().equals("tn2")).singleElement().satisfies(c -> {
+            assertThat(c.state()).isEqualTo("down");
+            assertThat(c.error()).startsWith("cluster tn2 failed: ");
+            assertThat(c.failedSchemas()).contains("p_b1").doesNotContain("p_b2", "p_b3");
+        });
         System.out.printf("tn2 stopped mid-apply: the task ended %d s after the stop, status %s: %s%n", seconds,
                 out.status(), out.summary());
+    }
+
+    /** Until tn2's history holds this task's applied rows of p_b2 and p_b3 (committed with their migrations). */
+    private static void waitForHistory(String db, String taskId, CompletableFuture<TaskOutcome> run) throws Exception {
+        try (Connection watch = DriverManager.getConnection(two.pg2.urlFor(db), two.pg2.user(), two.pg2.password());
+             Statement st = watch.createStatement()) {
+            for (int i = 0; i < 600; i++) {
+                if (run.isDone()) {
+                    throw new AssertionError("apply ended before tn2's other projects were migrated: " + run.get().summary());
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(DISTINCT schema_name) FROM tasknode.schema_history "
+                        + "WHERE task_id = '" + taskId + "' AND outcome = 'applied' AND schema_name IN ('p_b2', 'p_b3')")) {
+                    rs.next();
+                    if (rs.getLong(1) == 2) {
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("tn2's other projects were never migrated");
+        }
     }
 
     /** Until a session of the apply waits for the holder's lock on tn2 (or the run ended early: then fail). */

@@ -153,7 +153,12 @@ public class FleetApplier {
                     }
                 }
             }
-            migrate(ctx, o, toChange, bySchema, mark, outcomes);
+            try {
+                migrate(ctx, o, toChange, bySchema, mark, outcomes);
+            } catch (SQLException e) {
+                // the database went away mid-run (its connections are gone): what each schema did so far goes with it
+                throw new CutShort(e, toChange, outcomes);
+            }
             if (ctx.cancelled()) {
                 long done = outcomes.values().stream().filter(r -> r.outcome().equals("applied")).count();
                 ctx.log().warn("cancelled: %d schema(s) were migrated and recorded before the stop, the rest not started", done);
@@ -334,6 +339,30 @@ public class FleetApplier {
             ps.setInt(1, SchemaLocks.LOCK_CLASS);
             ps.setArray(2, c.createArrayOf("integer", locked.stream().map(SchemaLocks::key).toArray(Integer[]::new)));
             ps.execute();
+        }
+    }
+
+    /**
+     * A run that lost its database in the middle: the same error, plus the outcomes known when it was lost (schemas of
+     * {@code toChange} not marked applied or failed had not run, or their result was lost), for a caller that reports
+     * them (several clusters: schema/fanout). One node with one database still fails the task with the error.
+     */
+    public static final class CutShort extends SQLException {
+        private final List<String> toChange;
+        private final Map<String, Results.SchemaOutcome> outcomes;
+
+        CutShort(SQLException cause, List<String> toChange, Map<String, Results.SchemaOutcome> outcomes) {
+            super(cause.getMessage(), cause.getSQLState(), cause);
+            this.toChange = List.copyOf(toChange);
+            this.outcomes = new LinkedHashMap<>(outcomes);
+        }
+
+        public List<String> toChange() {
+            return toChange;
+        }
+
+        public Map<String, Results.SchemaOutcome> outcomes() {
+            return outcomes;
         }
     }
 

@@ -45,6 +45,30 @@ final class Merge {
         boolean allMatch = !o.dryRun();
         for (Part<Results.ApplyReport> p : parts) {
             String name = p.cluster().name();
+            if (p.value() == null && p.error() instanceof FleetApplier.CutShort cut) {
+                // lost mid-run: each schema as far as it got; the applied ones keep their change (not verified)
+                String why = p.why();
+                List<String> lost = new ArrayList<>();
+                for (Results.SchemaOutcome x : cut.outcomes().values()) {
+                    Results.SchemaOutcome r = x;
+                    if ("applied".equals(x.outcome())) {
+                        changed++;
+                    } else if (cut.toChange().contains(x.schema()) || "failed".equals(x.outcome())) {
+                        r = "failed".equals(x.outcome()) ? x
+                                : new Results.SchemaOutcome(x.schema(), "failed", 0, null, x.fingerprintBefore(), null, null,
+                                        null, 0, 0, why);
+                        lost.add(x.schema());
+                        failed++;
+                    } else {
+                        unchanged++;
+                    }
+                    outcomes.add(r.on(name));
+                }
+                clusters.add(Results.ClusterPart.down(name, lost, why + " (schemas applied before it went keep their "
+                        + "change, not verified; schema_status tells once it answers)"));
+                allMatch = false;
+                continue;
+            }
             if (p.value() == null) {
                 // the run's own report is lost with the cluster: what committed there before it went stays
                 String why = p.why() + " (changes that committed there before stay, with their history rows; "

@@ -47,8 +47,13 @@ public class ApplyMigrationsTask implements Task {
                 ? ", " + r.unchanged() + " unchanged" : "") + (r.failed() > 0 ? ", " + r.failed() + " failed" : "")
                 + (r.skippedStatements() > 0 ? ", " + r.skippedStatements() + " destructive statement(s) skipped" : "")
                 + (Results.ClusterPart.anyDown(r.clusters()) ? "; " + Results.ClusterPart.describeDown(r.clusters()) : "");
+        // a cluster lost mid-run could not verify what it applied: its loss is reported, not as a broken invariant
+        java.util.Set<String> lost = r.clusters() == null ? java.util.Set.of() : r.clusters().stream()
+                .filter(c -> Results.ClusterPart.DOWN.equals(c.state())).map(Results.ClusterPart::cluster)
+                .collect(java.util.stream.Collectors.toSet());
         boolean invariantBroken = !r.dryRun() && r.outcomes().stream()
-                .anyMatch(o -> "applied".equals(o.outcome()) && o.skipped().isEmpty() && !Boolean.TRUE.equals(o.matchesModel()));
+                .anyMatch(o -> "applied".equals(o.outcome()) && o.skipped().isEmpty() && !Boolean.TRUE.equals(o.matchesModel())
+                        && !lost.contains(o.cluster()));
         if (invariantBroken) {
             summary += "; some applied schemas still differ from the model (see matches_model)";
             ctx.log().error(summary);
