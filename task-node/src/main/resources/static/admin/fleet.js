@@ -17,9 +17,14 @@ export async function refreshFleet() {
   try {
     const [status, backups] = await Promise.allSettled([runAndWait('schema_status', {}), runAndWait('list_backups', {})]);
     if (status.status === 'fulfilled' && status.value.result) {
-      const { rows, counts } = fleetOf(status.value.result);
+      const { rows, counts, clusters } = fleetOf(status.value.result);
       $('fleet-counts').replaceChildren(...STATES.map(st => el('div', { class: 'count ' + st, id: 'count-' + st },
         el('b', { text: counts[st] }), st.replace(/_/g, ' '))));
+      // several clusters: each one's part (a cluster that is down says why; its schemas show as failed below)
+      if (clusters.length > 1 || clusters.some(c => c.state !== 'ok')) {
+        $('fleet-counts').append(el('p', { class: 'muted', id: 'fleet-clusters' }, 'Clusters: ', ...clusters.flatMap((c, i) => [
+          i ? ' · ' : '', el('b', { text: c.cluster }), ` ${c.state === 'ok' ? c.schemas + ' schemas' : 'DOWN: ' + (c.error || '')}`])));
+      }
       renderDetail(rows);
     } else {
       $('fleet-counts').replaceChildren(el('p', { class: 'feedback bad', text: 'schema_status: ' +
@@ -40,23 +45,24 @@ export async function refreshFleet() {
 }
 
 function renderDetail(rows) {
-  const filter = el('input', { type: 'search', id: 'fleet-filter', placeholder: 'project id or schema', 'aria-label': 'Find a project' });
+  const filter = el('input', { type: 'search', id: 'fleet-filter', placeholder: 'project id, schema or cluster', 'aria-label': 'Find a project' });
   const which = el('select', { 'aria-label': 'State' }, el('option', { value: '', text: 'all states' }),
     STATES.map(s => el('option', { value: s, text: s.replace(/_/g, ' ') })));
   const body = el('tbody');
   const draw = () => {
     const q = filter.value.trim().toLowerCase();
     const shown = rows.filter(r => (!which.value || r.state === which.value)
-      && (!q || r.schema.toLowerCase().includes(q) || String(r.project).toLowerCase().includes(q)));
+      && (!q || r.schema.toLowerCase().includes(q) || String(r.project).toLowerCase().includes(q) || r.cluster.toLowerCase().includes(q)));
     body.replaceChildren(...shown.slice(0, 200).map(r => el('tr', {}, el('td', {}, el('code', { text: r.schema })),
-      el('td', { text: r.project }), el('td', {}, badge(r.state)), el('td', { class: 'muted', text: r.detail }))));
-    if (shown.length > 200) body.append(el('tr', {}, el('td', { colspan: 4, class: 'muted', text: `… ${shown.length - 200} more` })));
+      el('td', { text: r.project }), el('td', { class: 'cluster', text: r.cluster }), el('td', {}, badge(r.state)),
+      el('td', { class: 'muted', text: r.detail }))));
+    if (shown.length > 200) body.append(el('tr', {}, el('td', { colspan: 5, class: 'muted', text: `… ${shown.length - 200} more` })));
   };
   filter.oninput = draw;
   which.onchange = draw;
   draw();
   $('fleet-detail').replaceChildren(el('div', { class: 'actions' }, filter, which),
-    el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'Project', 'State', 'Detail'].map(h => el('th', { text: h })))), body)));
+    el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'Project', 'Cluster', 'State', 'Detail'].map(h => el('th', { text: h })))), body)));
 }
 
 export function initFleet() {

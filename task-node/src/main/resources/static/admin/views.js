@@ -132,7 +132,8 @@ export function proposalView(result, { onApply, canDestructive }) {
     box.append(el('article', { class: 'changeset' },
       el('header', {}, el('strong', { text: `Change set ${i + 1}` }),
         el('span', { class: 'cs-counts' }, ['safe', 'locking', 'destructive'].filter(k => c[k]).flatMap(k => [badge(k), ` ${c[k]} `])),
-        el('span', { class: 'muted', text: `applies to ${count} schema${count === 1 ? '' : 's'}: ${shown}` })),
+        el('span', { class: 'muted', text: `applies to ${count} schema${count === 1 ? '' : 's'}: ${shown}` }),
+        clustersOf(cs) ? el('span', { class: 'muted cs-clusters', text: `by cluster: ${clustersOf(cs)}` }) : null),
       statements(cs).map(s => el('div', { class: 'stmt' },
         s.cls ? badge(s.cls) : el('span'), el('pre', { class: 'sql', text: s.sql }),
         s.reason ? el('span', { class: 'reason', text: s.reason }) : null,
@@ -269,6 +270,7 @@ export function fleetOf(result) {
       pick(s, 'detail', 'reason', 'message', 'error') || ''].filter(Boolean).join(' · ');
     return {
       schema,
+      cluster: pick(s, 'cluster') || '',
       project: pick(s, 'project_id', 'project') || (/^p_/.test(schema) ? schema.slice(2) : schema === 'shared' ? '(shared)' : ''),
       state: String(pick(s, 'state', 'status') || '?').toLowerCase().replace(/[ -]/g, '_'),
       detail,
@@ -278,5 +280,13 @@ export function fleetOf(result) {
   const counts = {};
   for (const st of STATES) counts[st] = typeof given === 'object' && given && typeof given[st] === 'number'
     ? given[st] : rows.filter(r => r.state === st).length;
-  return { rows, counts };
+  const clusters = (pick(result, 'clusters') || []).filter(c => c && c.cluster);
+  return { rows, counts, clusters };
+}
+
+/** "on default: p_1, p_2 · on tn2: p_7" for a change set that names its clusters (several clusters only). */
+export function clustersOf(cs) {
+  const by = pick(cs, 'clusters');
+  if (!by || typeof by !== 'object' || Object.keys(by).length < 2 && Object.keys(by)[0] === 'default') return '';
+  return Object.entries(by).map(([c, list]) => `${c}: ${Array.isArray(list) ? list.length : '?'}`).join(' · ');
 }

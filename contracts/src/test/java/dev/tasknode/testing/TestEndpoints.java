@@ -38,13 +38,30 @@ public final class TestEndpoints {
     }
 
     private static Postgres postgres;
+    private static Postgres postgres2;
     private static Rabbit rabbit;
+    /** Debian's name of the second cluster the multi-cluster tests use (.ci/run creates it). */
+    public static final String SECOND_CLUSTER = "tn2";
+    public static final int SECOND_PORT = 5433;
 
     public static synchronized Postgres postgres() {
         if (postgres == null) {
             postgres = findPostgres();
         }
         return postgres;
+    }
+
+    /**
+     * The second PostgreSQL cluster (multi-cluster tests): {@code TASKNODE_TEST_PG2_URL} / {@code _USER} /
+     * {@code _PASSWORD}, else the loopback default {@code jdbc:postgresql://127.0.0.1:5433/postgres} as postgres, else
+     * it is created and started with Debian's tools ({@code pg_createcluster 15 tn2 -p 5433}) when they exist;
+     * otherwise the test fails saying what to start.
+     */
+    public static synchronized Postgres postgres2() {
+        if (postgres2 == null) {
+            postgres2 = findPostgres2();
+        }
+        return postgres2;
     }
 
     public static synchronized Rabbit rabbit() {
@@ -61,8 +78,12 @@ public final class TestEndpoints {
 
     /** Creates a fresh database for one test class and returns its name. */
     public static String createDatabase(String prefix) {
+        return createDatabase(postgres(), prefix);
+    }
+
+    /** Creates a fresh database on {@code pg} (e.g. {@link #postgres2()}) and returns its name. */
+    public static String createDatabase(Postgres pg, String prefix) {
         String name = uniqueName(prefix);
-        Postgres pg = postgres();
         try (Connection c = DriverManager.getConnection(pg.adminUrl(), pg.user(), pg.password());
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
@@ -74,7 +95,11 @@ public final class TestEndpoints {
 
     /** Drops a test database, disconnecting whatever still uses it. */
     public static void dropDatabase(String name) {
-        Postgres pg = postgres();
+        dropDatabase(postgres(), name);
+    }
+
+    /** Drops a test database on {@code pg}, disconnecting whatever still uses it. */
+    public static void dropDatabase(Postgres pg, String name) {
         try (Connection c = DriverManager.getConnection(pg.adminUrl(), pg.user(), pg.password());
              Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
@@ -106,6 +131,89 @@ public final class TestEndpoints {
                 + ") and no Docker engine is available for Testcontainers. Start PostgreSQL (e.g. "
                 + "'pg_ctlcluster --skip-systemctl-redirect 15 main start') or point TASKNODE_TEST_PG_URL, "
                 + "TASKNODE_TEST_PG_USER and TASKNODE_TEST_PG_PASSWORD at a server.");
+    }
+
+    private static Postgres findPostgres2() {
+        String explicit = System.getenv("TASKNODE_TEST_PG2_URL");
+        String url = env("TASKNODE_TEST_PG2_URL", "jdbc:postgresql://127.0.0.1:" + SECOND_PORT + "/postgres");
+        String user = env("TASKNODE_TEST_PG2_USER", "postgres");
+        String password = env("TASKNODE_TEST_PG2_PASSWORD", "");
+        URI u = URI.create(url.substring("jdbc:".length()));
+        int port = u.getPort() < 0 ? 5432 : u.getPort();
+        String failure = connect(url, user, password);
+        if (failure == null) {
+            return new Postgres(url, user, password, u.getHost(), port);
+        }
+        String started = null;
+        if (explicit == null || explicit.isBlank()) {
+            started = startSecondCluster();
+            if (started == null && connect(url, user, password) == null) {
+                return new Postgres(url, user, password, u.getHost(), port);
+            }
+        }
+        throw new IllegalStateException("the second PostgreSQL cluster is not reachable at " + url + " as " + user + " ("
+                + failure + ")" + (started == null ? "" : "; starting it with Debian's tools failed: " + started)
+                + ". Create and start it ('pg_createcluster 15 " + SECOND_CLUSTER + " -p " + SECOND_PORT + "', trust for "
+                + "127.0.0.1 in its pg_hba.conf, 'pg_ctlcluster --skip-systemctl-redirect 15 " + SECOND_CLUSTER
+                + " start'; .ci/run does this) or point TASKNODE_TEST_PG2_URL, _USER and _PASSWORD at a server.");
+    }
+
+    private static String connect(String url, String user, String password) {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            return null;
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Creates (when absent) and starts the Debian cluster {@code 15 tn2} on port 5433 with trust on loopback, then waits
+     * until it answers. Idempotent. Returns null on success, else what failed (also when Debian's tools are absent).
+     */
+    public static String startSecondCluster() {
+        if (!new java.io.File("/usr/bin/pg_ctlcluster").canExecute()) {
+            return "Debian's pg_ctlcluster is not installed";
+        }
+        try {
+            java.nio.file.Path conf = java.nio.file.Path.of("/etc/postgresql/15/" + SECOND_CLUSTER);
+            if (!java.nio.file.Files.isDirectory(conf)) {
+                String err = run("pg_createcluster", "15", SECOND_CLUSTER, "-p", String.valueOf(SECOND_PORT));
+                if (err != null) {
+                    return err;
+                }
+                java.nio.file.Path hba = conf.resolve("pg_hba.conf");
+                String text = java.nio.file.Files.readString(hba).replaceAll(
+                        "(?m)^(local|host)(\\s+all\\s+all\\s+.*?)(peer|scram-sha-256|md5)$", "$1$2trust");
+                java.nio.file.Files.writeString(hba, text);
+            }
+            String err = run("pg_ctlcluster", "--skip-systemctl-redirect", "15", SECOND_CLUSTER, "start");
+            for (int i = 0; i < 60; i++) {
+                if (reachable("127.0.0.1", SECOND_PORT)) {
+                    return null;
+                }
+                Thread.sleep(500);
+            }
+            return err == null ? "started, but it does not answer on 127.0.0.1:" + SECOND_PORT : err;
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /** Stops the Debian cluster tn2 (fast mode: sessions are cut); only the clusters helper's stop test does this. */
+    public static String stopSecondCluster() {
+        return run("pg_ctlcluster", "--skip-systemctl-redirect", "15", SECOND_CLUSTER, "stop", "-m", "fast");
+    }
+
+    /** Runs a command; null when it exits 0, else its exit code and output. "already running" counts as success. */
+    private static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            int rc = p.waitFor();
+            return rc == 0 || out.contains("already running") ? null : String.join(" ", cmd) + " exited " + rc + ": " + out;
+        } catch (Exception e) {
+            return String.join(" ", cmd) + ": " + e;
+        }
     }
 
     private static Rabbit findRabbit() {

@@ -149,9 +149,35 @@ final class Output {
         }
         if (r.result() != null && !r.result().isNull() && !r.result().isEmpty()) {
             out.println(r.result().toPrettyString());
+            String clusters = clustersLine(r.result());
+            if (clusters != null) {
+                out.println(clusters);
+            }
         }
         out.println(finalLine(r));
         out.flush();
+    }
+
+    /**
+     * A schema task's part per cluster, when the fleet spans several or one was down ("clusters: default ok, 3
+     * schema(s) · tn2 DOWN: ..."); each schema's own cluster is in the result above. Null otherwise.
+     */
+    static String clustersLine(tools.jackson.databind.JsonNode result) {
+        tools.jackson.databind.JsonNode cs = result.path("clusters");
+        if (!cs.isArray() || cs.isEmpty()) {
+            return null;
+        }
+        boolean down = false;
+        StringBuilder b = new StringBuilder("clusters: ");
+        for (int i = 0; i < cs.size(); i++) {
+            tools.jackson.databind.JsonNode c = cs.get(i);
+            boolean ok = "ok".equals(c.path("state").asString());
+            down |= !ok;
+            b.append(i == 0 ? "" : " · ").append(c.path("cluster").asString()).append(ok
+                    ? " ok, " + c.path("schemas").asInt() + " schema(s)"
+                    : " DOWN, " + c.path("schemas").asInt() + " schema(s) failed: " + c.path("error").asString());
+        }
+        return cs.size() > 1 || down ? b.toString() : null;
     }
 
     String finalLine(TaskResult r) {

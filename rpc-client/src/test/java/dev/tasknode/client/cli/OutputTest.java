@@ -83,6 +83,20 @@ class OutputTest {
     }
 
     @Test
+    void aFleetOnSeveralClustersGetsALinePerClusterBeforeTheStatus() {
+        Output o = output(false);
+        JsonNode doc = Json.MAPPER.valueToTree(Map.of("outcomes", List.of(Map.of("schema", "p_1", "cluster", "tn2")),
+                "clusters", List.of(Map.of("cluster", "default", "state", "ok", "schemas", 3),
+                        Map.of("cluster", "tn2", "state", "down", "schemas", 2, "error", "cluster tn2 is down: refused"))));
+        o.result(TaskResult.of("id1", 3, "apply_migrations", TaskStatus.PARTIAL, "migrated 3", doc, null, T0, T0));
+        assertTrue(out().contains("clusters: default ok, 3 schema(s) · tn2 DOWN, 2 schema(s) failed: cluster tn2 is down: refused\n"
+                + "PARTIAL apply_migrations"), out());
+        // one cluster that took part: nothing more than the document
+        assertEquals(null, Output.clustersLine(Json.MAPPER.valueToTree(Map.of("clusters",
+                List.of(Map.of("cluster", "default", "state", "ok", "schemas", 3))))));
+    }
+
+    @Test
     void resultPrintsTheDocumentThenTheStatusLine() {
         Output o = output(false);
         JsonNode doc = Json.MAPPER.valueToTree(Map.of("schemas", List.of("shared")));

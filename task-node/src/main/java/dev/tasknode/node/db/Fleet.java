@@ -23,9 +23,17 @@ import org.springframework.stereotype.Component;
 public class Fleet {
     private final SchemaProperties props;
     private final Pattern projectSchema;
+    private final String projectIdsQuery;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public Fleet(SchemaProperties props) {
+        this(props, props.getProjectIdsQuery());
+    }
+
+    /** One cluster's fleet: the same naming, that cluster's own project ids query (see cluster/ClusterRegistry). */
+    public Fleet(SchemaProperties props, String projectIdsQuery) {
         this.props = props;
+        this.projectIdsQuery = projectIdsQuery;
         String t = props.getProjectTemplate();
         int at = t.indexOf("{id}");
         if (at < 0) {
@@ -52,7 +60,7 @@ public class Fleet {
     /** Sorted project ids known to the platform or present as schemas. */
     public List<String> projectIds(Connection c) throws SQLException {
         TreeSet<String> ids = new TreeSet<>(existingProjectSchemas(c).stream().map(s -> projectId(s).orElseThrow()).toList());
-        String q = props.getProjectIdsQuery();
+        String q = projectIdsQuery;
         if (q != null && !q.isBlank()) {
             boolean auto = c.getAutoCommit();
             Savepoint sp = auto ? null : c.setSavepoint();

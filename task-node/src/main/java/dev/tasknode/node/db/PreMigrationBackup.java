@@ -11,4 +11,15 @@ import java.util.Collection;
  */
 public interface PreMigrationBackup {
     String backupBeforeMigration(TaskContext ctx, Collection<String> schemas) throws Exception;
+
+    /**
+     * The schemas of one cluster (see cluster/ClusterRegistry), called once per cluster that has schemas to change.
+     * The default handles only the home cluster: a backup feature that knows clusters overrides it.
+     */
+    default String backupBeforeMigration(TaskContext ctx, String cluster, Collection<String> schemas) throws Exception {
+        if (!dev.tasknode.node.cluster.Cluster.DEFAULT.equals(cluster)) {
+            throw new UnsupportedOperationException("this node's backup feature cannot back up cluster " + cluster);
+        }
+        return backupBeforeMigration(ctx, schemas);
+    }
 }

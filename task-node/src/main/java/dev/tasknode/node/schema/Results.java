@@ -89,10 +89,53 @@ public final class Results {
      * being migrated and {@code {shared}} for the shared schema.
      */
     public record ChangeSet(String kind, String fingerprint, int schemaCount, List<String> schemas, Counts counts,
-                            String script, List<StatementView> statements, List<CheckFinding> findings) {}
+                            String script, List<StatementView> statements, List<CheckFinding> findings,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) java.util.Map<String, List<String>> clusters) {
+        public ChangeSet(String kind, String fingerprint, int schemaCount, List<String> schemas, Counts counts,
+                         String script, List<StatementView> statements, List<CheckFinding> findings) {
+            this(kind, fingerprint, schemaCount, schemas, counts, script, statements, findings, null);
+        }
+    }
+
+    /**
+     * How one cluster took part in a task: {@code ok}, or {@code down} (it could not be reached or refused; its
+     * schemas are failed with this error). In every result the fan-out builds, so a caller can tell which
+     * clusters a task covered.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClusterPart(String cluster, String state, int schemas, String error, List<String> failedSchemas) {
+        public static final String OK = "ok";
+        public static final String DOWN = "down";
+
+        public static ClusterPart ok(String cluster, int schemas) {
+            return new ClusterPart(cluster, OK, schemas, null, null);
+        }
+
+        /** True when some cluster did not take part (down, or its run failed): the task is partial at best. */
+        public static boolean anyDown(List<ClusterPart> clusters) {
+            return clusters != null && clusters.stream().anyMatch(c -> DOWN.equals(c.state()));
+        }
+
+        /** "cluster tn2 is down: ...; ..." for a summary line, empty when every cluster took part. */
+        public static String describeDown(List<ClusterPart> clusters) {
+            return clusters == null ? "" : String.join("; ", clusters.stream().filter(c -> DOWN.equals(c.state()))
+                    .map(ClusterPart::error).toList());
+        }
+
+        /** The schemas last seen there, all failed with {@code error}. */
+        public static ClusterPart down(String cluster, List<String> failed, String error) {
+            return new ClusterPart(cluster, DOWN, failed.size(), error, List.copyOf(failed));
+        }
+    }
 
     public record Proposal(String fingerprint, String model, int schemas, int upToDate, int toChange,
-                           Counts totals, List<ChangeSet> changeSets) {}
+                           Counts totals, List<ChangeSet> changeSets,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<ClusterPart> clusters) {
+        public Proposal(String fingerprint, String model, int schemas, int upToDate, int toChange, Counts totals,
+                        List<ChangeSet> changeSets) {
+            this(fingerprint, model, schemas, upToDate, toChange, totals, changeSets, null);
+        }
+    }
 
     /**
      * @param stepsDone online steps completed by this run (null when the schema had none)
@@ -102,7 +145,7 @@ public final class Results {
     public record SchemaOutcome(String schema, String outcome, int statements, List<String> skipped,
                                 String fingerprintBefore, String fingerprintAfter, Boolean matchesModel,
                                 Integer remaining, int attempts, long millis, String error, List<String> stepsDone,
-                                List<String> stepsLeft) {
+                                List<String> stepsLeft, String cluster) {
         public SchemaOutcome(String schema, String outcome, int statements, List<String> skipped, String fingerprintBefore,
                              String fingerprintAfter, Boolean matchesModel, Integer remaining, int attempts, long millis,
                              String error) {
@@ -110,20 +153,59 @@ public final class Results {
                     attempts, millis, error, null, null);
         }
 
+        public SchemaOutcome(String schema, String outcome, int statements, List<String> skipped, String fingerprintBefore,
+                             String fingerprintAfter, Boolean matchesModel, Integer remaining, int attempts, long millis,
+                             String error, List<String> stepsDone, List<String> stepsLeft) {
+            this(schema, outcome, statements, skipped, fingerprintBefore, fingerprintAfter, matchesModel, remaining,
+                    attempts, millis, error, stepsDone, stepsLeft, null);
+        }
+
         public SchemaOutcome verified(String after, boolean matches, int left) {
             return new SchemaOutcome(schema, outcome, statements, skipped, fingerprintBefore, after, matches, left, attempts,
-                    millis, error, stepsDone, stepsLeft);
+                    millis, error, stepsDone, stepsLeft, cluster);
+        }
+
+        /** The same outcome, naming the cluster the schema lives on. */
+        public SchemaOutcome on(String clusterName) {
+            return new SchemaOutcome(schema, outcome, statements, skipped, fingerprintBefore, fingerprintAfter, matchesModel,
+                    remaining, attempts, millis, error, stepsDone, stepsLeft, clusterName);
         }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ApplyReport(String task, boolean dryRun, boolean allowDestructive, String proposalFingerprint,
                               String backupId, int schemas, int changed, int unchanged, int failed,
-                              int skippedStatements, boolean allMatchModel, List<SchemaOutcome> outcomes) {}
+                              int skippedStatements, boolean allMatchModel, List<SchemaOutcome> outcomes,
+                              List<ClusterPart> clusters) {
+        public ApplyReport(String task, boolean dryRun, boolean allowDestructive, String proposalFingerprint,
+                           String backupId, int schemas, int changed, int unchanged, int failed, int skippedStatements,
+                           boolean allMatchModel, List<SchemaOutcome> outcomes) {
+            this(task, dryRun, allowDestructive, proposalFingerprint, backupId, schemas, changed, unchanged, failed,
+                    skippedStatements, allMatchModel, outcomes, null);
+        }
+    }
 
+    /** @param error why the state is failed when the schema's cluster could not be read (absent otherwise) */
     public record SchemaState(String schema, String state, String fingerprint, int pendingStatements,
-                              long destructive, String lastOutcome) {}
+                              long destructive, String lastOutcome,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String cluster,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
+        public SchemaState(String schema, String state, String fingerprint, int pendingStatements, long destructive,
+                           String lastOutcome) {
+            this(schema, state, fingerprint, pendingStatements, destructive, lastOutcome, null, null);
+        }
+
+        public SchemaState on(String clusterName) {
+            return new SchemaState(schema, state, fingerprint, pendingStatements, destructive, lastOutcome, clusterName, error);
+        }
+    }
 
     public record Status(String model, String sharedFingerprint, String projectFingerprint, int schemas,
-                         java.util.Map<String, Integer> counts, List<SchemaState> schemaStates) {}
+                         java.util.Map<String, Integer> counts, List<SchemaState> schemaStates,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<ClusterPart> clusters) {
+        public Status(String model, String sharedFingerprint, String projectFingerprint, int schemas,
+                      java.util.Map<String, Integer> counts, List<SchemaState> schemaStates) {
+            this(model, sharedFingerprint, projectFingerprint, schemas, counts, schemaStates, null);
+        }
+    }
 }

@@ -49,9 +49,14 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     private final Fleet fleet;
     private final History history;
     private final SchemaMetrics metrics;
+    private final String storeSchema;
     private volatile ModelSet model;
     private volatile Shadow.Desired desired;
     private PgTools pgTools;
+    /** The home engine a cluster view shares its model and shadow with (null: this is the home engine). */
+    private SchemaEngine parent;
+    private String cluster = dev.tasknode.node.cluster.Cluster.DEFAULT;
+    private int parallelism; // 0 = props' parallelism
 
     @Autowired
     public SchemaEngine(DataSource ds, SchemaProperties props, Fleet fleet, NodeProperties node, SchemaMetrics metrics) {
@@ -65,8 +70,39 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         this.props = props;
         this.fleet = fleet;
         this.history = new History(storeSchema);
+        this.storeSchema = storeSchema;
         this.metrics = metrics;
         this.model = model;
+    }
+
+    /**
+     * This engine on one cluster: that cluster's pool, fleet view, parallelism and metrics; the model, its shadow and
+     * the client tools are the home engine's (the model is one, wherever the schemas live).
+     */
+    public SchemaEngine on(dev.tasknode.node.cluster.Cluster c) {
+        SchemaEngine home = parent == null ? this : parent;
+        if (c.home() && c.fleet() == home.fleet && c.maxParallel() == home.parallelism()) {
+            return home;
+        }
+        SchemaEngine view = new SchemaEngine(c.dataSource(), props, c.fleet(), storeSchema, home.model, home.metrics.forCluster(c.name()));
+        view.parent = home;
+        view.cluster = c.name();
+        view.parallelism = c.maxParallel();
+        // pg_dump/psql (plan validation) must reach this cluster: the node's tools and paths, the cluster's server
+        dev.tasknode.node.db.ScratchDatabases conn = c.home() ? null : dev.tasknode.node.db.ScratchDatabases.of(c.dataSource());
+        view.pgTools = c.home() ? home.pgTools : home.pgTools == null || conn == null ? null
+                : home.pgTools.on(PgTools.Target.fromJdbc(conn.url(), conn.user(), conn.password()));
+        return view;
+    }
+
+    /** The cluster this engine works on ({@code default} unless it is a view from {@link #on}). */
+    public String cluster() {
+        return cluster;
+    }
+
+    /** Schemas migrated at once on this engine's cluster. */
+    public int parallelism() {
+        return parallelism > 0 ? parallelism : props.getParallelism();
     }
 
     /** Start-up: bad model files stop the node here, with file and line (jOOQ's parser, then PostgreSQL's). */
@@ -82,6 +118,9 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     }
 
     public ModelSet model() {
+        if (parent != null) {
+            return parent.model();
+        }
         if (model == null) {
             model = ModelLoader.load(props);
         }
@@ -89,6 +128,9 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     }
 
     public Shadow.Desired desired() throws SQLException {
+        if (parent != null) {
+            return parent.desired();
+        }
         Shadow.Desired d = desired;
         if (d == null) {
             synchronized (this) {
@@ -123,6 +165,10 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    public String storeSchema() {
+        return storeSchema;
     }
 
     public History history() {

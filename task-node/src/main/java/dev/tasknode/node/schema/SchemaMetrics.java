@@ -9,10 +9,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code tasknode.schemas{state=up_to_date|pending|drifted|failed}}: how many managed schemas are in each state,
- * as last seen by schema_status, propose_migrations or apply_migrations. Tagged by state only (bounded).
- * {@code tasknode.schemas.pending.since.timestamp} (seconds): since when the longest-waiting pending schema has
- * been pending, 0 when none is — the alert on migrations left pending too long reads it.
+ * {@code tasknode.schemas{state=up_to_date|pending|drifted|failed, cluster}}: how many managed schemas are in each
+ * state on each cluster, as last seen by schema_status, propose_migrations or apply_migrations. Tagged by state and
+ * cluster only (bounded). {@code tasknode.schemas.pending.since.timestamp{cluster}} (seconds): since when the
+ * longest-waiting pending schema of the cluster has been pending, 0 when none is — the alert on migrations left
+ * pending too long reads it. This object is the home cluster's ({@code default}); {@link #forCluster} gives the others.
  */
 @Component
 public class SchemaMetrics {
@@ -22,6 +23,10 @@ public class SchemaMetrics {
     public static final String FAILED = "failed";
     private static final String[] STATES = {UP_TO_DATE, PENDING, DRIFTED, FAILED};
 
+    private final MeterRegistry registry;
+    private final String cluster;
+    /** Every cluster's metrics, shared by the home object and its siblings. */
+    private final Map<String, SchemaMetrics> clusters;
     private final Map<String, String> bySchema = new ConcurrentHashMap<>();
     private final Map<String, Instant> pendingSince = new ConcurrentHashMap<>();
 
@@ -31,18 +36,43 @@ public class SchemaMetrics {
     }
 
     public SchemaMetrics(MeterRegistry registry) {
+        this(registry, dev.tasknode.node.cluster.Cluster.DEFAULT, new ConcurrentHashMap<>());
+    }
+
+    private SchemaMetrics(MeterRegistry registry, String cluster, Map<String, SchemaMetrics> clusters) {
+        this.registry = registry;
+        this.cluster = cluster;
+        this.clusters = clusters;
+        clusters.put(cluster, this);
         if (registry != null) {
             for (String s : STATES) {
-                Gauge.builder("tasknode.schemas", this, m -> m.count(s)).tag("state", s)
+                Gauge.builder("tasknode.schemas", this, m -> m.count(s)).tag("state", s).tag("cluster", cluster)
                         .description("managed schemas by state").register(registry);
             }
             Gauge.builder("tasknode.schemas.pending.since.timestamp", this, SchemaMetrics::oldestPending)
-                    .baseUnit("seconds").description("epoch seconds since which a schema has been pending, 0 if none")
-                    .register(registry);
+                    .tag("cluster", cluster).baseUnit("seconds")
+                    .description("epoch seconds since which a schema has been pending, 0 if none").register(registry);
         }
     }
 
-    /** Records states; {@code wholeFleet} = these are all schemas (others no longer exist). */
+    /** The metrics of one cluster (registered on first use). */
+    public SchemaMetrics forCluster(String name) {
+        synchronized (clusters) {
+            SchemaMetrics m = clusters.get(name);
+            return m != null ? m : new SchemaMetrics(registry, name, clusters);
+        }
+    }
+
+    /** Every cluster's metrics seen so far, by name. */
+    public Map<String, SchemaMetrics> clusters() {
+        return Map.copyOf(clusters);
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    /** Records states; {@code wholeFleet} = these are all schemas of this cluster (others no longer exist). */
     public void update(Map<String, String> states, boolean wholeFleet) {
         if (wholeFleet) {
             bySchema.keySet().retainAll(states.keySet());
@@ -65,5 +95,10 @@ public class SchemaMetrics {
 
     public long count(String state) {
         return bySchema.values().stream().filter(state::equals).count();
+    }
+
+    /** Schemas of this cluster whose state is known. */
+    public int known() {
+        return bySchema.size();
     }
 }

@@ -26,6 +26,10 @@ public class SchemaReports {
         this.engine = engine;
     }
 
+    public SchemaEngine engine() {
+        return engine;
+    }
+
     public record Proposed(Results.Proposal proposal, Map<String, String> states) {}
 
     public Proposed propose(Scope scope) throws SQLException {

@@ -194,6 +194,9 @@ class AdminPageBrowserTest {
         for (String state : new String[] {"up_to_date", "pending", "drifted", "failed"}) {
             assertThat(browser.text(By.id("count-" + state))).matches("(?s)\\d+\\s.*");
         }
+        // each schema row names its cluster: one cluster here, the node's own database ("default")
+        assertThat(browser.text(By.cssSelector("#fleet-detail thead"))).contains("Cluster");
+        assertThat(browser.text(By.cssSelector("#fleet-detail tbody td.cluster"))).isEqualTo("default");
         browser.driver.executeScript("document.getElementById('fleet').scrollIntoView()");
         browser.screenshot("fleet");
     }

@@ -18,11 +18,18 @@ final class AdminTestNode {
     static final String OPERATOR = "bob";
     static final String OPERATOR_PASSWORD = "bob-secret-2";
 
-    final String database = TestEndpoints.createDatabase("admin_ui");
-    final String nodeName = TestEndpoints.uniqueName("admin_ui_node");
+    final String database;
+    final String nodeName;
     final Path backupDir;
 
     AdminTestNode() {
+        this("admin_ui");
+    }
+
+    /** @param prefix of the database and node names (a test class's own) */
+    AdminTestNode(String prefix) {
+        database = TestEndpoints.createDatabase(prefix);
+        nodeName = TestEndpoints.uniqueName(prefix + "_node");
         try {
             backupDir = Files.createTempDirectory("tasknode-admin-backups");
         } catch (IOException e) {

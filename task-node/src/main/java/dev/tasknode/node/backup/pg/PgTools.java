@@ -103,6 +103,11 @@ public class PgTools {
         this.children = children;
     }
 
+    /** The same tools (paths, child journal) against another server: one cluster of the fleet (cluster/). */
+    public PgTools on(Target other) {
+        return new PgTools(props, other, children);
+    }
+
     public Target target() {
         return target;
     }

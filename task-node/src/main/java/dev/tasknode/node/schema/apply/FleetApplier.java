@@ -51,12 +51,35 @@ public class FleetApplier {
     private final SchemaRunner runner;
     private final PlanValidator validator;
 
-    /** @param online when statements on existing tables take their online forms (see schema/online) */
+    /**
+     * @param online when statements on existing tables take their online forms (see schema/online)
+     * @param gate   when set, it judges {@code expect} instead of this run (a fleet on several clusters: schema/fanout)
+     */
     public record Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
-                          boolean onlyCreates, OnlineMode online) {
+                          boolean onlyCreates, OnlineMode online, PlanGate gate) {
         public Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
                        boolean onlyCreates) {
             this(task, allowDestructive, backup, dryRun, expect, onlyCreates, OnlineMode.AUTO);
+        }
+
+        public Options(String task, boolean allowDestructive, boolean backup, boolean dryRun, String expect,
+                       boolean onlyCreates, OnlineMode online) {
+            this(task, allowDestructive, backup, dryRun, expect, onlyCreates, online, null);
+        }
+
+        public Options withGate(PlanGate g) {
+            return new Options(task, allowDestructive, backup, dryRun, expect, onlyCreates, online, g);
+        }
+    }
+
+    /** What the runs of one task on several clusters share (schema/fanout). */
+    public interface PlanGate {
+        /** Called once the run has planned, before anything changes: judges {@code expect}; throws to stop the run. */
+        void planned(String cluster, String fingerprint) throws Exception;
+
+        /** Plan validation verdicts by change set, shared by the clusters (see validate/SharedVerdicts); null = none. */
+        default Map<String, java.util.concurrent.CompletableFuture<String>> verdicts() {
+            return null;
         }
     }
 
@@ -65,6 +88,10 @@ public class FleetApplier {
         this.backups = backups;
         this.runner = new SchemaRunner(engine);
         this.validator = new PlanValidator(engine);
+    }
+
+    public SchemaEngine engine() {
+        return engine;
     }
 
     public Results.ApplyReport run(TaskContext ctx, Scope scope, Options o) throws Exception {
@@ -82,7 +109,9 @@ public class FleetApplier {
             fp = engine.plan(c, schemas, o.onlyCreates());
             invalid = leftovers(c, schemas, o);
         }
-        if (o.expect() != null && !o.expect().isBlank() && !o.expect().equals(fp.fingerprint())) {
+        if (o.gate() != null) {
+            o.gate().planned(engine.cluster(), fp.fingerprint());
+        } else if (o.expect() != null && !o.expect().isBlank() && !o.expect().equals(fp.fingerprint())) {
             throw new TaskFailedException(ErrorCode.CONFLICT, "the schemas or the model changed since the proposal "
                     + o.expect() + " (now " + fp.fingerprint() + "): review propose_migrations again; nothing was changed");
         }
@@ -116,7 +145,7 @@ public class FleetApplier {
                     ctx.log().warn("no backup feature in this node: migrating without a pre-migration backup");
                 } else {
                     try {
-                        backupId = b.backupBeforeMigration(ctx, toChange);
+                        backupId = b.backupBeforeMigration(ctx, engine.cluster(), toChange);
                         ctx.log().info("pre-migration backup %s taken of %d schema(s)", backupId, toChange.size());
                     } catch (Exception e) {
                         throw new TaskFailedException(ErrorCode.TASK_FAILED, "pre-migration backup failed, nothing was "
@@ -124,7 +153,12 @@ public class FleetApplier {
                     }
                 }
             }
-            migrate(ctx, o, toChange, bySchema, mark, outcomes);
+            try {
+                migrate(ctx, o, toChange, bySchema, mark, outcomes);
+            } catch (SQLException e) {
+                // the database went away mid-run (its connections are gone): what each schema did so far goes with it
+                throw new CutShort(e, toChange, outcomes);
+            }
             if (ctx.cancelled()) {
                 long done = outcomes.values().stream().filter(r -> r.outcome().equals("applied")).count();
                 ctx.log().warn("cancelled: %d schema(s) were migrated and recorded before the stop, the rest not started", done);
@@ -194,7 +228,7 @@ public class FleetApplier {
             }
             ctx.progress(done.incrementAndGet(), total, "schemas");
         }
-        int threads = Math.max(1, Math.min(engine.props().getParallelism(), work.size()));
+        int threads = Math.max(1, Math.min(engine.parallelism(), work.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("schema-apply-", 0).factory());
         try {
             Map<String, Future<SchemaRunner.Ran>> futures = new LinkedHashMap<>();
@@ -305,6 +339,30 @@ public class FleetApplier {
             ps.setInt(1, SchemaLocks.LOCK_CLASS);
             ps.setArray(2, c.createArrayOf("integer", locked.stream().map(SchemaLocks::key).toArray(Integer[]::new)));
             ps.execute();
+        }
+    }
+
+    /**
+     * A run that lost its database in the middle: the same error, plus the outcomes known when it was lost (schemas of
+     * {@code toChange} not marked applied or failed had not run, or their result was lost), for a caller that reports
+     * them (several clusters: schema/fanout). One node with one database still fails the task with the error.
+     */
+    public static final class CutShort extends SQLException {
+        private final List<String> toChange;
+        private final Map<String, Results.SchemaOutcome> outcomes;
+
+        CutShort(SQLException cause, List<String> toChange, Map<String, Results.SchemaOutcome> outcomes) {
+            super(cause.getMessage(), cause.getSQLState(), cause);
+            this.toChange = List.copyOf(toChange);
+            this.outcomes = new LinkedHashMap<>(outcomes);
+        }
+
+        public List<String> toChange() {
+            return toChange;
+        }
+
+        public Map<String, Results.SchemaOutcome> outcomes() {
+            return outcomes;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.tasknode.contracts.TaskSpec;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.online.OnlineMode;
 import dev.tasknode.node.schema.SchemaReports;
+import dev.tasknode.node.schema.fanout.ClusterSchemas;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskOutcome;
@@ -13,10 +14,16 @@ import org.springframework.stereotype.Component;
 /** propose_migrations: each distinct change set once, with its schemas, script and classification. No DDL runs. */
 @Component
 public class ProposeMigrationsTask implements Task {
-    private final SchemaReports reports;
+    private final ClusterSchemas clusters;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    public ProposeMigrationsTask(ClusterSchemas clusters) {
+        this.clusters = clusters;
+    }
+
+    /** One cluster, hand-wired (tests). */
     public ProposeMigrationsTask(SchemaReports reports) {
-        this.reports = reports;
+        this(ClusterSchemas.single(reports));
     }
 
     @Override
@@ -27,11 +34,12 @@ public class ProposeMigrationsTask implements Task {
     @Override
     public TaskOutcome run(TaskContext ctx) throws Exception {
         ctx.progress(0, 0, "inspecting");
-        Results.Proposal p = reports.propose(ctx.params().scope(),
-                OnlineMode.of(ctx.params().string("online"))).proposal();
+        Results.Proposal p = clusters.propose(ctx.params().scope(), OnlineMode.of(ctx.params().string("online")));
         for (Results.ChangeSet cs : p.changeSets()) {
-            ctx.log().info("-- change set %s: %d %s schema(s) (%s%s); %d safe, %d locking, %d destructive",
+            ctx.log().info("-- change set %s: %d %s schema(s) (%s%s)%s; %d safe, %d locking, %d destructive",
                     cs.fingerprint(), cs.schemaCount(), cs.kind(), cs.schemas().getFirst(), cs.schemaCount() > 1 ? ", ..." : "",
+                    cs.clusters() == null || cs.clusters().size() < 2 && !ctxMulti(p) ? ""
+                            : " on cluster(s) " + String.join(", ", cs.clusters().keySet()),
                     cs.counts().safe(), cs.counts().locking(), cs.counts().destructive());
             for (Results.StatementView s : cs.statements()) {
                 ctx.log().info("%s; -- %s%s: %s%s%s", s.sql(), s.classification(),
@@ -47,8 +55,20 @@ public class ProposeMigrationsTask implements Task {
                 : p.toChange() + " of " + p.schemas() + " schema(s) to change in " + p.changeSets().size()
                 + " change set(s): " + p.totals().safe() + " safe, " + p.totals().locking() + " locking, "
                 + p.totals().destructive() + " destructive statement(s); proposal " + p.fingerprint();
+        if (Results.ClusterPart.anyDown(p.clusters())) {
+            summary += "; " + Results.ClusterPart.describeDown(p.clusters());
+            ctx.log().error(summary);
+            ctx.progress(1, 1, "done");
+            boolean someRead = p.clusters().stream().anyMatch(c -> Results.ClusterPart.OK.equals(c.state()));
+            return someRead ? TaskOutcome.partial(summary, p) : TaskOutcome.failed(summary, p);
+        }
         ctx.log().info(summary);
         ctx.progress(1, 1, "done");
         return TaskOutcome.ok(summary, p);
+    }
+
+    /** Several clusters took part: change sets name theirs. */
+    private static boolean ctxMulti(Results.Proposal p) {
+        return p.clusters() != null && p.clusters().size() > 1;
     }
 }

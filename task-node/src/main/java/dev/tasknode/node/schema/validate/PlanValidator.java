@@ -74,27 +74,33 @@ public final class PlanValidator {
             }
         }
         Map<SchemaEngine.Group, String> reasons = new IdentityHashMap<>();
-        ScratchDatabases scratch = ScratchDatabases.of(engine.dataSource());
-        if (scratch == null) {
-            order.forEach(g -> reasons.put(g, "plan validation impossible: the pool's connection settings cannot be read"));
-        } else {
-            try (ScratchDatabases.Scratch db = scratch.create()) {
-                copy(ctx, scratch, db, order, reps, shared);
-                try (Connection c = db.connect()) {
-                    for (SchemaEngine.Group g : order) {
-                        String why = validate(c, g, reps.get(g), shared, allowDestructive, onlyCreates);
-                        if (why != null) {
-                            reasons.put(g, why);
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                if (e instanceof InterruptedException || e instanceof java.util.concurrent.CancellationException) {
-                    throw e;
-                }
-                String why = "plan validation failed on its scratch copy, nothing was changed: " + e.getMessage();
-                order.forEach(g -> reasons.putIfAbsent(g, why));
+        // several clusters: a change set already validated (or being validated) on another cluster's copy of the same
+        // state is not run again here (see SharedVerdicts)
+        SharedVerdicts.Split split = SharedVerdicts.split(o.gate() == null ? null : o.gate().verdicts(), order, groups.get(shared),
+                g -> g.kind() + "|" + g.fingerprint() + "|" + g.plan().script() + "|" + allowDestructive + "|" + onlyCreates);
+        List<SchemaEngine.Group> mine = split.mine();
+        java.util.Set<SchemaEngine.Group> inconclusive = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        boolean finished = false;
+        try {
+            runLocal(ctx, mine, reps, shared, allowDestructive, onlyCreates, reasons, inconclusive);
+            finished = true;
+        } finally {
+            split.publish(reasons, inconclusive, finished, engine.cluster());
+        }
+        SharedVerdicts.Others others = split.awaitOthers();
+        reasons.putAll(others.reasons());
+        if (!split.others().isEmpty()) {
+            ctx.log().info("plan validation: %d change set(s) were validated on another cluster's copy of the same state%s",
+                    split.others().size() - others.redo().size(), others.redo().isEmpty() ? ""
+                            : "; " + others.redo().size() + " could not be there (that cluster failed): validated here");
+        }
+        if (!others.redo().isEmpty()) {
+            List<SchemaEngine.Group> redo = new ArrayList<>(others.redo());
+            SchemaEngine.Group sharedGroup = groups.get(shared);
+            if (order.contains(sharedGroup) && !redo.contains(sharedGroup)) {
+                redo.addFirst(sharedGroup); // the project sets run on the shared set's result
             }
+            runLocal(ctx, redo, reps, shared, allowDestructive, onlyCreates, reasons, inconclusive);
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String s : work) {
@@ -103,12 +109,53 @@ public final class PlanValidator {
                 out.put(s, why);
             }
         }
-        ctx.log().info("plan validation: %d change set(s) run on a scratch copy in %d ms, %d unplannable", order.size(),
+        ctx.log().info("plan validation: %d change set(s) run on a scratch copy in %d ms, %d unplannable",
+                mine.size() + others.redo().size(),
                 (System.nanoTime() - t0) / 1_000_000, reasons.size());
         reasons.forEach((g, why) -> ctx.log().error("change set %s (%s, %d schema(s)) is unplannable: %s", g.fingerprint(),
                 reps.get(g), g.schemas().size(), why));
         record(ctx, o, out, groups, shared);
         return out;
+    }
+
+    /**
+     * Validates {@code list} on one scratch copy of this cluster, adding to {@code reasons}; a set whose validation
+     * could not run (no scratch database, a dump that failed) is also {@code inconclusive}: another cluster waiting for
+     * its verdict validates it itself.
+     */
+    private void runLocal(TaskContext ctx, List<SchemaEngine.Group> list, Map<SchemaEngine.Group, String> reps, String shared,
+                          boolean allowDestructive, boolean onlyCreates, Map<SchemaEngine.Group, String> reasons,
+                          java.util.Set<SchemaEngine.Group> inconclusive) throws Exception {
+        if (list.isEmpty()) {
+            return;
+        }
+        ScratchDatabases scratch = ScratchDatabases.of(engine.dataSource());
+        if (scratch == null) {
+            list.forEach(g -> reasons.put(g, "plan validation impossible: the pool's connection settings cannot be read"));
+            inconclusive.addAll(list);
+            return;
+        }
+        try (ScratchDatabases.Scratch db = scratch.create()) {
+            copy(ctx, scratch, db, list, reps, shared);
+            try (Connection c = db.connect()) {
+                for (SchemaEngine.Group g : list) {
+                    String why = validate(c, g, reps.get(g), shared, allowDestructive, onlyCreates);
+                    if (why != null) {
+                        reasons.put(g, why);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException || e instanceof java.util.concurrent.CancellationException) {
+                throw e;
+            }
+            String why = "plan validation failed on its scratch copy, nothing was changed: " + e.getMessage();
+            list.forEach(g -> {
+                if (reasons.putIfAbsent(g, why) == null) {
+                    inconclusive.add(g);
+                }
+            });
+        }
     }
 
     /** The live extensions, then the structure of the shared schema and of each representative, into the scratch. */
