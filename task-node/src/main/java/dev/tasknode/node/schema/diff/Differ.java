@@ -139,7 +139,9 @@ public final class Differ {
 
     public static Plan plan(Catalog.Schema current, Catalog.Schema desired, long largeRows) {
         // partitions are planned by PartitionDiff, not as tables of their own
-        PartitionDiff.Split split = PartitionDiff.split(FixedPoint.canonical(current), desired);
+        // both sides with array casts in the form that parses back to itself (ArrayCasts): equal texts stay equal,
+        // and what is created is stored as a fresh build of the model stores it
+        PartitionDiff.Split split = PartitionDiff.split(ArrayCasts.of(FixedPoint.canonical(current)), ArrayCasts.of(desired));
         Ctx x = new Ctx(split.cur(), split.want(), largeRows);
         if (!current.exists()) {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));
