@@ -86,6 +86,10 @@ final class CaseRun {
                 List.of(new ModelFile(ModelSet.Kind.SHARED, "shared/10-case.sql", c.id(), c.sharedAfter())),
                 List.of(new ModelFile(ModelSet.Kind.PROJECT, "project/10-case.sql", c.id(), c.after())));
         SchemaTestDb.Wiring w = live.wire(model);
+        if (c.refused() != null) {
+            refusal(c, live, w);
+            return;
+        }
         step("model", () -> w.engine().afterPropertiesSet());
         Results.Proposal[] first = new Results.Proposal[1];
         step("propose", () -> first[0] = w.reports().propose(Scope.ALL).proposal());
@@ -119,6 +123,26 @@ final class CaseRun {
         List<String> want = SchemaDump.of(dbs.fresh.database, schemas);
         if (!got.equals(want)) {
             throw new Failed("compare", difference(got, want) + "plan was:\n" + scripts(p));
+        }
+    }
+
+    /** A model refused by design: start-up fails naming what the case says, and the live schemas are left as they were. */
+    private static void refusal(ConvergenceCase c, SchemaTestDb live, SchemaTestDb.Wiring w) throws Exception {
+        List<String> before = SchemaDump.of(live.database, List.of(SHARED, PROJECT));
+        String error;
+        try {
+            w.engine().afterPropertiesSet();
+            throw new Failed("refused", "the model was accepted, the case expects it refused with: " + c.refused());
+        } catch (Failed f) {
+            throw f;
+        } catch (Exception e) {
+            error = String.valueOf(e.getMessage());
+        }
+        if (!error.contains(c.refused())) {
+            throw new Failed("refused", "refused, but the error does not say '" + c.refused() + "': " + error);
+        }
+        if (!SchemaDump.of(live.database, List.of(SHARED, PROJECT)).equals(before)) {
+            throw new Failed("refused", "the model was refused, yet the live schemas changed");
         }
     }
 
