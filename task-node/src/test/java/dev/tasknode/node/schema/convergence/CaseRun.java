@@ -99,9 +99,14 @@ final class CaseRun {
             throw new Failed("expect", "expected " + c.expect() + ", proposal shows " + classes + "\n" + scripts(p));
         }
         SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of("param", "all", "allow_destructive", true));
+        List<String> dumpBefore = SchemaDump.of(live.database, List.of(SHARED));
         Results.ApplyReport[] applied = new Results.ApplyReport[1];
         step("apply", () -> applied[0] = w.applier().run(ctx, Scope.ALL,
                 new FleetApplier.Options("apply_migrations", true, false, false, p.fingerprint(), false)));
+        if (c.unplannable() != null) {
+            unplannable(c, live, applied[0], dumpBefore);
+            return;
+        }
         for (Results.SchemaOutcome o : applied[0].outcomes()) {
             if (!"applied".equals(o.outcome()) && !"unchanged".equals(o.outcome())) {
                 throw new Failed("apply", o.schema() + " " + o.outcome() + ": " + o.error() + "\n" + scripts(p));
@@ -143,6 +148,23 @@ final class CaseRun {
         }
         if (!SchemaDump.of(live.database, List.of(SHARED, PROJECT)).equals(before)) {
             throw new Failed("refused", "the model was refused, yet the live schemas changed");
+        }
+    }
+
+    /**
+     * The shared change set refused by design: reported unplannable with the case's reason, and the shared schema
+     * left as it was (the projects go on against it).
+     */
+    private static void unplannable(ConvergenceCase c, SchemaTestDb live, Results.ApplyReport r, List<String> before)
+            throws Exception {
+        Results.SchemaOutcome shared = r.outcomes().stream().filter(o -> o.schema().equals(SHARED)).findFirst()
+                .orElseThrow(() -> new Failed("unplannable", "apply reports nothing for the shared schema"));
+        if (!"unplannable".equals(shared.outcome()) || shared.error() == null || !shared.error().contains(c.unplannable())) {
+            throw new Failed("unplannable", "expected the shared schema unplannable with '" + c.unplannable() + "', got "
+                    + shared.outcome() + ": " + shared.error());
+        }
+        if (!SchemaDump.of(live.database, List.of(SHARED)).equals(before)) {
+            throw new Failed("unplannable", "the shared change set was refused, yet the shared schema changed");
         }
     }
 

@@ -25,11 +25,13 @@ import java.util.regex.Pattern;
  * model files' placeholders {@code {schema}} and {@code {shared}}.
  */
 public record ConvergenceCase(String id, String kind, String sharedBefore, String sharedAfter, String before,
-                              String after, String data, Set<String> expect, String refused) {
+                              String after, String data, Set<String> expect, String refused,
+                              String unplannable) {
     private static final Pattern SECTION = Pattern.compile(
             "(?m)^--\\s*(shared before|shared after|shared|before|after|data)\\s*$");
     private static final Pattern EXPECT = Pattern.compile("(?m)^--\\s*expect:\\s*(.+)$");
     private static final Pattern REFUSED = Pattern.compile("(?m)^--\\s*refused:\\s*(.+)$");
+    private static final Pattern UNPLANNABLE = Pattern.compile("(?m)^--\\s*unplannable:\\s*(.+)$");
     private static final Set<String> CLASSES = Set.of("safe", "locking", "destructive");
 
     @Override
@@ -40,12 +42,13 @@ public record ConvergenceCase(String id, String kind, String sharedBefore, Strin
     /** The same case with {@code f} applied to each SQL section. */
     ConvergenceCase map(UnaryOperator<String> f) {
         return new ConvergenceCase(id, kind, f.apply(sharedBefore), f.apply(sharedAfter),
-                before == null ? null : f.apply(before), f.apply(after), f.apply(data), expect, refused);
+                before == null ? null : f.apply(before), f.apply(after), f.apply(data), expect, refused,
+                unplannable);
     }
 
-    /** The text a refused model's start-up error must contain ({@code -- refused: <text>}), else null. */
-    private static String refused(String text) {
-        Matcher m = REFUSED.matcher(text);
+    /** A header's text ({@code -- refused: <text>}, {@code -- unplannable: <text>}), else null. */
+    private static String header(Pattern p, String text) {
+        Matcher m = p.matcher(text);
         return m.find() ? m.group(1).strip() : null;
     }
 
@@ -89,7 +92,7 @@ public record ConvergenceCase(String id, String kind, String sharedBefore, Strin
         }
         return new ConvergenceCase(id, kind, sections.getOrDefault("shared before", shared),
                 sections.getOrDefault("shared after", shared), sections.get("before"), sections.get("after"),
-                sections.getOrDefault("data", ""), expect, refused(text));
+                sections.getOrDefault("data", ""), expect, header(REFUSED, text), header(UNPLANNABLE, text));
     }
 
     private static void put(Map<String, String> sections, String id, String name, String body) {
