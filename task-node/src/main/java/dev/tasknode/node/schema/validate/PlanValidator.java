@@ -8,6 +8,7 @@ import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
+import dev.tasknode.node.schema.online.OnlinePlan;
 import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
@@ -93,14 +94,18 @@ public final class PlanValidator {
             try (ScratchDatabases.Scratch db = scratch.create()) {
                 copy(ctx, scratch, db, order, reps, shared);
                 try (Connection c = db.connect()) {
+                    List<String> forms = new ArrayList<>();
                     for (SchemaEngine.Group g : order) {
                         if (reasons.containsKey(g)) {
                             continue; // refused already: the projects run against the shared schema as it stays
                         }
-                        String why = validate(c, g, reps.get(g), shared, allowDestructive, onlyCreates);
+                        String why = validate(c, g, reps.get(g), shared, o, forms);
                         if (why != null) {
                             reasons.put(g, why);
                         }
+                    }
+                    if (!forms.isEmpty()) {
+                        ctx.log().info("plan validation ran the online forms apply runs too: %s", String.join(", ", forms));
                     }
                 }
             } catch (Exception e) {
@@ -213,8 +218,10 @@ public final class PlanValidator {
      * the statements that do run must run on their own as well (live order, no error). The shared schema is left in
      * the state live will have, for the project sets after it.
      */
-    private String validate(Connection c, SchemaEngine.Group g, String rep, String shared, boolean allowDestructive,
-                            boolean onlyCreates) throws SQLException {
+    private String validate(Connection c, SchemaEngine.Group g, String rep, String shared, FleetApplier.Options o,
+                            List<String> formsRun) throws SQLException {
+        boolean allowDestructive = o.allowDestructive();
+        boolean onlyCreates = o.onlyCreates();
         List<Step> all = g.plan().steps();
         List<Step> live = all.stream().filter(s -> allowDestructive || s.safety() != Step.Safety.DESTRUCTIVE).toList();
         c.setAutoCommit(false);
@@ -230,21 +237,24 @@ public final class PlanValidator {
                 why = run(st, all, rep, shared);
             }
             if (why == null) {
-                Catalog.Schema after = CatalogInspector.inspect(c, List.of(rep), shared, engine.desired().extensions()).get(rep);
-                Plan left = Differ.plan(after, engine.desiredFor(g.kind()), engine.props().getLargeTableRows());
-                if (onlyCreates) {
-                    left = left.onlyCreates();
-                }
-                if (!left.isEmpty()) {
-                    why = "after its " + all.size() + " statement(s) a scratch copy of " + rep
-                            + " still differs from the model:\n" + left.script();
+                why = left(c, g, rep, shared, onlyCreates, "after its " + all.size() + " statement(s)");
+            }
+            OnlinePlan forms = why == null ? OnlineForms.of(engine, g, o) : null;
+            if (forms != null) {
+                // what apply actually runs: the transaction's statements, then the online steps, in their forms
+                st.execute("ROLLBACK TO SAVEPOINT before_set");
+                formsRun.add(rep + " (" + forms.online().size() + " online step(s))");
+                why = OnlineForms.run(st, forms, rep, shared);
+                if (why == null && live.size() == all.size()) {
+                    why = left(c, g, rep, shared, onlyCreates, "in the online forms apply runs, after its "
+                            + forms.size() + " statement(s)");
                 }
             }
             if (why != null) {
                 c.rollback();
                 return why;
             }
-            if (live.size() < all.size() && rep.equals(shared)) {
+            if (forms == null && live.size() < all.size() && rep.equals(shared)) {
                 st.execute("ROLLBACK TO SAVEPOINT before_set");
                 run(st, live, rep, shared);
             }
@@ -253,6 +263,17 @@ public final class PlanValidator {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /** Null when the copy of {@code rep} now matches the model, else the difference left. */
+    private String left(Connection c, SchemaEngine.Group g, String rep, String shared, boolean onlyCreates, String when)
+            throws SQLException {
+        Catalog.Schema after = CatalogInspector.inspect(c, List.of(rep), shared, engine.desired().extensions()).get(rep);
+        Plan left = Differ.plan(after, engine.desiredFor(g.kind()), engine.props().getLargeTableRows());
+        if (onlyCreates) {
+            left = left.onlyCreates();
+        }
+        return left.isEmpty() ? null : when + " a scratch copy of " + rep + " still differs from the model:\n" + left.script();
     }
 
     /** Runs statements; the first failure says why (the caller then rolls the transaction back). */
