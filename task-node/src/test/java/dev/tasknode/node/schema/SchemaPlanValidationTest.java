@@ -1,11 +1,13 @@
 package dev.tasknode.node.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.node.schema.apply.FleetApplier;
+import dev.tasknode.node.schema.online.OnlineMode;
 import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.schema.validate.PlanValidator;
@@ -118,5 +120,42 @@ class SchemaPlanValidationTest {
         } finally {
             db.props.setValidatePlans(true);
         }
+    }
+
+    /**
+     * What validation runs is what apply runs: with online forms chosen, the transaction's statements and then the
+     * online steps (a concurrent index build after the commit) run on the copy too, in that order, and are logged;
+     * with the plain forms nothing more runs.
+     */
+    @Test
+    void theOnlineFormsApplyRunsAreValidatedToo() throws Exception {
+        SchemaTestDb.Wiring w = db.wire(SchemaCorpusTest.model(SchemaCorpusTest.SHARED, BEFORE + "CREATE INDEX t_x ON {schema}.t (x);\n"));
+        SchemaEngine.FleetPlan fp;
+        try (Connection c = db.ds.getConnection()) {
+            fp = w.engine().plan(c, List.of("p_2"), false);
+        }
+        SchemaEngine.Group g = fp.groups().getFirst();
+        PlanValidator v = new PlanValidator(w.engine());
+        FleetApplier.Options online = new FleetApplier.Options("apply_migrations", false, false, false, null, false,
+                OnlineMode.ALWAYS);
+        SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of());
+        assertEquals(Map.of(), v.unplannable(ctx, List.of("p_2"), Map.of("p_2", g), online));
+        assertTrue(ctx.text().contains("ran the online forms apply runs too: p_2 ("), ctx.text());
+        // the index built under another name and renamed: online, the build runs after the commit, so the online stage
+        // must take the rename along (it does); validation runs that order and finds it sound, as create_tables compares
+        // (what is created: the other tests of this class leave p_2 with columns of its own)
+        FleetApplier.Options creates = new FleetApplier.Options("create_tables", false, false, false, null, true);
+        FleetApplier.Options createsOnline = new FleetApplier.Options("create_tables", false, false, false, null, true,
+                OnlineMode.ALWAYS);
+        SchemaEngine.Group renamed = new SchemaEngine.Group(g.kind(), g.fingerprint(), g.sample(), g.schemas(), new Plan(List.of(
+                Step.safe(0, "CREATE INDEX t_tmp ON {schema}.t USING btree (x)", "index t_tmp", "test", false),
+                Step.safe(1, "ALTER INDEX {schema}.t_tmp RENAME TO t_x", "index t_x", "test", false))));
+        SchemaTestDb.Ctx plain = new SchemaTestDb.Ctx("create_tables", Map.of());
+        assertEquals(Map.of(), v.unplannable(plain, List.of("p_2"), Map.of("p_2", renamed), creates));
+        assertFalse(plain.text().contains("online forms"), plain.text());
+        SchemaTestDb.Ctx forms = new SchemaTestDb.Ctx("create_tables", Map.of());
+        assertEquals(Map.of(), v.unplannable(forms, List.of("p_2"), Map.of("p_2", renamed), createsOnline));
+        assertTrue(forms.text().contains("ran the online forms apply runs too: p_2 ("), forms.text());
+        assertNull(db.exec1("SELECT to_regclass('p_2.t_x')::text"), "validation never touches the live schema");
     }
 }

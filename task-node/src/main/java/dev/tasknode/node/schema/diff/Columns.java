@@ -7,6 +7,7 @@ import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.schema.plan.Step.Safety;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,6 +127,20 @@ final class Columns {
             x.add(Step.safe(Phase.ALTER_COLUMN_POST, alter + " SET DEFAULT " + w.dflt(), obj,
                     defaultChanges ? "default changed" : "default re-set after the type change", false)
                     .withCreates(dfltKey).withDependsOn(key).withDependsOn(Refs.inExpression(w.dflt())));
+        } else if (c.dflt() != null && !defaultChanges) {
+            // an unchanged default calling a function of this schema: PostgreSQL refuses to drop the function while
+            // the default uses it, so when the plan re-creates the function the default goes before and comes back after
+            List<String> calls = Refs.inExpression(c.dflt()).stream().filter(k -> k.startsWith("routine:")).toList();
+            if (!calls.isEmpty()) {
+                String dflt = w.dflt();
+                x.dependent(dfltKey, calls, () -> List.of(
+                        Step.safe(Phase.ALTER_COLUMN_PRE, alter + " DROP DEFAULT", obj,
+                                "set again below: the function it calls is re-created", false)
+                                .withDrops(dfltKey).withDependsOn(calls),
+                        Step.safe(Phase.ALTER_COLUMN_POST, alter + " SET DEFAULT " + dflt, obj,
+                                "set again: the function it calls was re-created", false)
+                                .withCreates(dfltKey).withDependsOn(key).withDependsOn(Refs.inExpression(dflt))));
+            }
         }
         if (!w.identity().isEmpty() && !w.identity().equals(c.identity())) {
             String kind = w.identity().equals("a") ? "ALWAYS" : "BY DEFAULT";

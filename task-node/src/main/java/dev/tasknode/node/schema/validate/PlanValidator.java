@@ -8,6 +8,7 @@ import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
+import dev.tasknode.node.schema.online.OnlinePlan;
 import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
@@ -57,12 +58,25 @@ public final class PlanValidator {
         if (work.isEmpty()) {
             return Map.of();
         }
+        String shared = engine.fleet().sharedSchema();
+        Map<SchemaEngine.Group, String> reasons = new IdentityHashMap<>();
+        if (work.contains(shared)) {
+            // cheap and read from the live catalogs, so it runs even when validation is off: never a shared apply
+            // that fails at a project's view
+            try (Connection live = engine.dataSource().getConnection()) {
+                String why = SharedDependents.why(live, groups.get(shared).plan(), shared);
+                if (why != null) {
+                    reasons.put(groups.get(shared), why);
+                }
+            }
+        }
         if (!engine.props().isValidatePlans()) {
             ctx.log().warn("plan validation is off (tasknode.schema.validate-plans=false): the change sets go live unvalidated");
-            return Map.of();
+            Map<String, String> out = reasons.isEmpty() ? Map.of() : Map.of(shared, reasons.values().iterator().next());
+            record(ctx, o, out, groups, shared);
+            return out;
         }
         long t0 = System.nanoTime();
-        String shared = engine.fleet().sharedSchema();
         // one representative per distinct change set, the shared group first
         Map<SchemaEngine.Group, String> reps = new IdentityHashMap<>();
         List<SchemaEngine.Group> order = new ArrayList<>();
@@ -73,7 +87,6 @@ public final class PlanValidator {
                 order.add(g);
             }
         }
-        Map<SchemaEngine.Group, String> reasons = new IdentityHashMap<>();
         // several clusters: a change set already validated (or being validated) on another cluster's copy of the same
         // state is not run again here (see SharedVerdicts)
         SharedVerdicts.Split split = SharedVerdicts.split(o.gate() == null ? null : o.gate().verdicts(), order, groups.get(shared),
@@ -82,7 +95,7 @@ public final class PlanValidator {
         java.util.Set<SchemaEngine.Group> inconclusive = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         boolean finished = false;
         try {
-            runLocal(ctx, mine, reps, shared, allowDestructive, onlyCreates, reasons, inconclusive);
+            runLocal(ctx, mine, reps, shared, o, reasons, inconclusive);
             finished = true;
         } finally {
             split.publish(reasons, inconclusive, finished, engine.cluster());
@@ -100,7 +113,7 @@ public final class PlanValidator {
             if (order.contains(sharedGroup) && !redo.contains(sharedGroup)) {
                 redo.addFirst(sharedGroup); // the project sets run on the shared set's result
             }
-            runLocal(ctx, redo, reps, shared, allowDestructive, onlyCreates, reasons, inconclusive);
+            runLocal(ctx, redo, reps, shared, o, reasons, inconclusive);
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String s : work) {
@@ -124,7 +137,7 @@ public final class PlanValidator {
      * its verdict validates it itself.
      */
     private void runLocal(TaskContext ctx, List<SchemaEngine.Group> list, Map<SchemaEngine.Group, String> reps, String shared,
-                          boolean allowDestructive, boolean onlyCreates, Map<SchemaEngine.Group, String> reasons,
+                          FleetApplier.Options o, Map<SchemaEngine.Group, String> reasons,
                           java.util.Set<SchemaEngine.Group> inconclusive) throws Exception {
         if (list.isEmpty()) {
             return;
@@ -138,11 +151,18 @@ public final class PlanValidator {
         try (ScratchDatabases.Scratch db = scratch.create()) {
             copy(ctx, scratch, db, list, reps, shared);
             try (Connection c = db.connect()) {
+                List<String> forms = new ArrayList<>();
                 for (SchemaEngine.Group g : list) {
-                    String why = validate(c, g, reps.get(g), shared, allowDestructive, onlyCreates);
+                    if (reasons.containsKey(g)) {
+                        continue; // refused already: the projects run against the shared schema as it stays
+                    }
+                    String why = validate(c, g, reps.get(g), shared, o, forms);
                     if (why != null) {
                         reasons.put(g, why);
                     }
+                }
+                if (!forms.isEmpty()) {
+                    ctx.log().info("plan validation ran the online forms apply runs too: %s", String.join(", ", forms));
                 }
             }
         } catch (Exception e) {
@@ -245,8 +265,10 @@ public final class PlanValidator {
      * the statements that do run must run on their own as well (live order, no error). The shared schema is left in
      * the state live will have, for the project sets after it.
      */
-    private String validate(Connection c, SchemaEngine.Group g, String rep, String shared, boolean allowDestructive,
-                            boolean onlyCreates) throws SQLException {
+    private String validate(Connection c, SchemaEngine.Group g, String rep, String shared, FleetApplier.Options o,
+                            List<String> formsRun) throws SQLException {
+        boolean allowDestructive = o.allowDestructive();
+        boolean onlyCreates = o.onlyCreates();
         List<Step> all = g.plan().steps();
         List<Step> live = all.stream().filter(s -> allowDestructive || s.safety() != Step.Safety.DESTRUCTIVE).toList();
         c.setAutoCommit(false);
@@ -262,21 +284,24 @@ public final class PlanValidator {
                 why = run(st, all, rep, shared);
             }
             if (why == null) {
-                Catalog.Schema after = CatalogInspector.inspect(c, List.of(rep), shared, engine.desired().extensions()).get(rep);
-                Plan left = Differ.plan(after, engine.desiredFor(g.kind()), engine.props().getLargeTableRows());
-                if (onlyCreates) {
-                    left = left.onlyCreates();
-                }
-                if (!left.isEmpty()) {
-                    why = "after its " + all.size() + " statement(s) a scratch copy of " + rep
-                            + " still differs from the model:\n" + left.script();
+                why = left(c, g, rep, shared, onlyCreates, "after its " + all.size() + " statement(s)");
+            }
+            OnlinePlan forms = why == null ? OnlineForms.of(engine, g, o) : null;
+            if (forms != null) {
+                // what apply actually runs: the transaction's statements, then the online steps, in their forms
+                st.execute("ROLLBACK TO SAVEPOINT before_set");
+                formsRun.add(rep + " (" + forms.online().size() + " online step(s))");
+                why = OnlineForms.run(st, forms, rep, shared);
+                if (why == null && live.size() == all.size()) {
+                    why = left(c, g, rep, shared, onlyCreates, "in the online forms apply runs, after its "
+                            + forms.size() + " statement(s)");
                 }
             }
             if (why != null) {
                 c.rollback();
                 return why;
             }
-            if (live.size() < all.size() && rep.equals(shared)) {
+            if (forms == null && live.size() < all.size() && rep.equals(shared)) {
                 st.execute("ROLLBACK TO SAVEPOINT before_set");
                 run(st, live, rep, shared);
             }
@@ -285,6 +310,17 @@ public final class PlanValidator {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /** Null when the copy of {@code rep} now matches the model, else the difference left. */
+    private String left(Connection c, SchemaEngine.Group g, String rep, String shared, boolean onlyCreates, String when)
+            throws SQLException {
+        Catalog.Schema after = CatalogInspector.inspect(c, List.of(rep), shared, engine.desired().extensions()).get(rep);
+        Plan left = Differ.plan(after, engine.desiredFor(g.kind()), engine.props().getLargeTableRows());
+        if (onlyCreates) {
+            left = left.onlyCreates();
+        }
+        return left.isEmpty() ? null : when + " a scratch copy of " + rep + " still differs from the model:\n" + left.script();
     }
 
     /** Runs statements; the first failure says why (the caller then rolls the transaction back). */
