@@ -27,6 +27,16 @@ public class BackupProperties {
     private int lockBudget = 0;
     /** pg_dump --lock-wait-timeout: a dump neither stalls behind nor blocks a migration for longer. */
     private Duration lockWaitTimeout = Duration.ofSeconds(30);
+    /**
+     * Before dumping, ANALYZE the system catalogs pg_dump reads when their statistics are missing or stale (see
+     * CatalogStatistics): with none, pg_dump's foreign-key query runs as a nested loop over every key in the database.
+     */
+    private boolean analyzeCatalogs = true;
+    /**
+     * Restore the schemas of one batch archive with one pg_restore ({@code -n} per schema, {@code -j workers}); false =
+     * one pg_restore per schema, as before 2026-12 (kept for comparison and as a fallback).
+     */
+    private boolean restoreBatches = true;
     /** How long a backup or restore waits for a schema's advisory lock (held by apply / another restore). */
     private Duration schemaLockWait = Duration.ofSeconds(60);
     /** Hard time limit for one pg_dump / pg_restore / psql run; it is killed after that. */
@@ -141,6 +151,22 @@ public class BackupProperties {
 
     public void setLockBudget(int lockBudget) {
         this.lockBudget = lockBudget;
+    }
+
+    public boolean isAnalyzeCatalogs() {
+        return analyzeCatalogs;
+    }
+
+    public void setAnalyzeCatalogs(boolean analyzeCatalogs) {
+        this.analyzeCatalogs = analyzeCatalogs;
+    }
+
+    public boolean isRestoreBatches() {
+        return restoreBatches;
+    }
+
+    public void setRestoreBatches(boolean restoreBatches) {
+        this.restoreBatches = restoreBatches;
     }
 
     public Duration getLockWaitTimeout() {

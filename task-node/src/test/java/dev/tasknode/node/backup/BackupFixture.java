@@ -36,6 +36,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
  */
 public final class BackupFixture implements AutoCloseable {
     public final String database;
+    private final TestEndpoints.Postgres server;
     public final HikariDataSource ds;
     public final Path dir;
     public final BackupProperties props = new BackupProperties();
@@ -54,15 +55,43 @@ public final class BackupFixture implements AutoCloseable {
 
     /** {@code port}: reach the database through this loopback port (a test's TcpProxy) instead; 0 = directly. */
     public BackupFixture(String prefix, int port) throws Exception {
-        database = TestEndpoints.createDatabase(prefix);
-        TestEndpoints.Postgres p = TestEndpoints.postgres();
+        this(TestEndpoints.postgres(), TestEndpoints.createDatabase(prefix), port);
+    }
+
+    /** On another server (a second cluster, e.g. {@code jdbc:postgresql://127.0.0.1:5433/postgres}): its own database there. */
+    public static BackupFixture on(String adminUrl, String prefix) throws Exception {
+        return on(server(adminUrl), prefix, null);
+    }
+
+    /** The test server, or the one at {@code adminUrl} when not empty (same user and password). */
+    public static TestEndpoints.Postgres server(String adminUrl) {
+        TestEndpoints.Postgres main = TestEndpoints.postgres();
+        if (adminUrl == null || adminUrl.isEmpty()) {
+            return main;
+        }
+        java.net.URI u = java.net.URI.create(adminUrl.substring("jdbc:".length()));
+        return new TestEndpoints.Postgres(adminUrl, main.user(), main.password(), u.getHost(), u.getPort() < 0 ? 5432 : u.getPort());
+    }
+
+    /** A fresh database on {@code p}, a copy of {@code template} when given (CREATE DATABASE … TEMPLATE). */
+    public static BackupFixture on(TestEndpoints.Postgres p, String prefix, String template) throws Exception {
+        String name = TestEndpoints.uniqueName(prefix);
+        try (Connection c = java.sql.DriverManager.getConnection(p.adminUrl(), p.user(), p.password()); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
+        }
+        return new BackupFixture(p, name, 0);
+    }
+
+    private BackupFixture(TestEndpoints.Postgres p, String database, int port) throws Exception {
+        this.server = p;
+        this.database = database;
         String url = port == 0 ? p.urlFor(database) : "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         hc.setUsername(p.user());
         hc.setPassword(p.password());
         hc.setMaximumPoolSize(4);
-        hc.setPoolName(prefix);
+        hc.setPoolName(database);
         ds = new HikariDataSource(hc);
         dir = Files.createTempDirectory("tn-backup-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         props.setDir(dir);
@@ -153,10 +182,28 @@ public final class BackupFixture implements AutoCloseable {
         return out;
     }
 
+    /** host:port, max_connections and the lock table's size, for benchmark notes. */
+    public String serverNote() throws SQLException {
+        long conns = count("SELECT current_setting('max_connections')::int");
+        long locks = count("SELECT current_setting('max_locks_per_transaction')::int");
+        long prepared = count("SELECT current_setting('max_prepared_transactions')::int");
+        return server.host() + ":" + server.port() + ", max_connections " + conns + ", max_locks_per_transaction " + locks
+                + ", lock table " + locks * (conns + prepared) + " slots";
+    }
+
     @Override
     public void close() {
         ds.close();
-        TestEndpoints.dropDatabase(database);
+        if (server.equals(TestEndpoints.postgres())) {
+            TestEndpoints.dropDatabase(database);
+        } else {
+            try (Connection c = java.sql.DriverManager.getConnection(server.adminUrl(), server.user(), server.password());
+                 Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop " + database + " on " + server.adminUrl() + ": " + e.getMessage(), e);
+            }
+        }
         BackupTestAccess.deleteTree(dir);
     }
 }

@@ -117,11 +117,11 @@ class BackupTasksTest {
 
     @Test
     void healthWarnsWhenTheDirectoryIsMissing() throws Exception {
-        assertEquals(Status.UP, new BackupHealthIndicator(f.store).health().getStatus());
+        assertEquals(Status.UP, new BackupHealthIndicator(f.store, f.metrics).health().getStatus());
         Path real = f.props.getDir();
         f.props.setDir(real.resolve("missing"));
         try {
-            assertEquals("WARNING", new BackupHealthIndicator(f.store).health().getStatus().getCode());
+            assertEquals("WARNING", new BackupHealthIndicator(f.store, f.metrics).health().getStatus().getCode());
             TaskFailedException e = assertThrows(TaskFailedException.class, () -> f.backups.backup(
                     new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()), Scope.SHARED, "manual"));
             assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

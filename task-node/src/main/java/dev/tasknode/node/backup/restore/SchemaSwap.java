@@ -149,6 +149,27 @@ public class SchemaSwap {
         }
     }
 
+    /**
+     * Whether finishing {@code s} locks tables of other schemas: other schemas' keys or views hang on it, or its
+     * aside copy has foreign keys into another schema (dropping them locks the referenced tables).
+     */
+    boolean touchesOthers(Connection c, Swap s) throws SQLException {
+        if (!s.dependents().foreignKeys().isEmpty() || !s.dependents().views().isEmpty()) {
+            return true;
+        }
+        if (s.aside() == null) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class r"
+                + " ON r.oid = k.confrelid WHERE k.contype = 'f' AND k.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)"
+                + " AND r.relnamespace <> k.connamespace)")) {
+            ps.setString(1, s.aside());
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Undo: drop the partial new schema, rename the original back. */
     void putBack(Connection c, String schema, String aside) throws SQLException {
         c.setAutoCommit(false);
