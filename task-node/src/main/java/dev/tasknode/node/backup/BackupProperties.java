@@ -37,6 +37,11 @@ public class BackupProperties {
      * one pg_restore per schema, as before 2026-12 (kept for comparison and as a fallback).
      */
     private boolean restoreBatches = true;
+    /**
+     * How long a restore keeps the schema it replaced (renamed {@code _replaced_<schema>_<hex>}) as its way back;
+     * prune_backups drops it after that. 0 = never kept (a safety pg_dump is then the only way back).
+     */
+    private Duration keepReplaced = Duration.ofDays(7);
     /** How long a backup or restore waits for a schema's advisory lock (held by apply / another restore). */
     private Duration schemaLockWait = Duration.ofSeconds(60);
     /** Hard time limit for one pg_dump / pg_restore / psql run; it is killed after that. */
@@ -159,6 +164,14 @@ public class BackupProperties {
 
     public void setAnalyzeCatalogs(boolean analyzeCatalogs) {
         this.analyzeCatalogs = analyzeCatalogs;
+    }
+
+    public Duration getKeepReplaced() {
+        return keepReplaced;
+    }
+
+    public void setKeepReplaced(Duration keepReplaced) {
+        this.keepReplaced = keepReplaced;
     }
 
     public boolean isRestoreBatches() {

@@ -46,6 +46,7 @@ public final class BackupFixture implements AutoCloseable {
     public final BackupService backups;
     public final SchemaSwap swap;
     public final RestoreService restore;
+    public final dev.tasknode.node.backup.restore.ReplacedCopies replaced;
     public final BackupMetrics metrics = new BackupMetrics(new SimpleMeterRegistry());
     public final DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
 
@@ -106,6 +107,7 @@ public final class BackupFixture implements AutoCloseable {
             swap.ensureJournal(c);
         }
         restore = new RestoreService(ds, fleet, store, backups, swap, pg);
+        replaced = new dev.tasknode.node.backup.restore.ReplacedCopies(ds, swap);
     }
 
     /** shared + the given projects, each with {@code rows} rows in its tables. */
@@ -147,14 +149,22 @@ public final class BackupFixture implements AutoCloseable {
         }
     }
 
-    /** Per schema and table: row count and an md5 over every row's text, in a stable order. */
+    /**
+     * Per schema and table: row count and an md5 over every row's text, in a stable order. The replaced copies restores
+     * keep as their way back ({@code _replaced_*}) are not part of the live state.
+     */
     public Map<String, String> state() throws SQLException {
+        return state(false);
+    }
+
+    /** {@link #state()}, with the kept replaced copies when {@code withReplaced}. */
+    public Map<String, String> state(boolean withReplaced) throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             List<String[]> tables = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
                     + " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'tasknode')"
-                    + " AND n.nspname NOT LIKE 'pg_toast%'")) {
+                    + " AND n.nspname NOT LIKE 'pg_toast%'" + (withReplaced ? "" : " AND n.nspname NOT LIKE '\\_replaced\\_%'"))) {
                 while (rs.next()) {
                     tables.add(new String[] {rs.getString(1), rs.getString(2)});
                 }

@@ -105,12 +105,12 @@ class BackupTasksTest {
             f.backups.backup(new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()), Scope.SHARED, "manual");
         }
         int before = f.store.list().size();
-        TaskOutcome dry = new PruneBackupsTask(f.store, f.props).run(new RecordingContext(TaskNames.PRUNE_BACKUPS,
+        TaskOutcome dry = new PruneBackupsTask(f.store, f.props, f.replaced).run(new RecordingContext(TaskNames.PRUNE_BACKUPS,
                 Map.of("keep_last", 1, "dry_run", true)));
         assertEquals(before, f.store.list().size());
         List<?> wouldDelete = ((PruneBackupsTask.Result) dry.result()).deleted();
         assertFalse(wouldDelete.isEmpty());
-        new PruneBackupsTask(f.store, f.props).run(new RecordingContext(TaskNames.PRUNE_BACKUPS, Map.of("keep_last", 1)));
+        new PruneBackupsTask(f.store, f.props, f.replaced).run(new RecordingContext(TaskNames.PRUNE_BACKUPS, Map.of("keep_last", 1)));
         assertEquals(before - wouldDelete.size(), f.store.list().size());
         assertEquals(Manifest.COMPLETE, f.store.list().get(0).status());
     }

@@ -35,7 +35,7 @@ final class BatchRestore {
     }
 
     Result run(TaskContext ctx, Connection w, Manifest m, String file, List<Manifest.SchemaEntry> batch,
-               List<String> warnings) throws Exception {
+               List<String> warnings, SchemaSwap.Keep keep) throws Exception {
         Map<String, RestoreService.SchemaResult> out = new LinkedHashMap<>();
         List<SchemaSwap.Swap> swaps = new ArrayList<>();
         try {
@@ -81,7 +81,7 @@ final class BatchRestore {
         for (int i = 0; i < batch.size(); i++) {
             Manifest.SchemaEntry e = batch.get(i);
             try {
-                Map<String, Long> got = restorer.complete(ctx, w, e, swaps.get(i), rows.getOrDefault(e.schema(), new TreeMap<>()), warnings);
+                Map<String, Long> got = restorer.complete(ctx, w, e, swaps.get(i), rows.getOrDefault(e.schema(), new TreeMap<>()), warnings, keep);
                 out.put(e.schema(), new RestoreService.SchemaResult(e.schema(), RestoreService.RESTORED, got, null));
                 ctx.log().info("restored %s (%d table(s), %d row(s))", e.schema(), got.size(),
                         got.values().stream().mapToLong(Long::longValue).sum());

@@ -39,7 +39,11 @@ final class ParallelRestore {
     private final AtomicInteger done = new AtomicInteger();
     private int total;
 
-    ParallelRestore(DataSource ds, SchemaRestorer restorer, TaskContext ctx, Manifest m) {
+    /** Null: replaced copies are dropped; else kept as the way back. */
+    private final SchemaSwap.Keep keep;
+
+    ParallelRestore(DataSource ds, SchemaRestorer restorer, TaskContext ctx, Manifest m, SchemaSwap.Keep keep) {
+        this.keep = keep;
         this.ds = ds;
         this.restorer = restorer;
         this.ctx = ctx;
@@ -104,7 +108,7 @@ final class ParallelRestore {
                 }
                 List<Manifest.SchemaEntry> entries = unit.stream().map(s -> m.schema(s).orElseThrow()).toList();
                 ctx.progress(done.get(), total, "restoring " + unit.size() + " schema(s) of " + entries.get(0).file());
-                BatchRestore.Result r = batches.run(ctx, w, m, entries.get(0).file(), entries, warnings);
+                BatchRestore.Result r = batches.run(ctx, w, m, entries.get(0).file(), entries, warnings, keep);
                 results.putAll(r.results());
                 done.addAndGet(r.results().size());
                 one(w, new ArrayDeque<>(r.retry().stream().map(Manifest.SchemaEntry::schema).toList()));
@@ -124,7 +128,7 @@ final class ParallelRestore {
                 }
                 ctx.progress(done.get(), total, "restoring " + s);
                 try {
-                    Map<String, Long> rows = restorer.restore(ctx, w, m, m.schema(s).orElseThrow(), warnings);
+                    Map<String, Long> rows = restorer.restore(ctx, w, m, m.schema(s).orElseThrow(), warnings, keep);
                     results.put(s, new RestoreService.SchemaResult(s, RestoreService.RESTORED, rows, null));
                     ctx.log().info("restored %s (%d table(s), %d row(s))", s, rows.size(),
                             rows.values().stream().mapToLong(Long::longValue).sum());

@@ -43,8 +43,8 @@ class SchemaRestorer {
     }
 
     /** Returns the restored row counts; warnings (foreign keys re-created NOT VALID…) are added to {@code warnings}. */
-    Map<String, Long> restore(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e, List<String> warnings)
-            throws Exception {
+    Map<String, Long> restore(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e, List<String> warnings,
+                              SchemaSwap.Keep keep) throws Exception {
         SchemaSwap.Swap sw = begin(ctx, w, m, e);
         Map<String, Long> rows;
         try {
@@ -54,7 +54,7 @@ class SchemaRestorer {
             putBack(ctx, w, sw, x);
             throw x;
         }
-        return complete(ctx, w, e, sw, rows, warnings);
+        return complete(ctx, w, e, sw, rows, warnings, keep);
     }
 
     /** Step 1 of a restore: the live schema moved aside (journaled) and, for a pg_dump archive, the new one created empty. */
@@ -82,7 +82,7 @@ class SchemaRestorer {
      * manifest, then the swap finished. On any failure the original is put back before the exception leaves.
      */
     Map<String, Long> complete(TaskContext ctx, Connection w, Manifest.SchemaEntry e, SchemaSwap.Swap sw,
-                               Map<String, Long> rows, List<String> warnings) throws Exception {
+                               Map<String, Long> rows, List<String> warnings, SchemaSwap.Keep keep) throws Exception {
         String s = e.schema();
         try {
             if (e.tables() != null && !e.tables().equals(rows)) {
@@ -91,12 +91,12 @@ class SchemaRestorer {
             ctx.checkCancelled(); // the last moment the original can still come back
             List<String> ws;
             // only a copy that other schemas hang on, or that references them, locks tables outside itself when dropped
-            boolean serial = swap.touchesOthers(w, sw);
+            boolean serial = swap.touchesOthers(w, sw, keep != null);
             if (serial) {
                 finishing.lock();
             }
             try {
-                ws = swap.finish(w, sw);
+                ws = swap.finish(w, sw, keep);
             } finally {
                 if (serial) {
                     finishing.unlock();
