@@ -28,8 +28,8 @@ public class BackupProperties {
     /** pg_dump --lock-wait-timeout: a dump neither stalls behind nor blocks a migration for longer. */
     private Duration lockWaitTimeout = Duration.ofSeconds(30);
     /**
-     * Before dumping, ANALYZE the system catalogs pg_dump reads when their statistics are missing or stale (see
-     * CatalogStatistics): with none, pg_dump's foreign-key query runs as a nested loop over every key in the database.
+     * Before dumping, ANALYZE pg_catalog.pg_constraint when the planner misjudges its foreign keys (see
+     * CatalogStatistics): pg_dump's foreign-key query then runs as a nested loop over every key in the database.
      */
     private boolean analyzeCatalogs = true;
     /**
