@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * {@code ./mvnw -B -Pbench -pl task-node -am verify -Dtest=BackupBenchmark}. System properties:
  * {@code bench.projects} (1000), {@code bench.tables} (20), {@code bench.bigMb} (1024), {@code bench.repeats} (3),
  * {@code bench.sample} (10 schemas for the per-schema pg_dump), {@code bench.workers} (0 = the default: one per
- * core), {@code bench.restoreAll} (false). {@code -Dbench.bigMb=0} skips the big schema (the fleet part alone takes a few minutes). Prints a table; writes
+ * core), {@code bench.restoreAll} (false), {@code bench.fleet} (plain | fk), {@code bench.template}, {@code bench.pgUrl},
+ * {@code bench.dbPrefix} (see the fields). {@code -Dbench.bigMb=0} skips the big schema (the fleet part alone takes a few minutes). Prints a table; writes
  * {@code target/benchmarks/backup.json}.
  */
 @Tag("benchmark")
