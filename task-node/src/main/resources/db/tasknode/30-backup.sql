@@ -12,6 +12,21 @@ CREATE TABLE IF NOT EXISTS {schema}.backup_restore_journal (
     started_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- Replaced copies kept as the way back of a restore (restore_database with safety_backup, the default): the live
+-- schema a restore replaced, renamed _replaced_<schema>_<hex> in the transaction that finished the restore (so a crash
+-- never loses it), listed by list_backups, dropped by prune_backups once keep_until has passed.
+CREATE TABLE IF NOT EXISTS {schema}.backup_replaced (
+    kept_name   text PRIMARY KEY,          -- the copy: rename it back to schema_name to undo the restore
+    schema_name text        NOT NULL,
+    backup_id   text        NOT NULL,      -- the backup whose restore replaced it
+    task_id     text,
+    replaced_at timestamptz NOT NULL DEFAULT now(),
+    keep_until  timestamptz NOT NULL,
+    -- its foreign keys into other schemas (shared), dropped from the copy so that it neither blocks nor follows
+    -- changes there; run these after renaming it back
+    foreign_keys text[]     NOT NULL DEFAULT '{}'
+);
+
 -- The node's child processes (pg_dump, pg_restore, psql) while they run: a row per child, deleted when it ends.
 -- A row of an instance that no longer lives (kill -9) is a child that may still be running: its successor ends
 -- it (same host, same pid and start time) and its server sessions (by application_name) before any repair.

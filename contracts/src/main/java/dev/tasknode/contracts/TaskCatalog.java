@@ -65,11 +65,14 @@ public final class TaskCatalog {
             List.of(required("backup_id", ParamType.BACKUP_ID, "the backup to show")));
 
     public static final TaskSpec RESTORE_DATABASE = new TaskSpec(TaskNames.RESTORE_DATABASE,
-            "Restores schemas from a backup, replacing each atomically; takes a safety backup first.",
+            "Restores schemas from a backup, replacing each atomically; keeps the replaced schemas as the way back.",
             true, "spec", "YYYYMMDD_HHMMSS[:schema], schema = all | shared | <id> | p_<id> | project_<id>",
             List.of(required("spec", ParamType.RESTORE_SPEC, "backup id and optional schema"),
                     optional("safety_backup", ParamType.BOOLEAN, true,
-                            "back up the schemas about to be replaced first")));
+                            "keep a way back: each replaced schema is kept, renamed, for tasknode.backup.keep-replaced"
+                                    + " (false: dropped at once)"),
+                    optional("safety_dump", ParamType.BOOLEAN, false,
+                            "also take a pg_dump safety backup of the schemas about to be replaced first (slower)")));
 
     public static final TaskSpec VERIFY_BACKUP = new TaskSpec(TaskNames.VERIFY_BACKUP,
             "Restores a backup into a scratch database, compares it with the manifest, drops the scratch database.",

@@ -65,6 +65,17 @@ public class BackupMetrics {
         });
     }
 
+    /** What the last backup said about the server's lock table limiting it (null: it did not); for health. */
+    private volatile String lockTableLimit;
+
+    public void lockTableLimit(String message) {
+        lockTableLimit = message;
+    }
+
+    public java.util.Optional<String> lockTableLimit() {
+        return java.util.Optional.ofNullable(lockTableLimit);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

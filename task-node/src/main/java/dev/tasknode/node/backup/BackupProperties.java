@@ -27,6 +27,21 @@ public class BackupProperties {
     private int lockBudget = 0;
     /** pg_dump --lock-wait-timeout: a dump neither stalls behind nor blocks a migration for longer. */
     private Duration lockWaitTimeout = Duration.ofSeconds(30);
+    /**
+     * Before dumping, ANALYZE pg_catalog.pg_constraint when the planner misjudges its foreign keys (see
+     * CatalogStatistics): pg_dump's foreign-key query then runs as a nested loop over every key in the database.
+     */
+    private boolean analyzeCatalogs = true;
+    /**
+     * Restore the schemas of one batch archive with one pg_restore ({@code -n} per schema, {@code -j workers}); false =
+     * one pg_restore per schema, as before 2026-12 (kept for comparison and as a fallback).
+     */
+    private boolean restoreBatches = true;
+    /**
+     * How long a restore keeps the schema it replaced (renamed {@code _replaced_<schema>_<hex>}) as its way back;
+     * prune_backups drops it after that. 0 = never kept (a safety pg_dump is then the only way back).
+     */
+    private Duration keepReplaced = Duration.ofDays(7);
     /** How long a backup or restore waits for a schema's advisory lock (held by apply / another restore). */
     private Duration schemaLockWait = Duration.ofSeconds(60);
     /** Hard time limit for one pg_dump / pg_restore / psql run; it is killed after that. */
@@ -141,6 +156,30 @@ public class BackupProperties {
 
     public void setLockBudget(int lockBudget) {
         this.lockBudget = lockBudget;
+    }
+
+    public boolean isAnalyzeCatalogs() {
+        return analyzeCatalogs;
+    }
+
+    public void setAnalyzeCatalogs(boolean analyzeCatalogs) {
+        this.analyzeCatalogs = analyzeCatalogs;
+    }
+
+    public Duration getKeepReplaced() {
+        return keepReplaced;
+    }
+
+    public void setKeepReplaced(Duration keepReplaced) {
+        this.keepReplaced = keepReplaced;
+    }
+
+    public boolean isRestoreBatches() {
+        return restoreBatches;
+    }
+
+    public void setRestoreBatches(boolean restoreBatches) {
+        this.restoreBatches = restoreBatches;
     }
 
     public Duration getLockWaitTimeout() {

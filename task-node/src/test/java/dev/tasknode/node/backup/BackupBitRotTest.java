@@ -47,7 +47,7 @@ class BackupBitRotTest {
     }
 
     private ListBackupsTask.Entry listed(String id) throws Exception {
-        ListBackupsTask.Result r = (ListBackupsTask.Result) new ListBackupsTask(f.store)
+        ListBackupsTask.Result r = (ListBackupsTask.Result) new ListBackupsTask(f.store, f.replaced)
                 .run(new RecordingContext(TaskNames.LIST_BACKUPS, Map.of())).result();
         return r.backups().stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow();
     }

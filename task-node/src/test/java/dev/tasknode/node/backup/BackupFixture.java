@@ -36,6 +36,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
  */
 public final class BackupFixture implements AutoCloseable {
     public final String database;
+    private final TestEndpoints.Postgres server;
     public final HikariDataSource ds;
     public final Path dir;
     public final BackupProperties props = new BackupProperties();
@@ -45,6 +46,7 @@ public final class BackupFixture implements AutoCloseable {
     public final BackupService backups;
     public final SchemaSwap swap;
     public final RestoreService restore;
+    public final dev.tasknode.node.backup.restore.ReplacedCopies replaced;
     public final BackupMetrics metrics = new BackupMetrics(new SimpleMeterRegistry());
     public final DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
 
@@ -54,15 +56,43 @@ public final class BackupFixture implements AutoCloseable {
 
     /** {@code port}: reach the database through this loopback port (a test's TcpProxy) instead; 0 = directly. */
     public BackupFixture(String prefix, int port) throws Exception {
-        database = TestEndpoints.createDatabase(prefix);
-        TestEndpoints.Postgres p = TestEndpoints.postgres();
+        this(TestEndpoints.postgres(), TestEndpoints.createDatabase(prefix), port);
+    }
+
+    /** On another server (a second cluster, e.g. {@code jdbc:postgresql://127.0.0.1:5433/postgres}): its own database there. */
+    public static BackupFixture on(String adminUrl, String prefix) throws Exception {
+        return on(server(adminUrl), prefix, null);
+    }
+
+    /** The test server, or the one at {@code adminUrl} when not empty (same user and password). */
+    public static TestEndpoints.Postgres server(String adminUrl) {
+        TestEndpoints.Postgres main = TestEndpoints.postgres();
+        if (adminUrl == null || adminUrl.isEmpty()) {
+            return main;
+        }
+        java.net.URI u = java.net.URI.create(adminUrl.substring("jdbc:".length()));
+        return new TestEndpoints.Postgres(adminUrl, main.user(), main.password(), u.getHost(), u.getPort() < 0 ? 5432 : u.getPort());
+    }
+
+    /** A fresh database on {@code p}, a copy of {@code template} when given (CREATE DATABASE … TEMPLATE). */
+    public static BackupFixture on(TestEndpoints.Postgres p, String prefix, String template) throws Exception {
+        String name = TestEndpoints.uniqueName(prefix);
+        try (Connection c = java.sql.DriverManager.getConnection(p.adminUrl(), p.user(), p.password()); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
+        }
+        return new BackupFixture(p, name, 0);
+    }
+
+    private BackupFixture(TestEndpoints.Postgres p, String database, int port) throws Exception {
+        this.server = p;
+        this.database = database;
         String url = port == 0 ? p.urlFor(database) : "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         hc.setUsername(p.user());
         hc.setPassword(p.password());
         hc.setMaximumPoolSize(4);
-        hc.setPoolName(prefix);
+        hc.setPoolName(database);
         ds = new HikariDataSource(hc);
         dir = Files.createTempDirectory("tn-backup-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         props.setDir(dir);
@@ -77,6 +107,7 @@ public final class BackupFixture implements AutoCloseable {
             swap.ensureJournal(c);
         }
         restore = new RestoreService(ds, fleet, store, backups, swap, pg);
+        replaced = new dev.tasknode.node.backup.restore.ReplacedCopies(ds, swap);
     }
 
     /** shared + the given projects, each with {@code rows} rows in its tables. */
@@ -118,14 +149,22 @@ public final class BackupFixture implements AutoCloseable {
         }
     }
 
-    /** Per schema and table: row count and an md5 over every row's text, in a stable order. */
+    /**
+     * Per schema and table: row count and an md5 over every row's text, in a stable order. The replaced copies restores
+     * keep as their way back ({@code _replaced_*}) are not part of the live state.
+     */
     public Map<String, String> state() throws SQLException {
+        return state(false);
+    }
+
+    /** {@link #state()}, with the kept replaced copies when {@code withReplaced}. */
+    public Map<String, String> state(boolean withReplaced) throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             List<String[]> tables = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
                     + " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'tasknode')"
-                    + " AND n.nspname NOT LIKE 'pg_toast%'")) {
+                    + " AND n.nspname NOT LIKE 'pg_toast%'" + (withReplaced ? "" : " AND n.nspname NOT LIKE '\\_replaced\\_%'"))) {
                 while (rs.next()) {
                     tables.add(new String[] {rs.getString(1), rs.getString(2)});
                 }
@@ -153,10 +192,28 @@ public final class BackupFixture implements AutoCloseable {
         return out;
     }
 
+    /** host:port, max_connections and the lock table's size, for benchmark notes. */
+    public String serverNote() throws SQLException {
+        long conns = count("SELECT current_setting('max_connections')::int");
+        long locks = count("SELECT current_setting('max_locks_per_transaction')::int");
+        long prepared = count("SELECT current_setting('max_prepared_transactions')::int");
+        return server.host() + ":" + server.port() + ", max_connections " + conns + ", max_locks_per_transaction " + locks
+                + ", lock table " + locks * (conns + prepared) + " slots";
+    }
+
     @Override
     public void close() {
         ds.close();
-        TestEndpoints.dropDatabase(database);
+        if (server.equals(TestEndpoints.postgres())) {
+            TestEndpoints.dropDatabase(database);
+        } else {
+            try (Connection c = java.sql.DriverManager.getConnection(server.adminUrl(), server.user(), server.password());
+                 Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop " + database + " on " + server.adminUrl() + ": " + e.getMessage(), e);
+            }
+        }
         BackupTestAccess.deleteTree(dir);
     }
 }

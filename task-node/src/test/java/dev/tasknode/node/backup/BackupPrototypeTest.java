@@ -79,7 +79,7 @@ class BackupPrototypeTest {
 
     @Test
     void listedWithStatusAndValidity() throws Exception {
-        ListBackupsTask.Result r = (ListBackupsTask.Result) new ListBackupsTask(f.store)
+        ListBackupsTask.Result r = (ListBackupsTask.Result) new ListBackupsTask(f.store, f.replaced)
                 .run(new RecordingContext(TaskNames.LIST_BACKUPS, Map.of())).result();
         ListBackupsTask.Entry e = r.backups().stream().filter(b -> b.id().equals(TS)).findFirst().orElseThrow();
         assertEquals(Manifest.PROTOTYPE, e.format());
@@ -104,7 +104,8 @@ class BackupPrototypeTest {
         assertEquals(TaskStatus.SUCCEEDED, o.status(), o.summary());
         assertEquals(original.entrySet().stream().filter(e -> e.getKey().startsWith("p_1.")).toList(),
                 f.state().entrySet().stream().filter(e -> e.getKey().startsWith("p_1.")).toList());
-        o = new RestoreDatabaseTask(f.restore).run(new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of("param", TS)));
+        o = new RestoreDatabaseTask(f.restore).run(new RecordingContext(TaskNames.RESTORE_DATABASE,
+                Map.of("param", TS, "safety_dump", true)));
         assertEquals(TaskStatus.SUCCEEDED, o.status(), o.summary());
         assertEquals(original, f.state());
         assertEquals(List.of(), f.schemasLike("%restore%"));

@@ -105,23 +105,23 @@ class BackupTasksTest {
             f.backups.backup(new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()), Scope.SHARED, "manual");
         }
         int before = f.store.list().size();
-        TaskOutcome dry = new PruneBackupsTask(f.store, f.props).run(new RecordingContext(TaskNames.PRUNE_BACKUPS,
+        TaskOutcome dry = new PruneBackupsTask(f.store, f.props, f.replaced).run(new RecordingContext(TaskNames.PRUNE_BACKUPS,
                 Map.of("keep_last", 1, "dry_run", true)));
         assertEquals(before, f.store.list().size());
         List<?> wouldDelete = ((PruneBackupsTask.Result) dry.result()).deleted();
         assertFalse(wouldDelete.isEmpty());
-        new PruneBackupsTask(f.store, f.props).run(new RecordingContext(TaskNames.PRUNE_BACKUPS, Map.of("keep_last", 1)));
+        new PruneBackupsTask(f.store, f.props, f.replaced).run(new RecordingContext(TaskNames.PRUNE_BACKUPS, Map.of("keep_last", 1)));
         assertEquals(before - wouldDelete.size(), f.store.list().size());
         assertEquals(Manifest.COMPLETE, f.store.list().get(0).status());
     }
 
     @Test
     void healthWarnsWhenTheDirectoryIsMissing() throws Exception {
-        assertEquals(Status.UP, new BackupHealthIndicator(f.store).health().getStatus());
+        assertEquals(Status.UP, new BackupHealthIndicator(f.store, f.metrics).health().getStatus());
         Path real = f.props.getDir();
         f.props.setDir(real.resolve("missing"));
         try {
-            assertEquals("WARNING", new BackupHealthIndicator(f.store).health().getStatus().getCode());
+            assertEquals("WARNING", new BackupHealthIndicator(f.store, f.metrics).health().getStatus().getCode());
             TaskFailedException e = assertThrows(TaskFailedException.class, () -> f.backups.backup(
                     new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()), Scope.SHARED, "manual"));
             assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

@@ -12,6 +12,7 @@ import dev.tasknode.node.backup.restore.RestoreService;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;
 import dev.tasknode.node.support.RecordingContext;
+import dev.tasknode.node.task.TaskLog;
 import dev.tasknode.node.task.TaskOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,19 +106,70 @@ class RestoreAllTest {
     }
 
     @Test
+    void aBatchWhoseLoadFailsIsPutBackAndRestoredOneByOneSoOnlyTheBrokenSchemaFails() throws Exception {
+        // p_3's archive gives a table to a role that no longer exists when restoring: pg_restore --exit-on-error stops.
+        // p_3 shares its archive (and so its pg_restore) with another project, which must still be restored.
+        String role = dev.tasknode.testing.TestEndpoints.uniqueName("tn_b_gone");
+        f.exec("CREATE ROLE " + role + "; ALTER TABLE p_3.notes OWNER TO " + role);
+        Map<String, String> backedUp = f.state();
+        Manifest m;
+        try {
+            m = backupAll();
+        } finally {
+            f.exec("ALTER TABLE p_3.notes OWNER TO CURRENT_USER; DROP ROLE " + role);
+        }
+        String partner = m.files().stream().filter(x -> x.schemas().contains("p_3")).findFirst().orElseThrow()
+                .schemas().stream().filter(x -> !x.equals("p_3")).findFirst().orElseThrow();
+        changeEverything("owner");
+        Map<String, String> live = f.state();
+
+        RecordingContext ctx = new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of("param", m.id(), "safety_backup", false));
+        TaskOutcome o = new RestoreDatabaseTask(f.restore).run(ctx);
+
+        assertEquals(TaskStatus.PARTIAL, o.status(), ctx.text());
+        Map<String, String> want = new TreeMap<>(Map.of("shared", "restored", "p_1", "restored", "p_2", "restored",
+                "p_4", "restored", "p_5", "restored"));
+        want.put("p_3", "failed");
+        assertEquals(want, outcomes(o));
+        assertTrue(ctx.text().contains("restoring them one by one"), ctx.text());
+        Map<String, String> after = f.state();
+        assertEquals(of(backedUp, partner), of(after, partner), partner + " restored although its archive's pg_restore failed");
+        assertEquals(of(live, "p_3"), of(after, "p_3"), "p_3 as it was");
+        assertNothingLeftOver();
+    }
+
+    @Test
     void cancelledRunEndsCancelledWithEverySchemaRestoredOrAsItWas() throws Exception {
         Map<String, String> backedUp = f.state();
         Manifest m = backupAll();
         changeEverything("before-cancel");
         Map<String, String> live = f.state();
-        // one worker, so the order is known: cancel as p_2 starts (its pg_restore is killed at once, p_2 put back)
+        // one worker, so the order is known: shared and p_1 (each alone in its archive), then p_2 + p_3 (one archive, one
+        // pg_restore), then p_4 + p_5. Cancel once p_2 and p_3 are both moved aside: their pg_restore is killed (or
+        // never starts), both are put back; p_4 and p_5 are never started
         RecordingContext ctx = new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of("param", m.id(), "safety_backup", false)) {
             @Override
-            public void progress(long done, long total, String message) {
-                super.progress(done, total, message);
-                if ("restoring p_2".equals(message)) {
-                    cancel();
-                }
+            public TaskLog log() {
+                TaskLog inner = super.log();
+                return new TaskLog() {
+                    @Override
+                    public void info(String message) {
+                        inner.info(message);
+                        if (message.startsWith("moved p_3 aside")) {
+                            cancel();
+                        }
+                    }
+
+                    @Override
+                    public void warn(String message) {
+                        inner.warn(message);
+                    }
+
+                    @Override
+                    public void error(String message) {
+                        inner.error(message);
+                    }
+                };
             }
         };
         f.props.setWorkers(1);
@@ -139,7 +191,8 @@ class RestoreAllTest {
         for (String s : List.of("p_2", "p_3", "p_4", "p_5")) {
             assertEquals(of(live, s), of(after, s), s + " as it was");
         }
-        assertTrue(ctx.text().contains("moved p_2 aside"), "p_2 was under way when cancelled:\n" + ctx.text());
+        assertTrue(ctx.text().contains("moved p_2 aside") && ctx.text().contains("moved p_3 aside"),
+                "p_2 and p_3 were under way when cancelled:\n" + ctx.text());
         assertNothingLeftOver();
     }
 

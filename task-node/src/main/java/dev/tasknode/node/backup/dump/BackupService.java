@@ -3,6 +3,7 @@ package dev.tasknode.node.backup.dump;
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.node.backup.BackupMetrics;
+import dev.tasknode.node.backup.pg.CatalogStatistics;
 import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.backup.pg.SchemaCatalog;
 import dev.tasknode.node.backup.store.BackupStore;
@@ -121,6 +122,9 @@ public class BackupService {
                         todo.remove(s);
                     }
                 }
+                if (pg.props().isAnalyzeCatalogs()) {
+                    CatalogStatistics.refresh(ctx, c);
+                }
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);
@@ -131,11 +135,18 @@ public class BackupService {
                 // no batch above the lock budget, and enough batches to keep every worker busy
                 int workers = pg.props().effectiveWorkers();
                 int total = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).sum();
-                int budget = budget(c, workers);
+                LockTable locks = LockTable.read(c, workers);
+                int budget = pg.props().getLockBudget() > 0 ? pg.props().getLockBudget() : locks.perRun();
                 int perBatch = Math.max(1, Math.min(budget, (total + workers - 1) / workers));
                 List<List<String>> batches = plan(todo, rels, perBatch);
-                ctx.log().info("snapshot %s; %d pg_dump run(s) of up to %d table(s) (lock budget %d), %d worker(s)",
-                        snapshot, batches.size(), perBatch, budget, workers);
+                ctx.log().info("snapshot %s; %d pg_dump run(s) of up to %d table(s) (lock budget %d of a lock table of %d"
+                        + " slots, %d in use), %d worker(s)", snapshot, batches.size(), perBatch, budget, locks.slots(),
+                        locks.inUse(), workers);
+                String limit = pg.props().getLockBudget() > 0 ? null : locks.limits(total, workers, batches.size());
+                if (limit != null) {
+                    ctx.log().warn(limit);
+                }
+                metrics.lockTableLimit(limit);
                 AtomicInteger done = new AtomicInteger();
                 Job job = new Job(ctx, out, snapshot, database, SchemaCatalog.tables(c, todo), entries, files, new ConcurrentHashMap<>());
                 ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().factory());
@@ -269,26 +280,6 @@ public class BackupService {
             out.add(cur);
         }
         return out;
-    }
-
-    /**
-     * Relations per pg_dump run. Auto: three quarters of the server's lock table (max_locks_per_transaction x
-     * (max_connections + max_prepared_transactions)), less the locks held right now (other sessions, and this
-     * backup's own advisory locks: one per schema), shared by the workers. Server-side row counts (big archives
-     * only) run after the dumps, when their locks are gone. The last quarter
-     * is the rest of the platform's headroom. Few large runs matter: each run re-reads the whole catalog (about 1 s
-     * for a 1,000-schema fleet), whatever it dumps.
-     */
-    private int budget(Connection c, int workers) throws SQLException {
-        if (pg.props().getLockBudget() > 0) {
-            return pg.props().getLockBudget();
-        }
-        long slots = Long.parseLong(SchemaCatalog.one(c, "SELECT current_setting('max_locks_per_transaction')::int"
-                + " * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)"));
-        long inUse = Long.parseLong(SchemaCatalog.one(c, "SELECT count(*) FROM pg_locks"));
-        long free = slots - slots / 4 - inUse;
-        // a run also locks catalogs and toast tables besides its tables: measured about 2.5 % more, plus a few
-        return (int) Math.max(64, free / workers * 39 / 40 - 50);
     }
 
     private Map<String, String> fingerprints(Connection c, List<String> schemas, TaskContext ctx) {

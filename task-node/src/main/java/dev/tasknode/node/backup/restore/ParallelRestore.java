@@ -4,7 +4,9 @@ import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.TaskContext;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,11 @@ final class ParallelRestore {
     private final AtomicInteger done = new AtomicInteger();
     private int total;
 
-    ParallelRestore(DataSource ds, SchemaRestorer restorer, TaskContext ctx, Manifest m) {
+    /** Null: replaced copies are dropped; else kept as the way back. */
+    private final SchemaSwap.Keep keep;
+
+    ParallelRestore(DataSource ds, SchemaRestorer restorer, TaskContext ctx, Manifest m, SchemaSwap.Keep keep) {
+        this.keep = keep;
         this.ds = ds;
         this.restorer = restorer;
         this.ctx = ctx;
@@ -49,14 +55,15 @@ final class ParallelRestore {
         List<String> rest = new ArrayList<>(targets);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, targets.size())),
                 Thread.ofPlatform().daemon().name("restore-", 0).factory());
+        BatchRestore batches = new BatchRestore(restorer, parallel);
         try {
             if (rest.remove(shared)) {
-                awaitAll(List.of(pool.submit(() -> work(new ConcurrentLinkedQueue<>(List.of(shared))))));
+                awaitAll(List.of(pool.submit(() -> work(new ConcurrentLinkedQueue<>(List.of(List.of(shared))), batches))));
             }
-            Queue<String> queue = new ConcurrentLinkedQueue<>(rest);
+            Queue<List<String>> units = new ConcurrentLinkedQueue<>(units(rest));
             List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < Math.min(parallel, rest.size()); i++) {
-                running.add(pool.submit(() -> work(queue)));
+            for (int i = 0; i < Math.min(parallel, units.size()); i++) {
+                running.add(pool.submit(() -> work(units, batches)));
             }
             awaitAll(running);
         } finally {
@@ -67,17 +74,52 @@ final class ParallelRestore {
         return new Done(out, List.copyOf(warnings));
     }
 
-    /** One worker: restores schemas from the queue until it is empty. */
-    private Void work(Queue<String> queue) throws Exception {
+    /**
+     * Work units: the schemas of one pg_dump archive restored together (one pg_restore for all of them), or one
+     * schema alone (a prototype backup's file, an archive holding one schema of those asked for).
+     */
+    private List<List<String>> units(List<String> schemas) {
+        Map<String, List<String>> byFile = new LinkedHashMap<>();
+        for (String s : schemas) {
+            Manifest.SchemaEntry e = m.schema(s).orElseThrow();
+            boolean alone = !restorer.pg().props().isRestoreBatches() || Manifest.PROTOTYPE.equals(m.format()) || e.file() == null;
+            String key = alone ? "\0" + s : e.file();
+            byFile.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+        }
+        return new ArrayList<>(byFile.values());
+    }
+
+    /** One worker: restores units from the queue until it is empty. */
+    private Void work(Queue<List<String>> units, BatchRestore batches) throws Exception {
         Connection conn;
         try {
             conn = ds.getConnection();
         } catch (SQLException e) {
-            // its schemas stay in the queue for the other workers, or end up "skipped"
+            // its units stay in the queue for the other workers, or end up "skipped"
             ctx.log().error("a restore worker got no database connection: %s", e.getMessage());
             return null;
         }
         try (Connection w = conn) {
+            List<String> unit;
+            while ((unit = units.poll()) != null) {
+                if (unit.size() == 1 || ctx.cancelled()) {
+                    one(w, new ArrayDeque<>(unit));
+                    continue;
+                }
+                List<Manifest.SchemaEntry> entries = unit.stream().map(s -> m.schema(s).orElseThrow()).toList();
+                ctx.progress(done.get(), total, "restoring " + unit.size() + " schema(s) of " + entries.get(0).file());
+                BatchRestore.Result r = batches.run(ctx, w, m, entries.get(0).file(), entries, warnings, keep);
+                results.putAll(r.results());
+                done.addAndGet(r.results().size());
+                one(w, new ArrayDeque<>(r.retry().stream().map(Manifest.SchemaEntry::schema).toList()));
+            }
+        }
+        return null;
+    }
+
+    /** Restores schemas one at a time on {@code conn} (which stays open). */
+    private void one(Connection w, Queue<String> queue) {
+        {
             String s;
             while ((s = queue.poll()) != null) {
                 if (ctx.cancelled()) {
@@ -86,7 +128,7 @@ final class ParallelRestore {
                 }
                 ctx.progress(done.get(), total, "restoring " + s);
                 try {
-                    Map<String, Long> rows = restorer.restore(ctx, w, m, m.schema(s).orElseThrow(), warnings);
+                    Map<String, Long> rows = restorer.restore(ctx, w, m, m.schema(s).orElseThrow(), warnings, keep);
                     results.put(s, new RestoreService.SchemaResult(s, RestoreService.RESTORED, rows, null));
                     ctx.log().info("restored %s (%d table(s), %d row(s))", s, rows.size(),
                             rows.values().stream().mapToLong(Long::longValue).sum());
@@ -102,7 +144,6 @@ final class ParallelRestore {
                 done.incrementAndGet();
             }
         }
-        return null;
     }
 
     /** Waits for every worker, even when this thread is interrupted (cancel): none may be left mid-swap. */

@@ -33,8 +33,10 @@ public class RestoreService {
     /** outcome: restored | failed | cancelled (left as it was) | skipped (not attempted) | untouched (not in backup). */
     public record SchemaResult(String schema, String outcome, Map<String, Long> rows, String message) {}
 
+    /** {@code kept}: the replaced copies kept as the way back (list_backups shows them), until {@code keptUntil}. */
     public record RestoreResult(String backupId, String format, String target, String safetyBackup,
-                                List<SchemaResult> schemas, List<String> notInBackup, List<String> warnings) {}
+                                List<SchemaResult> schemas, List<String> notInBackup, List<String> warnings,
+                                List<String> kept, String keptUntil) {}
 
     static final String RESTORED = "restored";
     static final String FAILED = "failed";
@@ -61,6 +63,15 @@ public class RestoreService {
     }
 
     public TaskOutcome restore(TaskContext ctx, RestoreSpec spec, boolean safetyBackup) throws Exception {
+        return restore(ctx, spec, safetyBackup, false);
+    }
+
+    /**
+     * {@code safetyBackup}: keep a way back — each replaced schema is kept, renamed, for
+     * {@code tasknode.backup.keep-replaced} (a rename in the restore's last transaction: no dump, survives a crash);
+     * with keep-replaced 0 a safety pg_dump is taken instead. {@code safetyDump}: take that pg_dump as well.
+     */
+    public TaskOutcome restore(TaskContext ctx, RestoreSpec spec, boolean safetyBackup, boolean safetyDump) throws Exception {
         Manifest m = store.get(spec.backupId());
         List<String> targets = targets(m, spec.target());
         List<Manifest.FileEntry> files = m.files().stream()
@@ -81,12 +92,16 @@ public class RestoreService {
                             + " restore running); nothing was touched");
                 }
                 String safety = null;
+                java.time.Instant until = java.time.Instant.now().plus(pg.props().getKeepReplaced()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                SchemaSwap.Keep keep = safetyBackup && !pg.props().getKeepReplaced().isZero()
+                        ? new SchemaSwap.Keep(m.id(), ctx.taskId(), until, java.util.Collections.synchronizedList(new ArrayList<>())) : null;
                 List<String> notInBackup = new ArrayList<>();
                 try (Connection w = ds.getConnection()) {
                     List<String> repaired = swap.repair(w, targets);
                     repaired.forEach(s -> ctx.log().warn("an earlier restore of %s had been cut off; put the original back", s));
                     List<String> live = new ArrayList<>(SchemaCatalog.existing(w, targets));
-                    if (safetyBackup && !live.isEmpty()) {
+                    boolean keepCopies = safetyBackup && !pg.props().getKeepReplaced().isZero();
+                    if ((safetyDump || (safetyBackup && !keepCopies)) && !live.isEmpty()) {
                         ctx.log().info("safety backup of %d schema(s) about to be replaced", live.size());
                         Manifest sb = backups.backupSchemas(ctx, live, live.toString(), "safety", false);
                         if (!Manifest.COMPLETE.equals(sb.status())) {
@@ -95,7 +110,12 @@ public class RestoreService {
                         }
                         safety = sb.id();
                     } else if (!safetyBackup) {
-                        ctx.log().warn("no safety backup (safety_backup=false)");
+                        ctx.log().warn("no safety backup (safety_backup=false): the replaced schemas are dropped");
+                    }
+                    if (keepCopies && !live.isEmpty()) {
+                        ctx.log().info("the way back: each replaced schema is kept as _replaced_<schema>_<hex> until %s"
+                                + " (tasknode.backup.keep-replaced %s; list_backups shows them, prune_backups drops them)",
+                                until, pg.props().getKeepReplaced());
                     }
                     if (spec.target() instanceof Scope.All) {
                         Set<String> in = Set.copyOf(m.schemas().stream().map(Manifest.SchemaEntry::schema).toList());
@@ -107,7 +127,7 @@ public class RestoreService {
                     }
                 }
                 ctx.checkCancelled(); // nothing touched yet
-                return outcome(ctx, m, spec, targets, safety, notInBackup, new ParallelRestore(ds, restorer, ctx, m)
+                return outcome(ctx, m, spec, targets, safety, keep, notInBackup, new ParallelRestore(ds, restorer, ctx, m, keep)
                         .run(targets, fleet.sharedSchema(), pg.props().effectiveWorkers()));
             } finally {
                 SchemaCatalog.unlockAll(lock);
@@ -116,19 +136,22 @@ public class RestoreService {
     }
 
     private TaskOutcome outcome(TaskContext ctx, Manifest m, RestoreSpec spec, List<String> targets, String safety,
-                                List<String> notInBackup, ParallelRestore.Done done) {
+                                SchemaSwap.Keep keep, List<String> notInBackup, ParallelRestore.Done done) {
         List<SchemaResult> results = new ArrayList<>(done.results());
         notInBackup.forEach(s -> results.add(new SchemaResult(s, UNTOUCHED, null, "not in backup " + m.id())));
         ctx.progress(targets.size(), targets.size(), "done");
         long restored = count(results, RESTORED);
         long cancelled = count(results, CANCELLED);
         long failed = targets.size() - restored - cancelled; // failed, or skipped: not restored either way
+        List<String> kept = keep == null ? List.of() : List.copyOf(keep.kept());
         RestoreResult result = new RestoreResult(m.id(), m.format(), spec.target().toString(), safety, results, notInBackup,
-                done.warnings());
+                done.warnings(), kept, kept.isEmpty() ? null : keep.until().toString());
         String firstFailure = results.stream().filter(r -> !List.of(RESTORED, CANCELLED, UNTOUCHED).contains(r.outcome()))
                 .findFirst().map(r -> r.schema() + ": " + r.message()).orElse(null);
         String summary = "restored " + restored + " of " + targets.size() + " schema(s) from " + m.id()
                 + (safety == null ? "" : " (safety backup " + safety + ")")
+                + (kept.isEmpty() ? "" : " (replaced copies kept until " + keep.until() + ": " + (kept.size() == 1 ? kept.get(0)
+                        : kept.size() + " schemas") + ")")
                 + (failed == 0 ? "" : "; " + failed + " failed, originals kept (first: " + firstFailure + ")")
                 + (cancelled == 0 ? "" : "; cancelled: " + cancelled + " left as they were");
         if (failed > 0 || cancelled > 0) {

@@ -29,8 +29,10 @@ class SchemaRestorer {
     private final PgTools pg;
     /**
      * Finishing a swap drops the aside copy, and with it the foreign keys of its tables into shared: that takes
-     * ACCESS EXCLUSIVE on the shared tables they reference, so PostgreSQL runs the finishes one at a time anyway;
-     * taking those locks in different orders from parallel restores could deadlock instead.
+     * ACCESS EXCLUSIVE on the shared tables they reference, so PostgreSQL runs such finishes one at a time anyway;
+     * taking those locks in different orders from parallel restores could deadlock instead. A copy that touches no
+     * other schema (its keys stay inside it, nothing outside hangs on it) is finished without it: dropping the
+     * aside copies is most of a restore of many schemas, and those drops can run side by side.
      */
     private final ReentrantLock finishing = new ReentrantLock();
 
@@ -41,8 +43,22 @@ class SchemaRestorer {
     }
 
     /** Returns the restored row counts; warnings (foreign keys re-created NOT VALID…) are added to {@code warnings}. */
-    Map<String, Long> restore(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e, List<String> warnings)
-            throws Exception {
+    Map<String, Long> restore(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e, List<String> warnings,
+                              SchemaSwap.Keep keep) throws Exception {
+        SchemaSwap.Swap sw = begin(ctx, w, m, e);
+        Map<String, Long> rows;
+        try {
+            load(ctx, w, m, e, sw);
+            rows = SchemaCatalog.rowCounts(w, e.schema());
+        } catch (Exception | Error x) {
+            putBack(ctx, w, sw, x);
+            throw x;
+        }
+        return complete(ctx, w, e, sw, rows, warnings, keep);
+    }
+
+    /** Step 1 of a restore: the live schema moved aside (journaled) and, for a pg_dump archive, the new one created empty. */
+    SchemaSwap.Swap begin(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e) throws Exception {
         String s = e.schema();
         SchemaSwap.Swap sw = swap.moveAside(w, s, m.id(), ctx.taskId());
         if (sw.aside() != null) {
@@ -50,19 +66,41 @@ class SchemaRestorer {
         } else {
             ctx.log().info("%s does not exist now: recreating it", s);
         }
+        if (!Manifest.PROTOTYPE.equals(m.format())) {
+            try {
+                swap.create(w, sw);
+            } catch (Exception | Error x) {
+                putBack(ctx, w, sw, x);
+                throw x;
+            }
+        }
+        return sw;
+    }
+
+    /**
+     * Last step, once the schema is loaded: its row counts ({@code rows}, counted by the caller) against the
+     * manifest, then the swap finished. On any failure the original is put back before the exception leaves.
+     */
+    Map<String, Long> complete(TaskContext ctx, Connection w, Manifest.SchemaEntry e, SchemaSwap.Swap sw,
+                               Map<String, Long> rows, List<String> warnings, SchemaSwap.Keep keep) throws Exception {
+        String s = e.schema();
         try {
-            load(ctx, w, m, e, sw);
-            Map<String, Long> rows = SchemaCatalog.rowCounts(w, s);
             if (e.tables() != null && !e.tables().equals(rows)) {
                 throw new IllegalStateException("restored row counts differ from the manifest: " + diff(e.tables(), rows));
             }
             ctx.checkCancelled(); // the last moment the original can still come back
             List<String> ws;
-            finishing.lock();
+            // only a copy that other schemas hang on, or that references them, locks tables outside itself when dropped
+            boolean serial = swap.touchesOthers(w, sw, keep != null);
+            if (serial) {
+                finishing.lock();
+            }
             try {
-                ws = swap.finish(w, sw);
+                ws = swap.finish(w, sw, keep);
             } finally {
-                finishing.unlock();
+                if (serial) {
+                    finishing.unlock();
+                }
             }
             for (String warning : ws) {
                 ctx.log().warn(warning);
@@ -77,14 +115,27 @@ class SchemaRestorer {
             }
             return rows;
         } catch (Exception | Error x) {
-            try {
-                swap.putBack(w, s, sw.aside());
-            } catch (SQLException y) {
-                x.addSuppressed(y);
-                ctx.log().error("could not put %s back (%s); the next start repairs it from the journal", s, y.getMessage());
-            }
+            putBack(ctx, w, sw, x);
             throw x;
         }
+    }
+
+    /** Undoes step 1 (drops the partial schema, renames the original back); a failure here is left to the journal. */
+    void putBack(TaskContext ctx, Connection w, SchemaSwap.Swap sw, Throwable cause) {
+        try {
+            swap.putBack(w, sw.schema(), sw.aside());
+        } catch (SQLException y) {
+            cause.addSuppressed(y);
+            ctx.log().error("could not put %s back (%s); the next start repairs it from the journal", sw.schema(), y.getMessage());
+        }
+    }
+
+    PgTools pg() {
+        return pg;
+    }
+
+    BackupStore store() {
+        return store;
     }
 
     private void load(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e, SchemaSwap.Swap sw) throws Exception {
@@ -106,7 +157,6 @@ class SchemaRestorer {
             }
             swap.adopt(w, sw);
         } else {
-            swap.create(w, sw);
             List<String> cmd = pg.command(pg.props().getPgRestore(), pg.target().database(),
                     List.of("--exit-on-error", "--schema=" + s, file.toString()));
             PgTools.Result r = pg.run(ctx, cmd, SchemaSwap.appName(s), null, null);

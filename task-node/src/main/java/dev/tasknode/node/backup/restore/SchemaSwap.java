@@ -36,15 +36,20 @@ import org.springframework.stereotype.Component;
 public class SchemaSwap {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaSwap.class);
 
+    /** Keep the replaced copy: which restore replaced it, until when; the kept names are added to {@code kept}. */
+    record Keep(String backupId, String taskId, java.time.Instant until, List<String> kept) {}
+
     /** What was moved aside, and what to give the new schema: owner, schema grants, what other schemas hang on it. */
     record Swap(String schema, String aside, String owner, List<String> grants, Dependents.Captured dependents) {}
 
     private final String journal;
+    private final String replaced;
     private final String storeSchema;
 
     public SchemaSwap(NodeProperties node) {
         this.storeSchema = node.getStoreSchema();
         this.journal = Fleet.quote(storeSchema) + ".backup_restore_journal";
+        this.replaced = Fleet.quote(storeSchema) + ".backup_replaced";
     }
 
     public String storeSchema() {
@@ -126,7 +131,16 @@ public class SchemaSwap {
      * nothing of this step happened and the caller puts the original back. Returns warnings.
      */
     List<String> finish(Connection c, Swap s) throws SQLException {
+        return finish(c, s, null);
+    }
+
+    /**
+     * Step 3, keeping the replaced copy when {@code keep} is given: renamed {@code _replaced_<schema>_<hex>} and
+     * recorded in {@code backup_replaced} until {@code keep.until()}, in the same transaction, instead of dropped.
+     */
+    List<String> finish(Connection c, Swap s, Keep keep) throws SQLException {
         c.setAutoCommit(false);
+        String keptAs = null;
         try (Statement st = c.createStatement()) {
             List<String> warnings = Dependents.reattach(c, s.dependents());
             if (s.aside() != null) {
@@ -136,16 +150,58 @@ public class SchemaSwap {
                             + " replaced copy: " + String.join(", ", left.size() > 10 ? left.subList(0, 10) : left)
                             + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
                 }
-                st.execute("DROP SCHEMA " + Fleet.quote(s.aside()) + " CASCADE");
+                if (keep == null) {
+                    st.execute("DROP SCHEMA " + Fleet.quote(s.aside()) + " CASCADE");
+                } else {
+                    String kept = keptName(s.aside());
+                    List<String> keys = detachForeignKeys(c, s);
+                    st.execute("ALTER SCHEMA " + Fleet.quote(s.aside()) + " RENAME TO " + Fleet.quote(kept));
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + replaced
+                            + " (kept_name, schema_name, backup_id, task_id, keep_until, foreign_keys) VALUES (?, ?, ?, ?, ?, ?)")) {
+                        ps.setString(1, kept);
+                        ps.setString(2, s.schema());
+                        ps.setString(3, keep.backupId());
+                        ps.setString(4, keep.taskId());
+                        ps.setObject(5, java.time.OffsetDateTime.ofInstant(keep.until(), java.time.ZoneOffset.UTC));
+                        ps.setArray(6, c.createArrayOf("text", keys.toArray()));
+                        ps.executeUpdate();
+                    }
+                    keptAs = kept;
+                }
             }
             closeJournal(c, s.schema());
             c.commit();
+            if (keptAs != null) {
+                keep.kept().add(keptAs);
+            }
             return warnings;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Whether finishing {@code s} locks tables of other schemas: other schemas' keys or views hang on it, or its
+     * aside copy has foreign keys into another schema (dropping them, with the copy or from a kept copy, locks the
+     * referenced tables). {@code kept} does not change that; it is there for the callers' reading.
+     */
+    boolean touchesOthers(Connection c, Swap s, boolean kept) throws SQLException {
+        if (!s.dependents().foreignKeys().isEmpty() || !s.dependents().views().isEmpty()) {
+            return true;
+        }
+        if (s.aside() == null) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class r"
+                + " ON r.oid = k.confrelid WHERE k.contype = 'f' AND k.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)"
+                + " AND r.relnamespace <> k.connamespace)")) {
+            ps.setString(1, s.aside());
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getBoolean(1);
+            }
         }
     }
 
@@ -237,6 +293,53 @@ public class SchemaSwap {
         byte[] r = new byte[3];
         ThreadLocalRandom.current().nextBytes(r);
         return "_restore_" + base + "_" + HexFormat.of().formatHex(r);
+    }
+
+    /**
+     * Drops the aside copy's foreign keys into other schemas: a kept copy must neither block deletes there (NO ACTION)
+     * nor be re-attached when shared is restored. Returns the statements that re-create them once the copy is renamed
+     * back to {@code s.schema()} (names qualified: {@code search_path = pg_catalog} while they are read).
+     */
+    private static List<String> detachForeignKeys(Connection c, Swap s) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL search_path = pg_catalog");
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname,"
+                + " t.relname, k.conname), format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', ?::text, t.relname, k.conname,"
+                + " pg_get_constraintdef(k.oid)) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace"
+                + " JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid"
+                + " WHERE k.contype = 'f' AND n.nspname = ? AND r.relnamespace <> k.connamespace ORDER BY t.relname, k.conname")) {
+            ps.setString(1, s.schema());
+            ps.setString(2, s.aside());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        List<String> readd = new ArrayList<>();
+        try (Statement st = c.createStatement()) {
+            for (String[] r : rows) {
+                st.execute(r[0]);
+                readd.add(r[1]);
+            }
+            st.execute("SET LOCAL search_path TO DEFAULT");
+        }
+        return readd;
+    }
+
+    /** {@code _restore_<base>_<hex>} becomes {@code _replaced_<base>_<hex>} (at most 63 bytes: base is cut to 44). */
+    static String keptName(String aside) {
+        String rest = aside.substring("_restore_".length());
+        String hex = rest.substring(rest.length() - 6);
+        String base = rest.substring(0, rest.length() - 7);
+        return "_replaced_" + (base.length() > 44 ? base.substring(0, 44) : base) + "_" + hex;
+    }
+
+    /** The table of kept replaced copies, quoted. */
+    String replacedTable() {
+        return replaced;
     }
 
     private static List<String> query(Connection c, String sql, String arg) throws SQLException {

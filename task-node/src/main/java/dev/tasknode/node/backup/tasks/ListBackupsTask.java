@@ -2,6 +2,7 @@ package dev.tasknode.node.backup.tasks;
 
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.backup.restore.ReplacedCopies;
 import dev.tasknode.node.backup.store.BackupStore;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.Task;
@@ -24,12 +25,15 @@ public class ListBackupsTask implements Task {
                         String scope, String reason, int schemas, List<String> failedSchemas, long size,
                         String pgDumpVersion, String serverVersion) {}
 
-    public record Result(String dir, List<Entry> backups) {}
+    /** {@code replaced}: the schemas restores replaced and kept as their way back (prune_backups drops them in time). */
+    public record Result(String dir, List<Entry> backups, List<ReplacedCopies.Copy> replaced) {}
 
     private final BackupStore store;
+    private final ReplacedCopies replaced;
 
-    public ListBackupsTask(BackupStore store) {
+    public ListBackupsTask(BackupStore store, ReplacedCopies replaced) {
         this.store = store;
+        this.replaced = replaced;
     }
 
     @Override
@@ -57,11 +61,17 @@ public class ListBackupsTask implements Task {
                     m.schemas().size(), m.size(),
                     problems.isEmpty() ? "" : "  " + problems);
         }
+        List<ReplacedCopies.Copy> copies = replaced.list();
+        for (ReplacedCopies.Copy x : copies) {
+            ctx.log().info("replaced copy %s of %s (restore of %s at %s), kept until %s%s", x.kept(), x.schema(), x.backupId(),
+                    x.replacedAt(), x.keepUntil(), x.exists() ? "" : " — MISSING (dropped by hand?)");
+        }
         long invalid = out.stream().filter(e -> !e.valid()).count();
         long cached = out.stream().filter(Entry::cached).count();
         return TaskOutcome.ok(out.size() + " backup(s) in " + store.dir() + (invalid == 0 ? "" : ", " + invalid + " invalid")
                         + (cached == 0 ? "" : "; " + cached + " checked against cached checksums (files unchanged in size"
-                        + " and time; show_backup or verify_backup hash them in full)"),
-                new Result(store.dir().toString(), out));
+                        + " and time; show_backup or verify_backup hash them in full)")
+                        + (copies.isEmpty() ? "" : "; " + copies.size() + " replaced schema copy(ies) kept as the way back of restores"),
+                new Result(store.dir().toString(), out, copies));
     }
 }

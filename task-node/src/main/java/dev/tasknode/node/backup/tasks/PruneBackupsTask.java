@@ -4,6 +4,7 @@ import dev.tasknode.contracts.RestoreSpec;
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskSpec;
 import dev.tasknode.node.backup.BackupProperties;
+import dev.tasknode.node.backup.restore.ReplacedCopies;
 import dev.tasknode.node.backup.store.BackupStore;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.Task;
@@ -22,14 +23,33 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class PruneBackupsTask implements Task {
-    public record Result(Integer keepLast, Integer keepDays, boolean dryRun, List<String> deleted, List<String> kept) {}
+    /** {@code droppedReplaced}: kept replaced copies of restores whose time (tasknode.backup.keep-replaced) was up. */
+    public record Result(Integer keepLast, Integer keepDays, boolean dryRun, List<String> deleted, List<String> kept,
+                         List<String> droppedReplaced) {}
 
     private final BackupStore store;
     private final BackupProperties props;
+    private final ReplacedCopies replaced;
 
-    public PruneBackupsTask(BackupStore store, BackupProperties props) {
+    public PruneBackupsTask(BackupStore store, BackupProperties props, ReplacedCopies replaced) {
         this.store = store;
         this.props = props;
+        this.replaced = replaced;
+    }
+
+    /** Drops (or, dry, lists) the replaced copies whose time is up; whatever the backup retention says. */
+    private List<String> pruneReplaced(TaskContext ctx, boolean dry) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (ReplacedCopies.Copy x : replaced.expired(java.time.Instant.now())) {
+            ctx.checkCancelled();
+            ctx.log().info("%s replaced copy %s of %s (kept until %s)", dry ? "would drop" : "dropping", x.kept(), x.schema(),
+                    x.keepUntil());
+            if (!dry) {
+                replaced.drop(x);
+            }
+            out.add(x.kept());
+        }
+        return out;
     }
 
     @Override
@@ -45,9 +65,12 @@ public class PruneBackupsTask implements Task {
         Integer keepLast = given ? (pl == null ? null : pl.intValue()) : positive(props.getRetention().getKeepLast());
         Integer keepDays = given ? (pd == null ? null : pd.intValue()) : positive(props.getRetention().getKeepDays());
         boolean dry = ctx.params().flag("dry_run");
+        List<String> droppedReplaced = pruneReplaced(ctx, dry);
+        String copies = droppedReplaced.isEmpty() ? "" : "; " + (dry ? "would drop " : "dropped ") + droppedReplaced.size()
+                + " expired replaced schema copy(ies)";
         if (keepLast == null && keepDays == null) {
-            return TaskOutcome.ok("no retention configured (tasknode.backup.retention.*): nothing pruned",
-                    new Result(null, null, dry, List.of(), List.of()));
+            return TaskOutcome.ok("no retention configured (tasknode.backup.retention.*): no backup pruned" + copies,
+                    new Result(null, null, dry, List.of(), List.of(), droppedReplaced));
         }
         List<Manifest> all = store.list().stream().filter(m -> Manifest.TASKNODE.equals(m.format())).toList();
         List<String> delete = plan(all, keepLast, keepDays, LocalDateTime.now(ZoneOffset.UTC));
@@ -61,8 +84,8 @@ public class PruneBackupsTask implements Task {
                 }
             }
         }
-        return TaskOutcome.ok((dry ? "would delete " : "deleted ") + delete.size() + " backup(s), kept " + kept.size(),
-                new Result(keepLast, keepDays, dry, delete, kept));
+        return TaskOutcome.ok((dry ? "would delete " : "deleted ") + delete.size() + " backup(s), kept " + kept.size() + copies,
+                new Result(keepLast, keepDays, dry, delete, kept, droppedReplaced));
     }
 
     /** Ids to delete; {@code all} newest first. Public for the tests of the backup package. */

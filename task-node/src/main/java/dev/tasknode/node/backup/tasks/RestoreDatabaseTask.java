@@ -8,7 +8,10 @@ import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskOutcome;
 import org.springframework.stereotype.Component;
 
-/** restore_database: param {@code YYYYMMDD_HHMMSS[:schema]}, {@code safety_backup} (default true). */
+/**
+ * restore_database: param {@code YYYYMMDD_HHMMSS[:schema]}, {@code safety_backup} (default true: keep the replaced
+ * schemas as the way back), {@code safety_dump} (default false: also take a pg_dump of them first).
+ */
 @Component
 public class RestoreDatabaseTask implements Task {
     private final RestoreService service;
@@ -24,6 +27,7 @@ public class RestoreDatabaseTask implements Task {
 
     @Override
     public TaskOutcome run(TaskContext ctx) throws Exception {
-        return service.restore(ctx, ctx.params().restoreSpec(), ctx.params().flag("safety_backup"));
+        return service.restore(ctx, ctx.params().restoreSpec(), ctx.params().flag("safety_backup"),
+                ctx.params().flag("safety_dump"));
     }
 }

@@ -13,7 +13,13 @@ import dev.tasknode.node.backup.store.BackupTestAccess;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskOutcome;
+import dev.tasknode.testing.TestEndpoints;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * {@code ./mvnw -B -Pbench -pl task-node -am verify -Dtest=BackupBenchmark}. System properties:
  * {@code bench.projects} (1000), {@code bench.tables} (20), {@code bench.bigMb} (1024), {@code bench.repeats} (3),
  * {@code bench.sample} (10 schemas for the per-schema pg_dump), {@code bench.workers} (0 = the default: one per
- * core), {@code bench.restoreAll} (false). {@code -Dbench.bigMb=0} skips the big schema (the fleet part alone takes a few minutes). Prints a table; writes
+ * core), {@code bench.restoreAll} (false), {@code bench.fleet} (plain | fk), {@code bench.template}, {@code bench.pgUrl},
+ * {@code bench.dbPrefix} (see the fields). {@code -Dbench.bigMb=0} skips the big schema (the fleet part alone takes a few minutes). Prints a table; writes
  * {@code target/benchmarks/backup.json}.
  */
 @Tag("benchmark")
@@ -40,19 +47,47 @@ class BackupBenchmark {
     final int workers = Integer.getInteger("bench.workers", 0);
     /** Also restore the whole fleet backup, once with one worker and once with the default (several minutes). */
     final boolean restoreAll = Boolean.getBoolean("bench.restoreAll");
+    /** Runs of the batched restore of everything; 0 = one, and no per-schema baseline (it takes minutes). */
+    final int repeatsAll = Integer.getInteger("bench.restoreAllRepeats", 1);
     /** The auto lock budget before 2026-11-24 on this server: 64 x 100 / 2 / 3 workers. */
     final int oldBudget = Integer.getInteger("bench.oldBudget", 1066);
+    /** Also interleave the settings before 2026-11-24 (3 workers, budget 1,066, count(*)): {@code -Dbench.oldSettings=true}. */
+    final boolean oldSettings = Boolean.getBoolean("bench.oldSettings");
+    /**
+     * {@code plain} (default): tables without foreign keys. {@code fk}: each project's tables carry
+     * {@code tables - 1} foreign keys in a tree (t_j references t_{j/2}: t1 is the hub of a star, the rest chains,
+     * ON DELETE CASCADE), each key column indexed — the shape of a real template.
+     */
+    final String shape = System.getProperty("bench.fleet", "plain");
+    /** JDBC URL of the server's postgres database, to run against another cluster (e.g. tn2 on 5433); empty = the test server. */
+    final String pgUrl = System.getProperty("bench.pgUrl", "");
+    /** Prefix of the benchmark's database name. */
+    final String dbPrefix = System.getProperty("bench.dbPrefix", "bk_bench");
+    /**
+     * A database to keep the built fleet in (e.g. {@code tn_b_tpl_fk}): built once when missing, then every run works
+     * on a fresh copy of it (CREATE DATABASE … TEMPLATE), minutes faster. Drop it by hand when done. Empty = build
+     * the fleet in the run's own database.
+     */
+    final String template = System.getProperty("bench.template", "");
     final Map<String, Object> results = new LinkedHashMap<>();
     final List<String> table = new ArrayList<>();
 
     @Test
     void fleetAndBigSchema() throws Exception {
-        try (BackupFixture f = new BackupFixture("bk_bench")) {
+        TestEndpoints.Postgres server = BackupFixture.server(pgUrl);
+        long t0 = System.nanoTime();
+        if (!template.isEmpty()) {
+            buildTemplate(server);
+        }
+        try (BackupFixture f = BackupFixture.on(server, dbPrefix, template.isEmpty() ? null : template)) {
             f.props.setWorkers(workers);
-            long t0 = System.nanoTime();
-            createFleet(f);
-            results.put("fleet", Map.of("projects", projects, "tables_per_project", tables, "rows_per_table", 5,
-                    "create_s", secs(System.nanoTime() - t0)));
+            if (template.isEmpty()) {
+                createFleet(f::exec);
+            }
+            results.put("fleet", map("shape", shape, "projects", projects, "tables_per_project", tables, "rows_per_table", 5,
+                    "foreign_keys_per_project", shape.equals("fk") ? tables - 1 : 0, "create_s", secs(System.nanoTime() - t0),
+                    "server", f.serverNote()));
+            table.add("fleet " + shape + ": " + projects + " x " + tables + " tables; server " + f.serverNote());
             fleet(f);
             big(f);
         }
@@ -66,7 +101,37 @@ class BackupBenchmark {
         System.out.println("JSON: " + out.toAbsolutePath());
     }
 
-    private void createFleet(BackupFixture f) throws Exception {
+    /** Builds the fleet once into the kept database {@code bench.template} unless it is there; runs clone it. */
+    private void buildTemplate(TestEndpoints.Postgres server) throws Exception {
+        try (Connection c = DriverManager.getConnection(server.adminUrl(), server.user(), server.password()); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + template + "'")) {
+                if (rs.next()) {
+                    System.out.println("fleet: cloning the kept template database " + template);
+                    return;
+                }
+            }
+            // built under another name and renamed when complete: a run cut off never leaves half a template
+            st.execute("DROP DATABASE IF EXISTS " + template + "_building WITH (FORCE)");
+            st.execute("CREATE DATABASE " + template + "_building");
+        }
+        try (Connection c = DriverManager.getConnection(server.urlFor(template + "_building"), server.user(), server.password())) {
+            createFleet(sql -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute(sql);
+                }
+            });
+        }
+        try (Connection c = DriverManager.getConnection(server.adminUrl(), server.user(), server.password()); Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + template + "_building RENAME TO " + template);
+        }
+    }
+
+    @FunctionalInterface
+    interface Sql {
+        void exec(String sql) throws SQLException;
+    }
+
+    private void createFleet(Sql f) throws Exception {
         f.exec("CREATE SCHEMA shared; CREATE TABLE shared.projects (id text PRIMARY KEY, name text);"
                 + " INSERT INTO shared.projects SELECT g::text, 'p' || g FROM generate_series(1, " + projects + ") g");
         // ten schemas per transaction: one transaction creating everything would overflow the lock table
@@ -75,26 +140,51 @@ class BackupBenchmark {
             f.exec("DO $$ DECLARE i int; j int; BEGIN FOR i IN " + from + ".." + to + " LOOP"
                     + " EXECUTE format('CREATE SCHEMA p_%s', i);"
                     + " FOR j IN 1.." + tables + " LOOP"
-                    + " EXECUTE format('CREATE TABLE p_%s.t%s (id int PRIMARY KEY, name text, n int)', i, j);"
-                    + " EXECUTE format('INSERT INTO p_%s.t%s SELECT g, md5(g::text), g FROM generate_series(1, 5) g', i, j);"
+                    + (shape.equals("fk") ? fkTable() : " EXECUTE format('CREATE TABLE p_%s.t%s (id int PRIMARY KEY, name text, n int)', i, j);"
+                    + " EXECUTE format('INSERT INTO p_%s.t%s SELECT g, md5(g::text), g FROM generate_series(1, 5) g', i, j);")
                     + " END LOOP; END LOOP; END $$");
         }
+    }
+
+    /** One table of the fk shape (PL/pgSQL inside the fleet's DO block; i = project, j = table). */
+    private static String fkTable() {
+        return " IF j = 1 THEN"
+                + " EXECUTE format('CREATE TABLE p_%s.t1 (id int PRIMARY KEY, name text, n int)', i);"
+                + " EXECUTE format('INSERT INTO p_%s.t1 SELECT g, md5(g::text), g FROM generate_series(1, 5) g', i);"
+                + " ELSE"
+                + " EXECUTE format('CREATE TABLE p_%s.t%s (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES p_%s.t%s (id)"
+                + " ON DELETE CASCADE, name text, n int)', i, j, i, j / 2);"
+                + " EXECUTE format('CREATE INDEX ON p_%s.t%s (parent_id)', i, j);"
+                + " EXECUTE format('INSERT INTO p_%s.t%s SELECT g, g, md5(g::text), g FROM generate_series(1, 5) g', i, j);"
+                + " END IF;";
     }
 
     private void fleet(BackupFixture f) throws Exception {
         List<Double> ours = new ArrayList<>();
         List<Double> old = new ArrayList<>();
+        List<Double> main = new ArrayList<>();
+        List<Boolean> mainStale = new ArrayList<>();
         Manifest last = null;
+        // today's main (before 2026-12-02: catalogs not analyzed) first, all its runs: once a backup has analyzed the
+        // catalogs the statistics stay, so these cannot be interleaved; whether they were stale is recorded per run
+        f.props.setAnalyzeCatalogs(false);
+        for (int r = 0; r < repeats; r++) {
+            mainStale.add(staleCatalogs(f));
+            f.store.delete(timeBackup(f, main));
+        }
+        f.props.setAnalyzeCatalogs(true);
         for (int r = 0; r < repeats; r++) {
             // interleaved with the same backup under the settings before 2026-11-24 (3 workers, half the lock table
             // shared by them, i.e. 1,066 tables per run, count(*) of every table on the server): same load, same fleet
-            f.props.setWorkers(3);
-            f.props.setLockBudget(oldBudget);
-            f.backups.rowCounts().archiveBytesPerTable(0);
-            f.store.delete(timeBackup(f, old));
-            f.props.setWorkers(workers);
-            f.props.setLockBudget(0);
-            f.backups.rowCounts().archiveBytesPerTable(RowCounts.ARCHIVE_BYTES_PER_TABLE);
+            if (oldSettings) {
+                f.props.setWorkers(3);
+                f.props.setLockBudget(oldBudget);
+                f.backups.rowCounts().archiveBytesPerTable(0);
+                f.store.delete(timeBackup(f, old));
+                f.props.setWorkers(workers);
+                f.props.setLockBudget(0);
+                f.backups.rowCounts().archiveBytesPerTable(RowCounts.ARCHIVE_BYTES_PER_TABLE);
+            }
             if (last != null) {
                 f.store.delete(last);
             }
@@ -120,37 +210,59 @@ class BackupBenchmark {
         String pid = Integer.toString(projects / 2);
         List<Double> restore = new ArrayList<>();
         List<Double> restoreSafety = new ArrayList<>();
+        List<Double> restoreDump = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             restore.add(timeRestore(f, last.id() + ":" + pid, false));
+            // the default: the replaced schema kept as the way back
             restoreSafety.add(timeRestore(f, last.id() + ":" + pid, true));
+            // main's default before 2026-12-02: a safety pg_dump first (safety_dump; the kept copy as well)
+            restoreDump.add(timeRestore(f, last.id() + ":" + pid, true, true));
         }
         int batches = (int) last.files().size();
-        results.put("backup_all_old_settings", Map.of("median_s", median(old), "runs_s", old, "workers", 3,
-                "lock_budget", oldBudget, "row_counts", "count(*) on the server", "ratio_new_vs_old", oursMed / median(old)));
-        results.put("backup_all", Map.of("median_s", oursMed, "runs_s", ours, "schemas", last.schemas().size(),
-                "pg_dump_runs", batches, "bytes", last.size(), "goal_s", 20));
+        if (oldSettings) {
+            results.put("backup_all_old_settings", Map.of("median_s", median(old), "runs_s", old, "workers", 3,
+                    "lock_budget", oldBudget, "row_counts", "count(*) on the server", "ratio_new_vs_old", oursMed / median(old)));
+        }
+        results.put("backup_all_main_2026_12_01", Map.of("median_s", median(main), "runs_s", main,
+                "catalog_stats_stale_at_start", mainStale, "ratio_ours_vs_main", oursMed / median(main)));
+        results.put("backup_all", map("median_s", oursMed, "runs_s", ours, "schemas", last.schemas().size(),
+                "pg_dump_runs", batches, "bytes", last.size(), "goal_s", 20,
+                "lock_table_limit", f.metrics.lockTableLimit().orElse("none: one run per worker")));
+        f.metrics.lockTableLimit().ifPresent(l -> table.add("lock table: " + l));
         results.put("per_schema_pg_dump", Map.of("median_s_per_schema", perMed, "sample", per.size(),
                 "extrapolated_fleet_s", perFleet, "ratio_vs_ours", perFleet / oursMed));
         results.put("restore_one_project", Map.of("median_s", median(restore), "runs_s", restore,
-                "with_safety_backup_median_s", median(restoreSafety), "goal_s", 2));
+                "default_kept_copy_median_s", median(restoreSafety), "default_runs_s", restoreSafety,
+                "with_safety_dump_median_s", median(restoreDump), "safety_dump_runs_s", restoreDump, "goal_s", 2));
         table.add(String.format("%-48s %10s %10s", "measure", "median s", "goal"));
         table.add(String.format("%-48s %10.2f %10s", "backup_database all (" + last.schemas().size() + " schemas, "
                 + batches + " pg_dump runs)", oursMed, "<= 20"));
-        table.add(String.format("%-48s %10.2f %10s", "  same, old settings (3 workers, budget " + oldBudget + ", count(*)), ratio "
-                + String.format("%.2f", oursMed / median(old)), median(old), ""));
+        table.add(String.format("%-48s %10.2f %10s", "  same run, main before (no catalog ANALYZE; stale " + mainStale
+                + "), ratio " + String.format("%.2f", oursMed / median(main)), median(main), ""));
+        if (oldSettings) {
+            table.add(String.format("%-48s %10.2f %10s", "  same, old settings (3 workers, budget " + oldBudget + ", count(*)), ratio "
+                    + String.format("%.2f", oursMed / median(old)), median(old), ""));
+        }
         table.add(String.format("%-48s %10.2f %10s", "per-schema pg_dump, one schema (sample " + per.size() + ")", perMed, ""));
         table.add(String.format("%-48s %10.1f %10s", "  -> fleet extrapolated, ratio " + String.format("%.0fx", perFleet / oursMed), perFleet, ""));
         table.add(String.format("%-48s %10.2f %10s", "restore one project (no safety backup)", median(restore), "<= 2"));
-        table.add(String.format("%-48s %10.2f %10s", "restore one project (with safety backup)", median(restoreSafety), ""));
+        table.add(String.format("%-48s %10.2f %10s", "restore one project, default (kept copy)", median(restoreSafety), "<= 2"));
+        table.add(String.format("%-48s %10.2f %10s", "  same run, with a safety pg_dump (main's default)", median(restoreDump), ""));
         if (restoreAll) {
-            // everything from the fleet backup, no safety backup, once: one worker, then the default
-            f.props.setWorkers(1);
-            double one = timeRestore(f, last.id(), false);
-            f.props.setWorkers(workers);
-            double par = timeRestore(f, last.id(), false);
-            results.put("restore_all", Map.of("one_worker_s", one, "default_workers_s", par, "ratio", par / one));
-            table.add(String.format("%-48s %10.2f %10s", "restore all, one worker", one, ""));
-            table.add(String.format("%-48s %10.2f %10s", "restore all, default workers (ratio " + String.format("%.2f", par / one) + ")", par, ""));
+            // everything from the fleet backup, no safety backup: one pg_restore per archive (ours), then one per schema
+            // (main before 2026-12-02), default workers both
+            List<Double> batched = new ArrayList<>();
+            for (int r = 0; r < Math.max(1, repeatsAll); r++) {
+                batched.add(timeRestore(f, last.id(), false));
+            }
+            f.props.setRestoreBatches(false);
+            double perSchema = repeatsAll == 0 ? Double.NaN : timeRestore(f, last.id(), false);
+            f.props.setRestoreBatches(true);
+            results.put("restore_all", map("batched_median_s", median(batched), "batched_runs_s", batched,
+                    "per_schema_s", perSchema, "ratio", median(batched) / perSchema, "goal_s", 60));
+            table.add(String.format("%-48s %10.2f %10s", "restore all, one pg_restore per archive", median(batched), "<= 60"));
+            table.add(String.format("%-48s %10.2f %10s", "  same run, one pg_restore per schema (ratio "
+                    + String.format("%.2f", median(batched) / perSchema) + ")", perSchema, ""));
         }
         f.store.list().stream().filter(m -> Manifest.TASKNODE.equals(m.format())).forEach(m -> {
             try {
@@ -161,20 +273,31 @@ class BackupBenchmark {
         });
     }
 
+    private static boolean staleCatalogs(BackupFixture f) throws Exception {
+        try (Connection c = f.ds.getConnection()) {
+            return !dev.tasknode.node.backup.pg.CatalogStatistics.stale(c).isEmpty();
+        }
+    }
+
     private Manifest timeBackup(BackupFixture f, List<Double> times) throws Exception {
         long t = System.nanoTime();
         RecordingContext ctx = new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of());
         Manifest m = f.backups.backup(ctx, Scope.ALL, "manual");
         times.add(secs(System.nanoTime() - t));
-        ctx.lines.stream().filter(l -> l.contains("pg_dump run(s)") || l.contains("dumps done")).forEach(System.out::println);
+        ctx.lines.stream().filter(l -> l.contains("pg_dump run(s)") || l.contains("dumps done") || l.contains("lock table") || l.contains("catalog statistics")).forEach(System.out::println);
         assertEquals(Manifest.COMPLETE, m.status());
         return m;
     }
 
     private double timeRestore(BackupFixture f, String spec, boolean safety) throws Exception {
-        RecordingContext ctx = new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of("param", spec, "safety_backup", safety));
+        return timeRestore(f, spec, safety, false);
+    }
+
+    private double timeRestore(BackupFixture f, String spec, boolean safety, boolean dump) throws Exception {
+        RecordingContext ctx = new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of("param", spec, "safety_backup", safety,
+                "safety_dump", dump));
         long t = System.nanoTime();
-        TaskOutcome o = f.restore.restore(ctx, RestoreSpec.parse(spec), safety);
+        TaskOutcome o = f.restore.restore(ctx, RestoreSpec.parse(spec), safety, dump);
         double s = secs(System.nanoTime() - t);
         assertEquals(TaskStatus.SUCCEEDED, o.status(), o.summary());
         return s;

@@ -75,7 +75,9 @@ class BackupRoundTripTest {
                 + " CREATE SCHEMA p_4; CREATE TABLE p_4.items (id int);");
         assertNotEquals(before, f.state());
 
-        TaskOutcome o = restore(m.id());
+        // with the pg_dump safety backup as well as the kept copies (safety_dump)
+        TaskOutcome o = new RestoreDatabaseTask(f.restore).run(new RecordingContext(TaskNames.RESTORE_DATABASE,
+                Map.of("param", m.id(), "safety_dump", true)));
         assertEquals(TaskStatus.SUCCEEDED, o.status(), o.summary());
         RestoreService.RestoreResult r = (RestoreService.RestoreResult) o.result();
         assertEquals(List.of("p_4"), r.notInBackup());

@@ -95,7 +95,7 @@ class BackupSafetyTest {
         assertEquals(before, f.state());
         assertEquals(ids, backupIds(), "not even a safety backup");
         assertEquals(List.of(), f.schemasLike("%restore%"));
-        ListBackupsTask.Result list = (ListBackupsTask.Result) new ListBackupsTask(f.store)
+        ListBackupsTask.Result list = (ListBackupsTask.Result) new ListBackupsTask(f.store, f.replaced)
                 .run(new RecordingContext(TaskNames.LIST_BACKUPS, Map.of())).result();
         assertFalse(list.backups().stream().filter(b -> b.id().equals(m.id())).findFirst().orElseThrow().valid());
         // verify_backup says so too
