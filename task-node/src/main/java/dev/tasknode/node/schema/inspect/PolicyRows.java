@@ -1,6 +1,5 @@
 package dev.tasknode.node.schema.inspect;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ final class PolicyRows {
             CROSS JOIN LATERAL (SELECT relname, relnamespace FROM pg_class WHERE oid = p.polrelid OFFSET 0) c
             JOIN s ON s.oid = c.relnamespace""";
 
-    static void read(Connection c, Array names, ExtraRows into) throws SQLException {
+    static void read(Connection c, Batch names, ExtraRows into) throws SQLException {
         CatalogInspector.query(c, POLICIES, names, rs -> {
             String s = rs.getString(1);
             List<String> roles = new ArrayList<>();
