@@ -1,4 +1,7 @@
 -- A shared column that a project view and a project policy read changes type.
+-- By design (docs/schema-engine.md, 'Order of statements'): the shared schema migrates first and on its own, so
+-- apply refuses the shared change set while project objects depend on what it changes, naming them; nothing changes.
+-- unplannable: changes or drops column shared.users.org_id, which 1 object(s) in 1 other schema(s) depend on: policy tasks_org on table p_1.tasks
 -- shared before
 CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, org_id integer);
 -- shared after

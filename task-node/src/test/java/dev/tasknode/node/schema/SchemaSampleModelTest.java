@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.contracts.Json;
 import dev.tasknode.contracts.Scope;
 import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.node.schema.model.ModelLoader;
+import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.tasks.ApplyMigrationsTask;
 import dev.tasknode.node.schema.tasks.CreateTablesTask;
 import dev.tasknode.node.schema.tasks.ProposeMigrationsTask;
@@ -87,6 +89,30 @@ class SchemaSampleModelTest {
         assertEquals(TaskStatus.SUCCEEDED, out.status(), ctx.text());
         assertFalse(Json.MAPPER.writeValueAsString(out.result()).isEmpty());
         assertEquals(Scope.ALL, ctx.params().scope());
+
+        addColumnUnderTheSetOfFunction();
+    }
+
+    /**
+     * The model grows the way models do: a later file adds a column to {@code tasks}. {@code open_tasks() RETURNS
+     * SETOF tasks} (a SQL-standard body whose {@code SELECT *} PostgreSQL expanded when it was created) is rebuilt
+     * around the table's new shape, and then returns the new column.
+     */
+    private static void addColumnUnderTheSetOfFunction() throws Exception {
+        ModelSet grown = SchemaFleetBenchmark.withProjectFile(ModelLoader.fromClasspath("db/model"), "project/90-more.sql",
+                "ALTER TABLE {schema}.tasks ADD COLUMN points integer;\n");
+        SchemaTestDb.Wiring w2 = db.wire(grown);
+        SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of());
+        TaskOutcome out = new ApplyMigrationsTask(w2.applier()).run(ctx);
+        assertEquals(TaskStatus.SUCCEEDED, out.status(), out.summary() + "\n" + ctx.text());
+        Results.ApplyReport r = (Results.ApplyReport) out.result();
+        assertEquals(3, r.changed(), ctx.text());
+        assertTrue(r.allMatchModel(), Json.MAPPER.writeValueAsString(r));
+        db.exec("UPDATE p_2.tasks SET points = 3");
+        assertEquals(1, db.count("SELECT count(*) FROM p_2.open_tasks((SELECT id FROM p_2.boards)) WHERE points = 3"));
+        ctx = new SchemaTestDb.Ctx("propose_migrations", Map.of());
+        Results.Proposal p = (Results.Proposal) new ProposeMigrationsTask(w2.reports()).run(ctx).result();
+        assertEquals(0, p.toChange(), Json.MAPPER.writeValueAsString(p));
     }
 
     /** Deleting an account removes its membership, and the membership's ON DELETE actions apply in the project. */

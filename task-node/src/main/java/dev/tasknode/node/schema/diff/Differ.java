@@ -37,7 +37,7 @@ public final class Differ {
         final List<Step> steps = new ArrayList<>();
         private final Map<String, Dependent> dependents = new LinkedHashMap<>();
 
-        private record Dependent(Collection<String> liveDeps, Supplier<List<Step>> rebuild) {}
+        private record Dependent(Collection<String> liveDeps, Supplier<List<Step>> rebuild, Step instead) {}
 
         Ctx(Catalog.Schema cur, Catalog.Schema want, long largeRows) {
             this.cur = cur;
@@ -56,7 +56,17 @@ public final class Differ {
          * live dependencies) and its re-creation (declaring {@code creates key} and the model's dependencies).
          */
         public void dependent(String key, Collection<String> liveDeps, Supplier<List<Step>> rebuild) {
-            dependents.put(key, new Dependent(liveDeps, rebuild));
+            dependents.put(key, new Dependent(liveDeps, rebuild, null));
+        }
+
+        /**
+         * An object the model changes in place ({@code inPlace}, already added: a CREATE OR REPLACE) that cannot be
+         * changed in place when something it depends on live is dropped or reshaped (PostgreSQL refuses that change
+         * while the object depends on it, and the object's new form may need the new shape): then {@code inPlace}
+         * is taken out and the object is dropped before and created after instead, as {@code rebuild} returns.
+         */
+        public void dependent(String key, Collection<String> liveDeps, Supplier<List<Step>> rebuild, Step inPlace) {
+            dependents.put(key, new Dependent(liveDeps, rebuild, inPlace));
         }
 
         /** Adds the rebuilds of the dependents whose bases are dropped or reshaped, transitively. */
@@ -67,6 +77,7 @@ public final class Differ {
                 broken.addAll(s.keys().drops());
                 broken.addAll(s.keys().reshapes());
                 dropped.addAll(s.keys().drops());
+                rowTypes(s, broken);
             }
             boolean grew = !broken.isEmpty();
             while (grew) {
@@ -74,6 +85,9 @@ public final class Differ {
                 for (var e : dependents.entrySet()) {
                     if (dropped.contains(e.getKey()) || e.getValue().liveDeps().stream().noneMatch(d -> hits(d, broken))) {
                         continue;
+                    }
+                    if (e.getValue().instead() != null) {
+                        steps.remove(e.getValue().instead());
                     }
                     for (Step s : e.getValue().rebuild().get()) {
                         add(s);
@@ -83,6 +97,22 @@ public final class Differ {
                     dropped.add(e.getKey());
                     broken.add(e.getKey());
                     grew = true;
+                }
+            }
+        }
+
+        /**
+         * A column added to, dropped from or reshaped in an existing table changes the table's row type
+         * ({@link Key#rowType}): a function returning or taking that row type, or whose SQL-standard body PostgreSQL
+         * expanded ({@code SELECT *}) against the old columns, no longer matches it.
+         */
+        private void rowTypes(Step s, Set<String> broken) {
+            for (Set<String> keys : List.of(s.keys().creates(), s.keys().drops(), s.keys().reshapes())) {
+                for (String k : keys) {
+                    String t = k.startsWith("column:") ? Key.parent(k) : null;
+                    if (t != null && cur.tables().containsKey(t.substring("table:".length()))) {
+                        broken.add(Key.rowType(t.substring("table:".length())));
+                    }
                 }
             }
         }
@@ -109,7 +139,9 @@ public final class Differ {
 
     public static Plan plan(Catalog.Schema current, Catalog.Schema desired, long largeRows) {
         // partitions are planned by PartitionDiff, not as tables of their own
-        PartitionDiff.Split split = PartitionDiff.split(FixedPoint.canonical(current), desired);
+        // both sides with array casts in the form that parses back to itself (ArrayCasts): equal texts stay equal,
+        // and what is created is stored as a fresh build of the model stores it
+        PartitionDiff.Split split = PartitionDiff.split(ArrayCasts.of(FixedPoint.canonical(current)), ArrayCasts.of(desired));
         Ctx x = new Ctx(split.cur(), split.want(), largeRows);
         if (!current.exists()) {
             x.add(Step.safe(Phase.SCHEMA, "CREATE SCHEMA IF NOT EXISTS {schema}", "schema", "new schema", true));

@@ -115,12 +115,23 @@ public final class FixedPoint {
 
     /** {@code live} with every text PostgreSQL is known to reword replaced by its settled form (the same object if none). */
     public static Catalog.Schema canonical(Catalog.Schema live) {
-        return SETTLED.isEmpty() ? live : (Catalog.Schema) replace(live);
+        return SETTLED.isEmpty() ? live : (Catalog.Schema) rewrite(live, s -> SETTLED.getOrDefault(s, s), r -> false);
     }
 
-    private static Object replace(Object o) {
+    /**
+     * {@code o} (a catalog, or any part of one) with {@code f} applied to each of its strings, records matching
+     * {@code skip} left as they are; the same object where nothing changes.
+     */
+    static Object rewrite(Object o, java.util.function.UnaryOperator<String> f, java.util.function.Predicate<Object> skip) {
+        return new Rewrite(f, skip).replace(o);
+    }
+
+    private record Rewrite(java.util.function.UnaryOperator<String> f, java.util.function.Predicate<Object> skip) {
+    private Object replace(Object o) {
         if (o instanceof String s) {
-            return SETTLED.getOrDefault(s, s);
+            return f.apply(s);
+        } else if (o instanceof Record r && skip.test(r)) {
+            return o;
         } else if (o instanceof Record r) {
             RecordComponent[] rcs = r.getClass().getRecordComponents();
             Object[] args = new Object[rcs.length];
@@ -171,6 +182,7 @@ public final class FixedPoint {
             return changed ? out : o;
         }
         return o; // numbers, booleans, chars
+    }
     }
 
     private static Object get(RecordComponent rc, Object r) {

@@ -134,6 +134,8 @@ public final class Shadow {
                 }
             }
         }
+        st.execute("SET LOCAL search_path TO " + schema + ", public");
+        StaleBodies.refresh(st, files, schema, shared); // SELECT * bodies a later statement outdated
     }
 
     /** The file line of PostgreSQL's error position, else the statement's first line. */

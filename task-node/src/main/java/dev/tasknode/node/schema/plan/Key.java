@@ -33,6 +33,14 @@ public final class Key {
         return "type:" + name;
     }
 
+    /**
+     * The row type of table {@code t} (its columns, in order, with their types): changed by any step that adds, drops
+     * or reshapes a column of an existing table. Not a member of the table (no dot), so only what names it is hit.
+     */
+    public static String rowType(String t) {
+        return "rowtype:" + t;
+    }
+
     public static String view(String v) {
         return "view:" + v;
     }

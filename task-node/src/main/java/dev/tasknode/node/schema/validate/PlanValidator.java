@@ -57,12 +57,25 @@ public final class PlanValidator {
         if (work.isEmpty()) {
             return Map.of();
         }
+        String shared = engine.fleet().sharedSchema();
+        Map<SchemaEngine.Group, String> reasons = new IdentityHashMap<>();
+        if (work.contains(shared)) {
+            // cheap and read from the live catalogs, so it runs even when validation is off: never a shared apply
+            // that fails at a project's view
+            try (Connection live = engine.dataSource().getConnection()) {
+                String why = SharedDependents.why(live, groups.get(shared).plan(), shared);
+                if (why != null) {
+                    reasons.put(groups.get(shared), why);
+                }
+            }
+        }
         if (!engine.props().isValidatePlans()) {
             ctx.log().warn("plan validation is off (tasknode.schema.validate-plans=false): the change sets go live unvalidated");
-            return Map.of();
+            Map<String, String> out = reasons.isEmpty() ? Map.of() : Map.of(shared, reasons.values().iterator().next());
+            record(ctx, o, out, groups, shared);
+            return out;
         }
         long t0 = System.nanoTime();
-        String shared = engine.fleet().sharedSchema();
         // one representative per distinct change set, the shared group first
         Map<SchemaEngine.Group, String> reps = new IdentityHashMap<>();
         List<SchemaEngine.Group> order = new ArrayList<>();
@@ -73,7 +86,6 @@ public final class PlanValidator {
                 order.add(g);
             }
         }
-        Map<SchemaEngine.Group, String> reasons = new IdentityHashMap<>();
         ScratchDatabases scratch = ScratchDatabases.of(engine.dataSource());
         if (scratch == null) {
             order.forEach(g -> reasons.put(g, "plan validation impossible: the pool's connection settings cannot be read"));
@@ -82,6 +94,9 @@ public final class PlanValidator {
                 copy(ctx, scratch, db, order, reps, shared);
                 try (Connection c = db.connect()) {
                     for (SchemaEngine.Group g : order) {
+                        if (reasons.containsKey(g)) {
+                            continue; // refused already: the projects run against the shared schema as it stays
+                        }
                         String why = validate(c, g, reps.get(g), shared, allowDestructive, onlyCreates);
                         if (why != null) {
                             reasons.put(g, why);

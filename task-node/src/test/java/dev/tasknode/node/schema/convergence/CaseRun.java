@@ -86,6 +86,10 @@ final class CaseRun {
                 List.of(new ModelFile(ModelSet.Kind.SHARED, "shared/10-case.sql", c.id(), c.sharedAfter())),
                 List.of(new ModelFile(ModelSet.Kind.PROJECT, "project/10-case.sql", c.id(), c.after())));
         SchemaTestDb.Wiring w = live.wire(model);
+        if (c.refused() != null) {
+            refusal(c, live, w);
+            return;
+        }
         step("model", () -> w.engine().afterPropertiesSet());
         Results.Proposal[] first = new Results.Proposal[1];
         step("propose", () -> first[0] = w.reports().propose(Scope.ALL).proposal());
@@ -95,9 +99,14 @@ final class CaseRun {
             throw new Failed("expect", "expected " + c.expect() + ", proposal shows " + classes + "\n" + scripts(p));
         }
         SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of("param", "all", "allow_destructive", true));
+        List<String> dumpBefore = SchemaDump.of(live.database, List.of(SHARED));
         Results.ApplyReport[] applied = new Results.ApplyReport[1];
         step("apply", () -> applied[0] = w.applier().run(ctx, Scope.ALL,
                 new FleetApplier.Options("apply_migrations", true, false, false, p.fingerprint(), false)));
+        if (c.unplannable() != null) {
+            unplannable(c, live, applied[0], dumpBefore);
+            return;
+        }
         for (Results.SchemaOutcome o : applied[0].outcomes()) {
             if (!"applied".equals(o.outcome()) && !"unchanged".equals(o.outcome())) {
                 throw new Failed("apply", o.schema() + " " + o.outcome() + ": " + o.error() + "\n" + scripts(p));
@@ -119,6 +128,43 @@ final class CaseRun {
         List<String> want = SchemaDump.of(dbs.fresh.database, schemas);
         if (!got.equals(want)) {
             throw new Failed("compare", difference(got, want) + "plan was:\n" + scripts(p));
+        }
+    }
+
+    /** A model refused by design: start-up fails naming what the case says, and the live schemas are left as they were. */
+    private static void refusal(ConvergenceCase c, SchemaTestDb live, SchemaTestDb.Wiring w) throws Exception {
+        List<String> before = SchemaDump.of(live.database, List.of(SHARED, PROJECT));
+        String error;
+        try {
+            w.engine().afterPropertiesSet();
+            throw new Failed("refused", "the model was accepted, the case expects it refused with: " + c.refused());
+        } catch (Failed f) {
+            throw f;
+        } catch (Exception e) {
+            error = String.valueOf(e.getMessage());
+        }
+        if (!error.contains(c.refused())) {
+            throw new Failed("refused", "refused, but the error does not say '" + c.refused() + "': " + error);
+        }
+        if (!SchemaDump.of(live.database, List.of(SHARED, PROJECT)).equals(before)) {
+            throw new Failed("refused", "the model was refused, yet the live schemas changed");
+        }
+    }
+
+    /**
+     * The shared change set refused by design: reported unplannable with the case's reason, and the shared schema
+     * left as it was (the projects go on against it).
+     */
+    private static void unplannable(ConvergenceCase c, SchemaTestDb live, Results.ApplyReport r, List<String> before)
+            throws Exception {
+        Results.SchemaOutcome shared = r.outcomes().stream().filter(o -> o.schema().equals(SHARED)).findFirst()
+                .orElseThrow(() -> new Failed("unplannable", "apply reports nothing for the shared schema"));
+        if (!"unplannable".equals(shared.outcome()) || shared.error() == null || !shared.error().contains(c.unplannable())) {
+            throw new Failed("unplannable", "expected the shared schema unplannable with '" + c.unplannable() + "', got "
+                    + shared.outcome() + ": " + shared.error());
+        }
+        if (!SchemaDump.of(live.database, List.of(SHARED)).equals(before)) {
+            throw new Failed("unplannable", "the shared change set was refused, yet the shared schema changed");
         }
     }
 

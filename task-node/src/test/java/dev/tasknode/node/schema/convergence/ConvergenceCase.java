@@ -19,14 +19,19 @@ import java.util.regex.Pattern;
  * <p>Sections start with a line {@code -- <section>}: {@code shared before}, {@code shared after}, {@code shared}
  * (the same shared schema before and after), {@code before}, {@code after}, {@code data} (rows loaded into the
  * before state). A case without a {@code -- before} section starts with no project schema at all. One header line
- * {@code -- expect: safe,destructive} states the exact set of classifications the proposal must show. Text uses the
+ * {@code -- expect: safe,destructive} states the exact set of classifications the proposal must show; a line
+ * {@code -- refused: <text>} says the model is refused at start-up by design, with an error containing the text
+ * (then the case checks that refusal, and that nothing was changed, instead of convergence). Text uses the
  * model files' placeholders {@code {schema}} and {@code {shared}}.
  */
 public record ConvergenceCase(String id, String kind, String sharedBefore, String sharedAfter, String before,
-                              String after, String data, Set<String> expect) {
+                              String after, String data, Set<String> expect, String refused,
+                              String unplannable) {
     private static final Pattern SECTION = Pattern.compile(
             "(?m)^--\\s*(shared before|shared after|shared|before|after|data)\\s*$");
     private static final Pattern EXPECT = Pattern.compile("(?m)^--\\s*expect:\\s*(.+)$");
+    private static final Pattern REFUSED = Pattern.compile("(?m)^--\\s*refused:\\s*(.+)$");
+    private static final Pattern UNPLANNABLE = Pattern.compile("(?m)^--\\s*unplannable:\\s*(.+)$");
     private static final Set<String> CLASSES = Set.of("safe", "locking", "destructive");
 
     @Override
@@ -37,7 +42,14 @@ public record ConvergenceCase(String id, String kind, String sharedBefore, Strin
     /** The same case with {@code f} applied to each SQL section. */
     ConvergenceCase map(UnaryOperator<String> f) {
         return new ConvergenceCase(id, kind, f.apply(sharedBefore), f.apply(sharedAfter),
-                before == null ? null : f.apply(before), f.apply(after), f.apply(data), expect);
+                before == null ? null : f.apply(before), f.apply(after), f.apply(data), expect, refused,
+                unplannable);
+    }
+
+    /** A header's text ({@code -- refused: <text>}, {@code -- unplannable: <text>}), else null. */
+    private static String header(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        return m.find() ? m.group(1).strip() : null;
     }
 
     static ConvergenceCase read(Path root, Path file) throws IOException {
@@ -80,7 +92,7 @@ public record ConvergenceCase(String id, String kind, String sharedBefore, Strin
         }
         return new ConvergenceCase(id, kind, sections.getOrDefault("shared before", shared),
                 sections.getOrDefault("shared after", shared), sections.get("before"), sections.get("after"),
-                sections.getOrDefault("data", ""), expect);
+                sections.getOrDefault("data", ""), expect, header(REFUSED, text), header(UNPLANNABLE, text));
     }
 
     private static void put(Map<String, String> sections, String id, String name, String body) {

@@ -46,19 +46,19 @@ public final class Functions {
                 create(x, w, false, "re-created: " + why(c, w)).forEach(x::add);
             } else {
                 if (!Objects.equals(c.def(), w.def())) {
-                    x.add(Step.safe(phase(w), w.def().strip(), object(w), "body or attributes replaced (CREATE OR REPLACE)",
-                            false).withAlters(keys(w)).withDependsOn(deps(x.want, w)));
+                    Step replace = Step.safe(phase(w), w.def().strip(), object(w),
+                            "body or attributes replaced (CREATE OR REPLACE)", false).withAlters(keys(w))
+                            .withDependsOn(deps(x.want, w));
+                    x.add(replace);
+                    // replaced in place unless what it is bound to live changes too: PostgreSQL then refuses the
+                    // column change while the old body reads it, and the new body may need the new shape, so
+                    // neither order works; it is dropped before and created after instead
+                    x.dependent(keys(c)[0], liveDeps(x.cur, c, false), () -> rebuild(x, c, w), replace);
                 } else {
                     // rebuilt when a type of its parameters or result is re-created, or (a SQL-standard body, whose
-                    // reads PostgreSQL records and protects) a column it reads is reshaped
-                    x.dependent(keys(c)[0], liveDeps(x.cur, c), () -> {
-                        List<Step> s = new ArrayList<>();
-                        s.add(Step.safe(Phase.DROP_FUNCTION_REPLACED, drop(c), object(c),
-                                "re-created below: a type or table it uses changes", false).withDrops(keys(c))
-                                .withDependsOn(deps(x.cur, c)));
-                        s.addAll(create(x, w, false, "re-created: a type or table it uses changed"));
-                        return s;
-                    });
+                    // reads PostgreSQL records and protects) a column it reads is reshaped, or the row type of a
+                    // table it returns, takes or reads changes (its body was expanded against the old columns)
+                    x.dependent(keys(c)[0], liveDeps(x.cur, c, true), () -> rebuild(x, c, w));
                 }
                 Comments.of(x, kind(w), ref(w), keys(w)[0], object(w), c.comment(), w.comment(), false);
             }
@@ -68,6 +68,16 @@ public final class Functions {
                 create(x, w, true, w.procedure() ? "new procedure" : "new function").forEach(x::add);
             }
         }
+    }
+
+    private static List<Step> rebuild(Differ.Ctx x, Function c, Function w) {
+        List<Step> s = new ArrayList<>();
+        s.add(Step.safe(Phase.DROP_FUNCTION_REPLACED, drop(c), object(c),
+                "re-created below: a type or table it uses changes", false).withDrops(keys(c))
+                .withDependsOn(deps(x.cur, c)));
+        s.addAll(create(x, w, false, Objects.equals(c.def(), w.def()) ? "re-created: a type or table it uses changed"
+                : "re-created in its new form: a type or table it uses changed"));
+        return s;
     }
 
     private static List<Step> create(Differ.Ctx x, Function w, boolean isNew, String reason) {
@@ -127,11 +137,34 @@ public final class Functions {
         return out;
     }
 
-    /** What PostgreSQL keeps it bound to: its types, and what a SQL-standard body names. */
-    private static Set<String> liveDeps(Catalog.Schema cat, Function f) {
+    /**
+     * What PostgreSQL keeps it bound to: its types, and what a SQL-standard body names; with {@code rowTypes}, for a
+     * SQL-standard body, also the row types of the tables its parameters and result name (a {@code RETURNS SETOF t}
+     * body was checked against t's columns when it was created). A body that reads a table through {@code SELECT *}
+     * needs no row type: its model text then changes with the table (PostgreSQL expands the star), and the change
+     * in place is turned into a rebuild when the columns it reads are dropped or reshaped.
+     */
+    private static Set<String> liveDeps(Catalog.Schema cat, Function f, boolean rowTypes) {
         Set<String> out = header(cat, f);
         if (sqlStandard(f)) {
             out.addAll(body(cat, f));
+            if (rowTypes) {
+                out.addAll(tables(cat, f.arguments()));
+                out.addAll(tables(cat, f.result()));
+            }
+        }
+        return out;
+    }
+
+    /** The row types of the tables {@code {schema}.t} in a text names. */
+    private static Set<String> tables(Catalog.Schema cat, String text) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = NAME.matcher(text == null ? "" : text);
+        while (m.find()) {
+            String n = Refs.unquote(m.group(1));
+            if (m.group(2) == null && cat.tables().containsKey(n)) {
+                out.add(dev.tasknode.node.schema.plan.Key.rowType(n));
+            }
         }
         return out;
     }
