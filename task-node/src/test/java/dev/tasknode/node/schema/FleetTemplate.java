@@ -13,6 +13,10 @@ import java.sql.Statement;
  * again (about 10 minutes at 10,000 projects). The name carries the model digest and the fleet size, so a changed
  * model or size builds a new one. A template is complete only once it is marked {@code IS_TEMPLATE}: a build that
  * stopped half-way leaves an unmarked database, which the next run drops and builds again.
+ *
+ * <p>A copy costs about what its files number: CREATE DATABASE copies (and syncs) each relation's files one by one,
+ * and the 10,000-project fleet has a million of them (9 GB), which took 18 minutes here. At that size run in place
+ * instead ({@link #inPlace}): the benchmark then puts the fleet back to the template's model at the end.
  */
 final class FleetTemplate {
     final String name;
@@ -54,6 +58,15 @@ final class FleetTemplate {
         // the engine's wiring may still hold idle connections of its own (they would block CREATE DATABASE … TEMPLATE)
         exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "' AND pid <> pg_backend_pid()");
         exec("ALTER DATABASE " + name + " IS_TEMPLATE true");
+    }
+
+    /**
+     * The template itself, for a run in place ({@code -Dbench.inPlace}): unmarked while the run changes it, so that
+     * a run that stops half-way leaves it to be rebuilt; {@link #seal()} it again once the run put it back.
+     */
+    SchemaTestDb inPlace(String prefix) throws SQLException {
+        exec("ALTER DATABASE " + name + " IS_TEMPLATE false");
+        return new SchemaTestDb(name, prefix, false);
     }
 
     /**

@@ -47,7 +47,9 @@ class SchemaFleetBenchmark {
     static final boolean TEMPLATE = Boolean.getBoolean("bench.template");
     /** jOOQ's meta() on a sample (minutes on a loaded machine) and create_tables for 100 more projects: skippable. */
     static final boolean JOOQ = !"false".equals(System.getProperty("bench.jooq"));
-    static final boolean CREATE = !"false".equals(System.getProperty("bench.create"));
+    /** Run on the template itself (no copy: see {@link FleetTemplate}); create_tables' part is left out then. */
+    static final boolean IN_PLACE = TEMPLATE && Boolean.getBoolean("bench.inPlace");
+    static final boolean CREATE = !IN_PLACE && !"false".equals(System.getProperty("bench.create"));
     /**
      * The application role the guards grant to: roles are cluster-wide, so created here and dropped after, unless a
      * template keeps grants to it (PostgreSQL then refuses the drop, and the template needs the same role).
@@ -104,15 +106,34 @@ class SchemaFleetBenchmark {
                 tpl.seal();
             }
             long t = System.nanoTime();
-            db = tpl.copy(PREFIX);
-            out.put("fleet_clone_s", secs(t));
+            db = IN_PLACE ? tpl.inPlace(PREFIX) : tpl.copy(PREFIX);
+            out.put(IN_PLACE ? "fleet_in_place" : "fleet_clone_s", IN_PLACE ? true : secs(t));
+            try (db) {
+                measure(db, sample, base, out);
+                if (IN_PLACE) {
+                    revert(db, base, out);
+                    tpl.seal();
+                }
+            }
         } else {
             db = new SchemaTestDb(PREFIX);
             build(db, base, out);
+            try (db) {
+                measure(db, sample, base, out);
+            }
         }
-        try (db) {
-            measure(db, sample, base, out);
-        }
+    }
+
+    /** Back to the template's model (the rounds' columns and indexes dropped), so the template stays what it says. */
+    static void revert(SchemaTestDb db, ModelSet base, Map<String, Object> out) throws Exception {
+        SchemaTestDb.Wiring w = db.wire(base);
+        long t = System.nanoTime();
+        Results.ApplyReport r = w.applier().run(new SchemaTestDb.Ctx("apply_migrations", Map.of()), Scope.ALL,
+                new FleetApplier.Options("apply_migrations", true, false, false, null, false));
+        assertEquals(0, r.failed(), () -> r.outcomes().stream().filter(o -> o.error() != null).findFirst().toString());
+        assertTrue(r.allMatchModel());
+        assertEquals(0, w.reports().propose(Scope.ALL).proposal().toChange());
+        out.put("revert_to_template_s", secs(t));
     }
 
     /** Builds the fleet with the engine's create_tables: the shared schema, then every project. */
@@ -152,6 +173,7 @@ class SchemaFleetBenchmark {
                 long t = System.nanoTime();
                 Results.Proposal p = w.reports().propose(Scope.ALL).proposal();
                 propose.add(secs(t));
+                progress("propose (nothing to change)", propose);
                 assertEquals(0, p.toChange());
                 assertEquals(PROJECTS + 1, p.schemas());
             }
@@ -192,10 +214,12 @@ class SchemaFleetBenchmark {
                 long tp = System.nanoTime();
                 Results.Proposal p = wk.reports().propose(Scope.ALL).proposal();
                 proposeChange.add(secs(tp));
+                progress("propose (round " + k + ")", proposeChange);
                 assertEquals(PROJECTS, p.toChange(), "round " + k);
                 long t = System.nanoTime();
                 Results.ApplyReport r = run(wk, "apply_migrations", Scope.ALL, false);
                 apply.add(secs(t));
+                progress("apply (round " + k + ")", apply);
                 assertEquals(PROJECTS, r.changed(), "round " + k);
                 assertTrue(r.allMatchModel());
                 w = wk;
@@ -255,6 +279,12 @@ class SchemaFleetBenchmark {
                     .append("CREATE INDEX comments_bench_").append(j).append("_idx ON {schema}.comments (bench_").append(j).append(");\n");
         }
         return withProjectFile(base, "project/90-bench.sql", sb.toString());
+    }
+
+    /** Each timing as it is taken, with the load average: a long run stopped half-way still tells what it measured. */
+    static void progress(String what, List<Double> so) {
+        System.out.printf("bench %s: %s s (load average %.1f)%n", what, so,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     static double secs(long t0) {
