@@ -227,7 +227,7 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     }
 
     /**
-     * create_tables' first pass, names only (one cheap query for the whole list): groups the absent schemas and those
+     * create_tables' first pass, names only (cheap queries, in batches): groups the absent schemas and those
      * that have every object by name (create_tables leaves them alone; fingerprint null, their catalogs are not read)
      * and returns the others, to be read in full.
      */
@@ -235,8 +235,12 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         Shadow.Desired d = desired();
         List<String> creating = new ArrayList<>();
         Map<String, Boolean> complete = new HashMap<>(); // by kind and names fingerprint: one diff per state
-        for (Catalog.Schema cat : CatalogInspector.inspect(c, schemas, fleet.sharedSchema(), d.extensions(),
-                CatalogInspector.Detail.NAMES).values()) {
+        List<Catalog.Schema> named = new ArrayList<>();
+        for (int i = 0; i < schemas.size(); i += INSPECT_BATCH) { // bounded: each batch's OIDs go into its queries
+            named.addAll(CatalogInspector.inspect(c, schemas.subList(i, Math.min(schemas.size(), i + INSPECT_BATCH)),
+                    fleet.sharedSchema(), d.extensions(), CatalogInspector.Detail.NAMES).values());
+        }
+        for (Catalog.Schema cat : named) {
             ModelSet.Kind kind = kindOf(cat.name());
             Catalog.Schema want = desiredFor(kind);
             if (!cat.exists()) {

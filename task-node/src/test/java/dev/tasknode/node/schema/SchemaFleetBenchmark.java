@@ -41,8 +41,20 @@ class SchemaFleetBenchmark {
     static final int NEW_PROJECTS = 100;
     static final int REPEATS = 3;
     static final int JOOQ_SAMPLE = 5;
-    /** The application role the guards grant to: roles are cluster-wide, so created here and dropped after. */
-    static final String ROLE = "tn_bench_app";
+    /** Name prefix of the databases (and the template) this benchmark creates. */
+    static final String PREFIX = System.getProperty("bench.prefix", "schema_bench");
+    /** Keep the built fleet as a template database and clone it on later runs ({@link FleetTemplate}). */
+    static final boolean TEMPLATE = Boolean.getBoolean("bench.template");
+    /** jOOQ's meta() on a sample (minutes on a loaded machine) and create_tables for 100 more projects: skippable. */
+    static final boolean JOOQ = !"false".equals(System.getProperty("bench.jooq"));
+    /** Run on the template itself (no copy: see {@link FleetTemplate}); create_tables' part is left out then. */
+    static final boolean IN_PLACE = TEMPLATE && Boolean.getBoolean("bench.inPlace");
+    static final boolean CREATE = !IN_PLACE && !"false".equals(System.getProperty("bench.create"));
+    /**
+     * The application role the guards grant to: roles are cluster-wide, so created here and dropped after, unless a
+     * template keeps grants to it (PostgreSQL then refuses the drop, and the template needs the same role).
+     */
+    static final String ROLE = System.getProperty("bench.role", "tn_bench_app");
 
     /**
      * What a platform adds to every project schema (issue 10 item 9): RLS on the tasks table with a policy for the
@@ -63,57 +75,111 @@ class SchemaFleetBenchmark {
     @Test
     void fleet() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
-        try (SchemaTestDb admin = new SchemaTestDb("schema_bench_roles")) {
+        try (SchemaTestDb admin = new SchemaTestDb(PREFIX + "_roles")) {
             admin.exec("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + ROLE + "') THEN CREATE ROLE "
                     + ROLE + " NOLOGIN; END IF; END$$");
             try {
                 fleet(out);
             } finally {
-                admin.exec("DROP ROLE IF EXISTS " + ROLE); // after fleet()'s database is gone, with its grants
+                if (!TEMPLATE) {
+                    admin.exec("DROP ROLE IF EXISTS " + ROLE); // after fleet()'s database is gone, with its grants
+                }
+                print(out); // what was measured before a failure too
             }
         }
-        print(out);
-        Path file = Path.of("target/benchmarks/schema.json");
+        Path file = Path.of(PROJECTS == 1000 ? "target/benchmarks/schema.json" : "target/benchmarks/schema-" + PROJECTS + ".json");
         Files.createDirectories(file.getParent());
         Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
     }
 
     void fleet(Map<String, Object> out) throws Exception {
-        try (SchemaTestDb db = new SchemaTestDb("schema_bench")) {
-            db.props.setParallelism(3); // + the coordinating connection = the pool's 4
-            db.props.setProjectIdsQuery("SELECT id::text FROM {shared}.projects");
-            ModelSet sample = ModelLoader.fromClasspath("db/model");
-            ModelSet base = withProjectFile(sample, "project/80-guards.sql", guards(0));
+        ModelSet sample = ModelLoader.fromClasspath("db/model");
+        ModelSet base = withProjectFile(sample, "project/80-guards.sql", guards(0));
+        SchemaTestDb db;
+        if (TEMPLATE) {
+            FleetTemplate tpl = new FleetTemplate(PREFIX, base.digest(), PROJECTS);
+            out.put("template", tpl.name);
+            if (!tpl.ready()) {
+                try (SchemaTestDb b = tpl.building()) {
+                    build(b, base, out);
+                }
+                tpl.seal();
+            }
+            long t = System.nanoTime();
+            db = IN_PLACE ? tpl.inPlace(PREFIX) : tpl.copy(PREFIX);
+            out.put(IN_PLACE ? "fleet_in_place" : "fleet_clone_s", IN_PLACE ? true : secs(t));
+            try (db) {
+                measure(db, sample, base, out);
+                if (IN_PLACE) {
+                    revert(db, base, out);
+                    tpl.seal();
+                }
+            }
+        } else {
+            db = new SchemaTestDb(PREFIX);
+            build(db, base, out);
+            try (db) {
+                measure(db, sample, base, out);
+            }
+        }
+    }
+
+    /** Back to the template's model (the rounds' columns and indexes dropped), so the template stays what it says. */
+    static void revert(SchemaTestDb db, ModelSet base, Map<String, Object> out) throws Exception {
+        SchemaTestDb.Wiring w = db.wire(base);
+        long t = System.nanoTime();
+        Results.ApplyReport r = w.applier().run(new SchemaTestDb.Ctx("apply_migrations", Map.of()), Scope.ALL,
+                new FleetApplier.Options("apply_migrations", true, false, false, null, false));
+        assertEquals(0, r.failed(), () -> r.outcomes().stream().filter(o -> o.error() != null).findFirst().toString());
+        assertTrue(r.allMatchModel());
+        assertEquals(0, w.reports().propose(Scope.ALL).proposal().toChange());
+        out.put("revert_to_template_s", secs(t));
+    }
+
+    /** Builds the fleet with the engine's create_tables: the shared schema, then every project. */
+    static void build(SchemaTestDb db, ModelSet base, Map<String, Object> out) throws Exception {
+        configure(db);
+        SchemaTestDb.Wiring w = db.wire(base);
+        long t0 = System.nanoTime();
+        run(w, "create_tables", Scope.SHARED, true);
+        db.exec("INSERT INTO shared.users (email) VALUES ('bench@example.org');"
+                + "INSERT INTO shared.projects (id, name, owner_id) SELECT g, 'p' || g, 1 FROM generate_series(1, " + PROJECTS + ") g");
+        Results.ApplyReport built = run(w, "create_tables", Scope.ALL, true);
+        assertEquals(PROJECTS, built.changed());
+        out.put("fleet_build_s", secs(t0));
+    }
+
+    static void configure(SchemaTestDb db) {
+        db.props.setParallelism(3); // + the coordinating connection = the pool's 4
+        db.props.setProjectIdsQuery("SELECT id::text FROM {shared}.projects");
+    }
+
+    void measure(SchemaTestDb db, ModelSet sample, ModelSet base, Map<String, Object> out) throws Exception {
+        {
+            configure(db);
             SchemaTestDb.Wiring w = db.wire(base);
             resetPeaks();
-
-            long t0 = System.nanoTime();
-            run(w, "create_tables", Scope.SHARED, true);
-            db.exec("INSERT INTO shared.users (email) VALUES ('bench@example.org');"
-                    + "INSERT INTO shared.projects (id, name, owner_id) SELECT g, 'p' || g, 1 FROM generate_series(1, " + PROJECTS + ") g");
-            Results.ApplyReport built = run(w, "create_tables", Scope.ALL, true);
-            assertEquals(PROJECTS, built.changed());
-            double buildS = secs(t0);
-            out.put("fleet_build_s", buildS);
             out.put("projects", PROJECTS);
             out.put("tables_per_project", db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'p_1'"));
             out.put("pg_class_rows", db.count("SELECT count(*) FROM pg_class"));
             out.put("policies", db.count("SELECT count(*) FROM pg_policy"));
             out.put("functions_in_projects", db.count("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname LIKE 'p\\_%'"));
             out.put("triggers_in_projects", db.count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname LIKE 'p\\_%'"));
-
+            out.put("database_size_mb", db.count("SELECT pg_database_size(current_database()) / 1048576"));
+            out.put("max_locks_per_transaction", db.exec1("SHOW max_locks_per_transaction"));
             // propose over the fleet
             List<Double> propose = new ArrayList<>();
             for (int i = 0; i < REPEATS; i++) {
                 long t = System.nanoTime();
                 Results.Proposal p = w.reports().propose(Scope.ALL).proposal();
                 propose.add(secs(t));
+                progress("propose (nothing to change)", propose);
                 assertEquals(0, p.toChange());
                 assertEquals(PROJECTS + 1, p.schemas());
             }
             // jOOQ's DSLContext.meta() on a sample, same run
             List<Double> jooqPerSchema = new ArrayList<>();
-            try (Connection c = db.ds.getConnection()) {
+            if (JOOQ) try (Connection c = db.ds.getConnection()) {
                 DSLContext ctx = DSL.using(c, SQLDialect.POSTGRES);
                 for (int i = 0; i < REPEATS; i++) {
                     long t = System.nanoTime();
@@ -131,29 +197,41 @@ class SchemaFleetBenchmark {
                 }
             }
             double proposeMedian = median(propose);
-            double jooqFleet = median(jooqPerSchema) * (PROJECTS + 1);
             out.put("propose_s", propose);
             out.put("propose_median_s", proposeMedian);
-            out.put("jooq_meta_per_schema_s", median(jooqPerSchema));
-            out.put("jooq_meta_fleet_extrapolated_s", jooqFleet);
-            out.put("jooq_over_propose_ratio", jooqFleet / proposeMedian);
+            if (JOOQ) {
+                double jooqFleet = median(jooqPerSchema) * (PROJECTS + 1);
+                out.put("jooq_meta_per_schema_s", median(jooqPerSchema));
+                out.put("jooq_meta_fleet_extrapolated_s", jooqFleet);
+                out.put("jooq_over_propose_ratio", jooqFleet / proposeMedian);
+            }
 
             // apply: a column and an index on two tables, a function body and a policy of every project, three rounds
             List<Double> apply = new ArrayList<>();
+            List<Double> proposeChange = new ArrayList<>();
             for (int k = 1; k <= REPEATS; k++) {
                 SchemaTestDb.Wiring wk = db.wire(withBenchColumns(withProjectFile(sample, "project/80-guards.sql", guards(k)), k));
+                long tp = System.nanoTime();
+                Results.Proposal p = wk.reports().propose(Scope.ALL).proposal();
+                proposeChange.add(secs(tp));
+                progress("propose (round " + k + ")", proposeChange);
+                assertEquals(PROJECTS, p.toChange(), "round " + k);
                 long t = System.nanoTime();
                 Results.ApplyReport r = run(wk, "apply_migrations", Scope.ALL, false);
                 apply.add(secs(t));
+                progress("apply (round " + k + ")", apply);
                 assertEquals(PROJECTS, r.changed(), "round " + k);
                 assertTrue(r.allMatchModel());
                 w = wk;
             }
+            out.put("propose_change_s", proposeChange);
+            out.put("propose_change_median_s", median(proposeChange));
             out.put("apply_s", apply);
             out.put("apply_median_s", median(apply));
 
             // create_tables for 100 new projects, three rounds
             List<Double> create = new ArrayList<>();
+            if (CREATE) {
             List<Double> createSchemaMs = new ArrayList<>(); // one project's transaction: DDL batch, history row, commit
             for (int k = 0; k < REPEATS; k++) {
                 int from = PROJECTS + 1 + k * NEW_PROJECTS;
@@ -172,6 +250,7 @@ class SchemaFleetBenchmark {
             // is planning, locking and the re-inspection afterwards
             out.put("create_100_in_transactions_s", createSchemaMs.stream().mapToDouble(Double::doubleValue).sum()
                     / REPEATS / 1000 / db.props.getParallelism());
+            }
             long peak = peakHeap();
             out.put("peak_heap_mb", peak / (1024 * 1024));
             out.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -200,6 +279,12 @@ class SchemaFleetBenchmark {
                     .append("CREATE INDEX comments_bench_").append(j).append("_idx ON {schema}.comments (bench_").append(j).append(");\n");
         }
         return withProjectFile(base, "project/90-bench.sql", sb.toString());
+    }
+
+    /** Each timing as it is taken, with the load average: a long run stopped half-way still tells what it measured. */
+    static void progress(String what, List<Double> so) {
+        System.out.printf("bench %s: %s s (load average %.1f)%n", what, so,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     static double secs(long t0) {

@@ -27,9 +27,16 @@ public final class SchemaTestDb implements AutoCloseable {
     public final String database;
     public final HikariDataSource ds;
     public final SchemaProperties props = new SchemaProperties();
+    private final boolean drop;
 
     public SchemaTestDb(String prefix) {
-        database = TestEndpoints.createDatabase(prefix);
+        this(TestEndpoints.createDatabase(prefix), prefix, true);
+    }
+
+    /** Over an existing database {@code database}, dropped by {@link #close()} if {@code drop}. */
+    public SchemaTestDb(String database, String poolName, boolean drop) {
+        this.database = database;
+        this.drop = drop;
         TestEndpoints.Postgres pg = TestEndpoints.postgres();
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(pg.urlFor(database));
@@ -37,7 +44,7 @@ public final class SchemaTestDb implements AutoCloseable {
         cfg.setPassword(pg.password());
         cfg.setMaximumPoolSize(4);
         cfg.setMinimumIdle(0);
-        cfg.setPoolName(prefix);
+        cfg.setPoolName(poolName);
         ds = new HikariDataSource(cfg);
         props.setParallelism(3);
         props.setProjectIdsQuery("");
@@ -93,7 +100,9 @@ public final class SchemaTestDb implements AutoCloseable {
     @Override
     public void close() {
         ds.close();
-        TestEndpoints.dropDatabase(database);
+        if (drop) {
+            TestEndpoints.dropDatabase(database);
+        }
     }
 
     /** The shared recording context under the name these tests use. */

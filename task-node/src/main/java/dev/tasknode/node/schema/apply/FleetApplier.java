@@ -26,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -190,8 +191,9 @@ public class FleetApplier {
                 Map<String, Map<String, String>> invalid = leftovers(lockConn, locked, o);
                 List<String> work = locked.stream().filter(s -> !groups.get(s).plan().isEmpty() || invalid.containsKey(s))
                         .toList();
+                Set<String> working = new HashSet<>(work); // a list's contains() here was quadratic in the fleet
                 for (String s : locked) {
-                    if (!work.contains(s)) {
+                    if (!working.contains(s)) {
                         outcomes.put(s, unchanged(s, groups.get(s)));
                     }
                 }

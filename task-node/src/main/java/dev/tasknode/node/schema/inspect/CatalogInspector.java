@@ -15,7 +15,8 @@ import java.util.TreeSet;
 
 /**
  * Reads the catalogs of many schemas at once: a fixed number of pg_catalog queries (one or two per object kind) whatever the number of schemas (no
- * per-schema or per-table round trips, no JDBC DatabaseMetaData). Rendering functions run under
+ * per-schema or per-table round trips, no JDBC DatabaseMetaData). Each query reads the batch's relations, types and
+ * functions by OID ({@link Batch}), so its cost follows the batch, not the size of the whole catalog. Rendering functions run under
  * {@code search_path = pg_catalog} so every name outside pg_catalog comes back schema-qualified, and the
  * qualifiers are then replaced by placeholders (see {@link Catalog}). (Atlas's sql/postgres inspect layer.)
  */
@@ -29,7 +30,7 @@ public final class CatalogInspector {
                    CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
                    format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
                    d.deptype, ot.relname, oa.attname, c.relpersistence, array_to_string(c.reloptions, ',')
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
             LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -45,7 +46,7 @@ public final class CatalogInspector {
     private static final String RELATION_NAMES = """
             SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL,
                    'p', NULL
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 
     private static final String COLUMNS = """
@@ -54,7 +55,7 @@ public final class CatalogInspector {
                    CASE WHEN a.attcollation <> t.typcollation THEN
                         %s END,
                    ds.description, a.attnum, quote_ident(a.attname), c.relkind
-            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            FROM pg_attribute a JOIN {pg_class} c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
@@ -71,7 +72,7 @@ public final class CatalogInspector {
                    (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
                     JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num),
                    ds.description
-            FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            FROM pg_constraint co JOIN {pg_class} c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
               AND (co.conparentid = 0 OR c.relispartition)""";
@@ -90,7 +91,7 @@ public final class CatalogInspector {
                            AND co.contype IN ('p', 'u', 'x')),
                    ds.description, am.amname, x.indnullsnotdistinct, x.indnkeyatts, x.indkey::text, x.indclass::text,
                    x.indoption::text, x.indcollation::text, pg_get_expr(x.indexprs, x.indrelid), pg_get_expr(x.indpred, x.indrelid)
-            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN {pg_class} t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
             LEFT JOIN pg_description ds ON ds.objoid = i.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?)""";
@@ -101,12 +102,12 @@ public final class CatalogInspector {
 
     private static final String ENUMS = """
             SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder), obj_description(t.oid, 'pg_type')
-            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+            FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
             WHERE n.nspname = ANY (?) GROUP BY n.nspname, t.typname, t.oid""";
 
     private static final String VIEW_DEPS = """
             SELECT DISTINCT n.nspname, v.relname, r.relname
-            FROM pg_rewrite rw JOIN pg_class v ON v.oid = rw.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
+            FROM pg_rewrite rw JOIN {pg_class} v ON v.oid = rw.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
             JOIN pg_class r ON r.oid = d.refobjid AND r.relnamespace = v.relnamespace AND r.oid <> v.oid
             WHERE n.nspname = ANY (?) AND v.relkind IN ('v', 'm')""";
@@ -152,21 +153,24 @@ public final class CatalogInspector {
             previousJit = rs.getString(3);
         }
         try {
-            Array names = c.createArrayOf("text", schemas.toArray());
+            Array array = c.createArrayOf("text", schemas.toArray());
+            Map<String, Long> oids = new HashMap<>();
             String sharedQuoted = null;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT nspname, quote_ident(nspname) FROM pg_namespace WHERE nspname = ANY (?) OR nspname = ?")) {
-                ps.setArray(1, names);
+                    "SELECT nspname, quote_ident(nspname), oid FROM pg_namespace WHERE nspname = ANY (?) OR nspname = ?")) {
+                ps.setArray(1, array);
                 ps.setString(2, shared);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ns.put(rs.getString(1), new Ns(rs.getString(2)));
+                        oids.put(rs.getString(1), rs.getLong(3));
                     }
                 }
             }
             if (ns.containsKey(shared)) {
                 sharedQuoted = ns.get(shared).quoted();
             }
+            Batch names = Batch.of(c, array, schemas.stream().filter(oids::containsKey).map(oids::get).toList());
             TreeSet<String> installed = new TreeSet<>();
             Map<String, String> versions = new HashMap<>();
             try (Statement st = c.createStatement();
@@ -226,9 +230,9 @@ public final class CatalogInspector {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    static void query(Connection c, String sql, Array names, RowHandler h) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, names);
+    static void query(Connection c, String sql, Batch names, RowHandler h) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(names.sql(sql))) {
+            ps.setArray(1, names.names);
             ps.setFetchSize(5000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

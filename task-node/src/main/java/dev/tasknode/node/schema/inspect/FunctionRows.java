@@ -18,7 +18,7 @@ final class FunctionRows {
                    pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), ds.description,
                    EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
                            AND d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass))
-            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            FROM {pg_proc} p JOIN pg_namespace n ON n.oid = p.pronamespace
             LEFT JOIN pg_description ds ON ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p')
               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid

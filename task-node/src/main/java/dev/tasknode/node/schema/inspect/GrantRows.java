@@ -1,6 +1,5 @@
 package dev.tasknode.node.schema.inspect;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -34,34 +33,34 @@ final class GrantRows {
             UNION ALL
             SELECT s.nspname, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname, '',
                    a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN pg_class c ON c.relnamespace = s.oid AND c.relacl IS NOT NULL, aclexplode(c.relacl) a
+            FROM s JOIN {pg_class} c ON c.relnamespace = s.oid AND c.relacl IS NOT NULL, aclexplode(c.relacl) a
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND a.grantee <> c.relowner
             UNION ALL
             SELECT s.nspname, 'TABLE', c.relname, at.attname, a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN pg_class c ON c.relnamespace = s.oid
+            FROM s JOIN {pg_class} c ON c.relnamespace = s.oid
             JOIN pg_attribute at ON at.attrelid = c.oid AND at.attacl IS NOT NULL AND at.attnum > 0 AND NOT at.attisdropped,
                  aclexplode(at.attacl) a
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.grantee <> c.relowner
             UNION ALL
             SELECT s.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
                    a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN pg_proc p ON p.pronamespace = s.oid AND p.proacl IS NOT NULL, aclexplode(p.proacl) a
+            FROM s JOIN {pg_proc} p ON p.pronamespace = s.oid AND p.proacl IS NOT NULL, aclexplode(p.proacl) a
             WHERE a.grantee <> p.proowner
             UNION ALL
             SELECT s.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
                    NULL, CASE WHEN p.proacl IS NULL THEN 'EXECUTE' ELSE '' END, false
-            FROM s JOIN pg_proc p ON p.pronamespace = s.oid
+            FROM s JOIN {pg_proc} p ON p.pronamespace = s.oid
             UNION ALL
             SELECT s.nspname, 'TYPE', t.typname, '', a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN pg_type t ON t.typnamespace = s.oid AND t.typacl IS NOT NULL, aclexplode(t.typacl) a
+            FROM s JOIN {pg_type} t ON t.typnamespace = s.oid AND t.typacl IS NOT NULL, aclexplode(t.typacl) a
             WHERE a.grantee <> t.typowner
             UNION ALL
             SELECT s.nspname, 'TYPE', t.typname, '', NULL, CASE WHEN t.typacl IS NULL THEN 'USAGE' ELSE '' END, false
-            FROM s JOIN pg_type t ON t.typnamespace = s.oid
+            FROM s JOIN {pg_type} t ON t.typnamespace = s.oid
             WHERE NOT (t.typtype = 'b' AND t.typcategory = 'A') AND t.typtype <> 'm'
               AND (t.typrelid = 0 OR EXISTS (SELECT 1 FROM pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c'))""";
 
-    static void read(Connection c, Array names, ExtraRows into) throws SQLException {
+    static void read(Connection c, Batch names, ExtraRows into) throws SQLException {
         CatalogInspector.query(c, GRANTS, names, rs -> {
             String s = rs.getString(1);
             String kind = rs.getString(2);

@@ -1,6 +1,5 @@
 package dev.tasknode.node.schema.inspect;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -13,21 +12,24 @@ final class NoteRows {
 
     static final char SEP = '\u0000';
 
+    /** The column comments are looked up per view (LATERAL): driven from pg_description, whose statistics may say
+     * a row where there are thousands, the planner read the batch's relations once per comment. */
     private static final String NOTES = """
             WITH s AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY (?))
             SELECT s.nspname, 'schema', NULL, NULL, d.description
             FROM s JOIN pg_description d ON d.objoid = s.oid AND d.classoid = 'pg_namespace'::regclass
             UNION ALL
             SELECT s.nspname, 'sequence', c.relname, NULL, d.description
-            FROM s JOIN pg_class c ON c.relnamespace = s.oid AND c.relkind = 'S'
+            FROM s JOIN {pg_class} c ON c.relnamespace = s.oid AND c.relkind = 'S'
             JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
             UNION ALL
             SELECT s.nspname, 'column', c.relname, a.attname, d.description
-            FROM s JOIN pg_class c ON c.relnamespace = s.oid AND c.relkind IN ('v', 'm')
-            JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0
+            FROM s JOIN {pg_class} c ON c.relnamespace = s.oid AND c.relkind IN ('v', 'm')
+            CROSS JOIN LATERAL (SELECT objsubid, description FROM pg_description
+                                WHERE objoid = c.oid AND classoid = 'pg_class'::regclass AND objsubid > 0 OFFSET 0) d
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid""";
 
-    static void read(Connection c, Array names, ExtraRows into) throws SQLException {
+    static void read(Connection c, Batch names, ExtraRows into) throws SQLException {
         CatalogInspector.query(c, NOTES, names, rs -> {
             String key = rs.getString(2);
             if (rs.getString(3) != null) {

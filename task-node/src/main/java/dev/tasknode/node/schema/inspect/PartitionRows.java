@@ -1,6 +1,5 @@
 package dev.tasknode.node.schema.inspect;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -24,13 +23,14 @@ final class PartitionRows {
                    CASE WHEN c.relispartition THEN ARRAY(SELECT co.conname FROM pg_constraint co WHERE co.conrelid = c.oid
                          AND (co.conparentid <> 0 OR NOT co.conislocal)) END,
                    c.relispartition, c.relrowsecurity, c.relforcerowsecurity
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            FROM {pg_class} c
+            CROSS JOIN LATERAL (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace OFFSET 0) n
             LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
             LEFT JOIN pg_class pc ON pc.oid = i.inhparent AND pc.relnamespace = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')
               AND (c.relkind = 'p' OR c.relispartition OR c.relrowsecurity OR c.relforcerowsecurity)""";
 
-    static void read(Connection c, Array names, ExtraRows into) throws SQLException {
+    static void read(Connection c, Batch names, ExtraRows into) throws SQLException {
         CatalogInspector.query(c, PARTITIONS, names, rs -> {
             String s = rs.getString(1);
             Extras e = into.of(s);

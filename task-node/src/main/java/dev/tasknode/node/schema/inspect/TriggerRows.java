@@ -18,7 +18,7 @@ final class TriggerRows {
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                     WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refclassid = 'pg_class'::regclass
                       AND d.refobjsubid > 0)
-            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            FROM pg_trigger t JOIN {pg_class} c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?) AND NOT t.tgisinternal AND t.tgparentid = 0""";
 

@@ -20,7 +20,7 @@ final class TypeRows {
             SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull,
                    pg_get_expr(t.typdefaultbin, 0), CASE WHEN t.typcollation <> bt.typcollation THEN %s END,
                    co.conname, pg_get_constraintdef(co.oid), ds.description, cds.description
-            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+            FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
             LEFT JOIN pg_constraint co ON co.contypid = t.oid AND co.contype = 'c'
             LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0
             LEFT JOIN pg_description cds ON cds.objoid = co.oid AND cds.classoid = 'pg_constraint'::regclass
@@ -29,7 +29,7 @@ final class TypeRows {
     static final String COMPOSITES = """
             SELECT n.nspname, t.typname, a.attname, format_type(a.atttypid, a.atttypmod),
                    CASE WHEN a.attcollation <> at.typcollation THEN %s END, ds.description, ads.description
-            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace
             JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             LEFT JOIN pg_type at ON at.oid = a.atttypid
