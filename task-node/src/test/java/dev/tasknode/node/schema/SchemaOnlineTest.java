@@ -184,11 +184,17 @@ class SchemaOnlineTest {
         try (Connection holder = db.ds.getConnection(); Statement st = holder.createStatement()) {
             holder.setAutoCommit(false);
             st.execute("LOCK TABLE p_o1.t IN SHARE MODE");
+            // cancel once the live online step waits for the lock (not earlier, during plan validation)
             Thread.ofPlatform().start(() -> {
                 try {
-                    Thread.sleep(1500);
-                } catch (InterruptedException ignored) {
-                    return;
+                    long until = System.nanoTime() + 30_000_000_000L;
+                    while (System.nanoTime() < until && db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            + " AND wait_event_type = 'Lock' AND query ILIKE 'CREATE INDEX CONCURRENTLY%t_a_idx%'") == 0) {
+                        Thread.sleep(50);
+                    }
+                    Thread.sleep(300);
+                } catch (Exception ignored) {
+                    // cancel anyway: the assertions below then say what ran
                 }
                 ctx.cancel();
             });
