@@ -1,5 +1,6 @@
 package dev.tasknode.node.fault;
 
+import static dev.tasknode.node.support.NodeProcesses.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,16 +189,6 @@ class ApplyFaultTest {
             return rs.getLong(1);
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    private static void await(BooleanSupplier cond, Duration wait) throws InterruptedException {
-        long end = System.nanoTime() + wait.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + wait);
-            }
-            Thread.sleep(50);
         }
     }
 }
