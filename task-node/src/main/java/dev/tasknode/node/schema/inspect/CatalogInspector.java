@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Reads the catalogs of many schemas at once: a fixed number of pg_catalog queries (one or two per object kind) whatever the number of schemas (no
  * per-schema or per-table round trips, no JDBC DatabaseMetaData). Each query reads the batch's relations, types and
@@ -21,23 +24,38 @@ import java.util.TreeSet;
  * qualifiers are then replaced by placeholders (see {@link Catalog}). (Atlas's sql/postgres inspect layer.)
  */
 public final class CatalogInspector {
+    private static final Logger log = LoggerFactory.getLogger(CatalogInspector.class);
+
     private CatalogInspector() {}
 
     record Ns(String quoted) {}
 
+    /**
+     * An object's comment as a scalar subquery, one lookup in pg_description's unique index per row. Not a LEFT JOIN:
+     * pg_description's statistics lag behind a fleet that grows fast (a few rows estimated, thousands there), and the
+     * planner then joins it by a nested loop that compares every comment with every row: 6.5 of the 6.9 s that the
+     * index query took per 500-schema batch at 1,000 projects, against 0.36 s this way.
+     */
+    static String description(String oid, String catalog, String subid) {
+        return "(SELECT ds.description FROM pg_description ds WHERE ds.objoid = " + oid + " AND ds.classoid = '"
+                + catalog + "'::regclass AND ds.objsubid = " + subid + ")";
+    }
+
+    /** A sequence's owning table and column are looked up by index (scalar subqueries): joined, the planner hashed
+     * all of pg_class and pg_attribute for them (0.4 of 1.1 s per 500-schema batch at 1,000 projects). */
     private static final String RELATIONS = """
-            SELECT n.nspname, c.relname, c.relkind, ds.description, c.reltuples::bigint,
+            SELECT n.nspname, c.relname, c.relkind, %s, c.reltuples::bigint,
                    CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
                    format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-                   d.deptype, ot.relname, oa.attname, c.relpersistence, array_to_string(c.reloptions, ',')
+                   d.deptype, (SELECT ot.relname FROM pg_class ot WHERE ot.oid = d.refobjid),
+                   (SELECT oa.attname FROM pg_attribute oa WHERE oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid),
+                   c.relpersistence, array_to_string(c.reloptions, ',')
             FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
-            LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
             LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
                  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-            LEFT JOIN pg_class ot ON ot.oid = d.refobjid
-            LEFT JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
-            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
+            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""".formatted(
+            description("c.oid", "pg_class", "0"));
 
     /**
      * RELATIONS' shape for {@link Detail#NAMES}: names, kinds and row estimates only. Without the sequence owner
@@ -54,13 +72,13 @@ public final class CatalogInspector {
                    pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
                    CASE WHEN a.attcollation <> t.typcollation THEN
                         %s END,
-                   ds.description, a.attnum, quote_ident(a.attname), c.relkind
+                   %s, a.attnum, quote_ident(a.attname), c.relkind
             FROM pg_attribute a JOIN {pg_class} c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-            LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY n.nspname, c.relname, a.attnum""".formatted(TypeRows.collationName("a.attcollation"));
+            ORDER BY n.nspname, c.relname, a.attnum""".formatted(TypeRows.collationName("a.attcollation"),
+            description("c.oid", "pg_class", "a.attnum"));
 
     /**
      * A constraint with a parent on a table that is no partition is one of the foreign keys PostgreSQL adds for each
@@ -71,11 +89,10 @@ public final class CatalogInspector {
             SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid),
                    (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
                     JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num),
-                   ds.description
+                   %s
             FROM pg_constraint co JOIN {pg_class} c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            LEFT JOIN pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
-              AND (co.conparentid = 0 OR c.relispartition)""";
+              AND (co.conparentid = 0 OR c.relispartition)""".formatted(description("co.oid", "pg_constraint", "0"));
 
     /**
      * pg_get_indexdef is the costliest rendering function: for the fleet the comparison uses a key built from
@@ -89,12 +106,11 @@ public final class CatalogInspector {
             SELECT n.nspname, t.relname, i.relname, CASE WHEN {render} THEN pg_get_indexdef(x.indexrelid) END, x.indisunique,
                    EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conrelid = t.oid AND co.conindid = x.indexrelid
                            AND co.contype IN ('p', 'u', 'x')),
-                   ds.description, am.amname, x.indnullsnotdistinct, x.indnkeyatts, x.indkey::text, x.indclass::text,
+                   %s, am.amname, x.indnullsnotdistinct, x.indnkeyatts, x.indkey::text, x.indclass::text,
                    x.indoption::text, x.indcollation::text, pg_get_expr(x.indexprs, x.indrelid), pg_get_expr(x.indpred, x.indrelid)
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN {pg_class} t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
-            LEFT JOIN pg_description ds ON ds.objoid = i.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
-            WHERE n.nspname = ANY (?)""";
+            WHERE n.nspname = ANY (?)""".formatted(description("i.oid", "pg_class", "0"));
 
     /** Names of operator classes and collations by OID, for index keys (a few hundred rows). */
     private static final String OPCLASSES = "SELECT oid::text, quote_ident(opcname) FROM pg_opclass";
@@ -231,14 +247,21 @@ public final class CatalogInspector {
     }
 
     static void query(Connection c, String sql, Batch names, RowHandler h) throws SQLException {
+        long t0 = System.nanoTime();
+        int rows = 0;
         try (PreparedStatement ps = c.prepareStatement(names.sql(sql))) {
             ps.setArray(1, names.names);
             ps.setFetchSize(5000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     h.accept(rs);
+                    rows++;
                 }
             }
+        }
+        if (log.isDebugEnabled()) { // where an inspection's time goes, query by query
+            String text = sql.strip().replaceAll("\\s+", " ");
+            log.debug("{} ms, {} rows: {}", (System.nanoTime() - t0) / 1_000_000, rows, text.substring(0, Math.min(90, text.length())));
         }
     }
 

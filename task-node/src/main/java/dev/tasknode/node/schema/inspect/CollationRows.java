@@ -13,10 +13,9 @@ final class CollationRows {
     static final String SQL = """
             SELECT n.nspname, c.collname, c.collprovider, c.collcollate, c.collctype,
                    coalesce(to_jsonb(c) ->> 'colllocale', to_jsonb(c) ->> 'colliculocale'), c.collisdeterministic,
-                   ds.description
+                   %s
             FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
-            LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_collation'::regclass AND ds.objsubid = 0
-            WHERE n.nspname = ANY (?)""";
+            WHERE n.nspname = ANY (?)""".formatted(CatalogInspector.description("c.oid", "pg_collation", "0"));
 
     static void row(CatalogRows b, ResultSet rs) throws SQLException {
         String name = rs.getString(2);

@@ -15,14 +15,13 @@ final class FunctionRows {
 
     static final String SQL = """
             SELECT n.nspname, p.oid::regprocedure::text, p.prokind, CASE WHEN {full} THEN pg_get_functiondef(p.oid) END,
-                   pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), ds.description,
+                   pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), %s,
                    EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
                            AND d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass))
             FROM {pg_proc} p JOIN pg_namespace n ON n.oid = p.pronamespace
-            LEFT JOIN pg_description ds ON ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p')
               AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid
-                              AND e.deptype = 'e')""";
+                              AND e.deptype = 'e')""".formatted(CatalogInspector.description("p.oid", "pg_proc", "0"));
 
     static void row(CatalogRows b, ResultSet rs) throws SQLException {
         String s = rs.getString(1);

@@ -31,32 +31,32 @@ final class GrantRows {
             SELECT s.nspname, 'SCHEMA', '', '', a.grantee, a.privilege_type, a.is_grantable
             FROM s, aclexplode(s.nspacl) a WHERE s.nspacl IS NOT NULL AND a.grantee <> s.nspowner
             UNION ALL
-            SELECT s.nspname, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname, '',
+            SELECT n.nspname, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname, '',
                    a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN {pg_class} c ON c.relnamespace = s.oid AND c.relacl IS NOT NULL, aclexplode(c.relacl) a
+            FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace AND c.relacl IS NOT NULL, aclexplode(c.relacl) a
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND a.grantee <> c.relowner
             UNION ALL
-            SELECT s.nspname, 'TABLE', c.relname, at.attname, a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN {pg_class} c ON c.relnamespace = s.oid
+            SELECT n.nspname, 'TABLE', c.relname, at.attname, a.grantee, a.privilege_type, a.is_grantable
+            FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute at ON at.attrelid = c.oid AND at.attacl IS NOT NULL AND at.attnum > 0 AND NOT at.attisdropped,
                  aclexplode(at.attacl) a
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.grantee <> c.relowner
             UNION ALL
-            SELECT s.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
+            SELECT n.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
                    a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN {pg_proc} p ON p.pronamespace = s.oid AND p.proacl IS NOT NULL, aclexplode(p.proacl) a
+            FROM {pg_proc} p JOIN pg_namespace n ON n.oid = p.pronamespace AND p.proacl IS NOT NULL, aclexplode(p.proacl) a
             WHERE a.grantee <> p.proowner
             UNION ALL
-            SELECT s.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
+            SELECT n.nspname, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.oid::regprocedure::text, '',
                    NULL, CASE WHEN p.proacl IS NULL THEN 'EXECUTE' ELSE '' END, false
-            FROM s JOIN {pg_proc} p ON p.pronamespace = s.oid
+            FROM {pg_proc} p JOIN pg_namespace n ON n.oid = p.pronamespace
             UNION ALL
-            SELECT s.nspname, 'TYPE', t.typname, '', a.grantee, a.privilege_type, a.is_grantable
-            FROM s JOIN {pg_type} t ON t.typnamespace = s.oid AND t.typacl IS NOT NULL, aclexplode(t.typacl) a
+            SELECT n.nspname, 'TYPE', t.typname, '', a.grantee, a.privilege_type, a.is_grantable
+            FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace AND t.typacl IS NOT NULL, aclexplode(t.typacl) a
             WHERE a.grantee <> t.typowner
             UNION ALL
-            SELECT s.nspname, 'TYPE', t.typname, '', NULL, CASE WHEN t.typacl IS NULL THEN 'USAGE' ELSE '' END, false
-            FROM s JOIN {pg_type} t ON t.typnamespace = s.oid
+            SELECT n.nspname, 'TYPE', t.typname, '', NULL, CASE WHEN t.typacl IS NULL THEN 'USAGE' ELSE '' END, false
+            FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE NOT (t.typtype = 'b' AND t.typcategory = 'A') AND t.typtype <> 'm'
               AND (t.typrelid = 0 OR EXISTS (SELECT 1 FROM pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c'))""";
 

@@ -13,14 +13,14 @@ final class TriggerRows {
 
     static final String SQL = """
             SELECT n.nspname, c.relname, t.tgname, CASE WHEN {full} THEN pg_get_triggerdef(t.oid) END, t.tgenabled, t.tgfoid::regprocedure::text,
-                   ds.description,
+                   %s,
                    (SELECT array_agg(a.attname ORDER BY a.attnum) FROM pg_depend d
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                     WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refclassid = 'pg_class'::regclass
                       AND d.refobjsubid > 0)
             FROM pg_trigger t JOIN {pg_class} c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0
-            WHERE n.nspname = ANY (?) AND NOT t.tgisinternal AND t.tgparentid = 0""";
+            WHERE n.nspname = ANY (?) AND NOT t.tgisinternal AND t.tgparentid = 0""".formatted(
+            CatalogInspector.description("t.oid", "pg_trigger", "0"));
 
     static void row(CatalogRows b, ResultSet rs) throws SQLException {
         String s = rs.getString(1);

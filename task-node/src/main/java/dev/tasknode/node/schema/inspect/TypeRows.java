@@ -19,24 +19,22 @@ final class TypeRows {
     static final String DOMAINS = """
             SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull,
                    pg_get_expr(t.typdefaultbin, 0), CASE WHEN t.typcollation <> bt.typcollation THEN %s END,
-                   co.conname, pg_get_constraintdef(co.oid), ds.description, cds.description
+                   co.conname, pg_get_constraintdef(co.oid), %s, %s
             FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
             LEFT JOIN pg_constraint co ON co.contypid = t.oid AND co.contype = 'c'
-            LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0
-            LEFT JOIN pg_description cds ON cds.objoid = co.oid AND cds.classoid = 'pg_constraint'::regclass
-            WHERE n.nspname = ANY (?) AND t.typtype = 'd'""".formatted(collationName("t.typcollation"));
+            WHERE n.nspname = ANY (?) AND t.typtype = 'd'""".formatted(collationName("t.typcollation"),
+            CatalogInspector.description("t.oid", "pg_type", "0"), CatalogInspector.description("co.oid", "pg_constraint", "0"));
 
     static final String COMPOSITES = """
             SELECT n.nspname, t.typname, a.attname, format_type(a.atttypid, a.atttypmod),
-                   CASE WHEN a.attcollation <> at.typcollation THEN %s END, ds.description, ads.description
+                   CASE WHEN a.attcollation <> at.typcollation THEN %s END, %s, %s
             FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace
             JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             LEFT JOIN pg_type at ON at.oid = a.atttypid
-            LEFT JOIN pg_description ads ON ads.objoid = c.oid AND ads.classoid = 'pg_class'::regclass AND ads.objsubid = a.attnum
-            LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY (?) AND t.typtype = 'c'
-            ORDER BY n.nspname, t.typname, a.attnum""".formatted(collationName("a.attcollation"));
+            ORDER BY n.nspname, t.typname, a.attnum""".formatted(collationName("a.attcollation"),
+            CatalogInspector.description("t.oid", "pg_type", "0"), CatalogInspector.description("c.oid", "pg_class", "a.attnum"));
 
     static void domain(CatalogRows b, ResultSet rs) throws SQLException {
         String s = rs.getString(1);
