@@ -56,6 +56,11 @@ public class SchemaProperties {
     private Duration advisoryLockWait = Duration.ofSeconds(60);
     /** Schemas migrated or created at once (each uses one pooled connection). */
     private int parallelism = 4;
+    /**
+     * Batches of 500 schemas whose catalogs propose, apply and status read at once, each on its own pooled connection
+     * (each keeps one server core busy while this node diffs the previous batch). 1 = one after the other.
+     */
+    private int inspectParallelism = 2;
     /** Tables with at least this many rows (planner estimate) make a plain index build count as locking. */
     private long largeTableRows = 100_000;
     /**
@@ -106,6 +111,17 @@ public class SchemaProperties {
 
     public void setAdvisoryLockWait(Duration advisoryLockWait) {
         this.advisoryLockWait = advisoryLockWait;
+    }
+
+    public int getInspectParallelism() {
+        return inspectParallelism;
+    }
+
+    public void setInspectParallelism(int inspectParallelism) {
+        if (inspectParallelism < 1) {
+            throw new IllegalArgumentException("tasknode.schema.inspect-parallelism must be at least 1, got " + inspectParallelism);
+        }
+        this.inspectParallelism = inspectParallelism;
     }
 
     public int getParallelism() {

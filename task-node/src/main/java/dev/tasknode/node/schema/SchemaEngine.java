@@ -10,6 +10,7 @@ import dev.tasknode.node.schema.apply.DataChecks;
 import dev.tasknode.node.schema.apply.History;
 import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
+import dev.tasknode.node.schema.inspect.Batches;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
 import dev.tasknode.node.schema.inspect.Shadow;
 import dev.tasknode.node.schema.model.ModelLoader;
@@ -41,8 +42,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(SchemaEngine.class);
-    /** Schemas inspected per batch of catalog queries: bounds memory, keeps the query count small. */
-    static final int INSPECT_BATCH = 500;
 
     private final DataSource ds;
     private final SchemaProperties props;
@@ -215,12 +214,11 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
         Shadow.Desired d = desired();
         Map<String, Group> groups = new LinkedHashMap<>();
         List<String> full = onlyCreates ? needCreates(c, schemas, groups) : schemas;
-        for (int i = 0; i < full.size(); i += INSPECT_BATCH) {
-            List<String> batch = full.subList(i, Math.min(full.size(), i + INSPECT_BATCH));
-            for (Catalog.Schema cat : CatalogInspector.inspect(c, batch, fleet.sharedSchema(), d.extensions()).values()) {
+        inspect(c, full, CatalogInspector.Detail.FULL, batch -> {
+            for (Catalog.Schema cat : batch.values()) {
                 group(groups, cat, cat.fingerprint(), onlyCreates);
             }
-        }
+        });
         List<Group> list = new ArrayList<>(groups.values());
         list.sort((a, b) -> a.kind() != b.kind() ? a.kind().compareTo(b.kind()) : a.schemas().getFirst().compareTo(b.schemas().getFirst()));
         return new FleetPlan(List.copyOf(list), fingerprint(list, d));
@@ -232,14 +230,10 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
      * and returns the others, to be read in full.
      */
     private List<String> needCreates(Connection c, List<String> schemas, Map<String, Group> groups) throws SQLException {
-        Shadow.Desired d = desired();
         List<String> creating = new ArrayList<>();
         Map<String, Boolean> complete = new HashMap<>(); // by kind and names fingerprint: one diff per state
         List<Catalog.Schema> named = new ArrayList<>();
-        for (int i = 0; i < schemas.size(); i += INSPECT_BATCH) { // bounded: each batch's OIDs go into its queries
-            named.addAll(CatalogInspector.inspect(c, schemas.subList(i, Math.min(schemas.size(), i + INSPECT_BATCH)),
-                    fleet.sharedSchema(), d.extensions(), CatalogInspector.Detail.NAMES).values());
-        }
+        inspect(c, schemas, CatalogInspector.Detail.NAMES, batch -> named.addAll(batch.values()));
         for (Catalog.Schema cat : named) {
             ModelSet.Kind kind = kindOf(cat.name());
             Catalog.Schema want = desiredFor(kind);
@@ -307,11 +301,12 @@ public class SchemaEngine implements SchemaFingerprints, InitializingBean {
     @Override
     public Map<String, String> fingerprints(Connection c, Collection<String> schemas) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> list = List.copyOf(schemas);
-        for (int i = 0; i < list.size(); i += INSPECT_BATCH) {
-            CatalogInspector.inspect(c, list.subList(i, Math.min(list.size(), i + INSPECT_BATCH)), fleet.sharedSchema(),
-                    desired().extensions()).forEach((k, v) -> out.put(k, v.fingerprint()));
-        }
+        inspect(c, List.copyOf(schemas), CatalogInspector.Detail.FULL, batch -> batch.forEach((k, v) -> out.put(k, v.fingerprint())));
         return out;
+    }
+
+    /** The catalogs of {@code schemas} in batches, several at once ({@link Batches}), handed over in order. */
+    public void inspect(Connection c, List<String> schemas, CatalogInspector.Detail detail, Batches.Sink sink) throws SQLException {
+        Batches.inspect(c, ds, schemas, fleet.sharedSchema(), desired().extensions(), detail, props.getInspectParallelism(), sink);
     }
 }

@@ -266,12 +266,9 @@ public class FleetApplier {
         List<String> changed = work.stream().filter(ids::containsKey).toList();
         Map<Long, String> after = new HashMap<>();
         Map<Long, Boolean> matches = new HashMap<>();
-        for (int i = 0; i < changed.size(); i += 500) {
-            List<String> batch = changed.subList(i, Math.min(changed.size(), i + 500));
-            Map<String, Catalog.Schema> cats = CatalogInspector.inspect(c, batch, engine.fleet().sharedSchema(),
-                    engine.desired().extensions());
-            Map<String, Map<String, String>> invalid = leftovers(c, batch, o);
-            for (String s : batch) {
+        engine.inspect(c, changed, CatalogInspector.Detail.FULL, cats -> {
+            Map<String, Map<String, String>> invalid = leftovers(c, cats.keySet(), o);
+            for (String s : cats.keySet()) {
                 Catalog.Schema cat = cats.get(s);
                 ModelSet.Kind kind = engine.kindOf(s);
                 Plan left = Differ.plan(cat, engine.desiredFor(kind), engine.props().getLargeTableRows());
@@ -286,7 +283,7 @@ public class FleetApplier {
                 after.put(ids.get(s), cat.fingerprint());
                 matches.put(ids.get(s), ok);
             }
-        }
+        });
         engine.history().finish(c, after, matches);
         Map<String, String> states = new HashMap<>();
         for (String s : work) {
