@@ -54,6 +54,12 @@ public class SchemaProperties {
     private int lockRetries = 3;
     /** How long apply waits for another node's advisory lock on a schema before it reports the schema as busy. */
     private Duration advisoryLockWait = Duration.ofSeconds(60);
+    /**
+     * Schemas apply locks per round (it locks, migrates and releases a round before the next): each advisory lock
+     * takes an entry of the server's lock table ({@code max_locks_per_transaction × max_connections}, shared by all
+     * sessions), so a large fleet is never locked at once.
+     */
+    private int advisoryLockRound = 1000;
     /** Schemas migrated or created at once (each uses one pooled connection). */
     private int parallelism = 4;
     /**
@@ -111,6 +117,17 @@ public class SchemaProperties {
 
     public void setAdvisoryLockWait(Duration advisoryLockWait) {
         this.advisoryLockWait = advisoryLockWait;
+    }
+
+    public int getAdvisoryLockRound() {
+        return advisoryLockRound;
+    }
+
+    public void setAdvisoryLockRound(int advisoryLockRound) {
+        if (advisoryLockRound < 1) {
+            throw new IllegalArgumentException("tasknode.schema.advisory-lock-round must be at least 1, got " + advisoryLockRound);
+        }
+        this.advisoryLockRound = advisoryLockRound;
     }
 
     public int getInspectParallelism() {

@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -171,8 +172,30 @@ public class FleetApplier {
 
     private void migrate(TaskContext ctx, Options o, List<String> toChange, Map<String, SchemaEngine.Group> planned,
                          long mark, Map<String, Results.SchemaOutcome> outcomes) throws Exception {
+        String shared = engine.fleet().sharedSchema();
+        List<String> order = new ArrayList<>(toChange);
+        if (order.remove(shared)) {
+            order.addFirst(shared); // the first round runs the shared schema before any project
+        }
+        // rounds of locks: session advisory locks live in the server's lock table, max_locks_per_transaction ×
+        // max_connections entries for all sessions (6,400 by default), and 10,000 schemas locked at once ran out of
+        // shared memory. A round validates only the change sets no earlier round validated.
+        int size = engine.props().getAdvisoryLockRound();
+        Map<SchemaEngine.Group, String> verdicts = new IdentityHashMap<>(); // change set -> why unplannable ("" = fine)
+        for (int i = 0; i < order.size() && !ctx.cancelled(); i += size) {
+            List<String> round = order.subList(i, Math.min(order.size(), i + size));
+            if (order.size() > size) {
+                ctx.log().info("schemas %d-%d of %d: locking", i + 1, i + round.size(), order.size());
+            }
+            migrateRound(ctx, o, round, planned, mark, outcomes, verdicts);
+        }
+    }
+
+    private void migrateRound(TaskContext ctx, Options o, List<String> toChange, Map<String, SchemaEngine.Group> planned,
+                              long mark, Map<String, Results.SchemaOutcome> outcomes,
+                              Map<SchemaEngine.Group, String> verdicts) throws Exception {
         try (Connection lockConn = engine.dataSource().getConnection()) {
-            Set<String> locked = lockAll(lockConn, toChange);
+            Set<String> locked = SchemaLocks.lockAll(lockConn, toChange, engine.props().getAdvisoryLockWait());
             try {
                 for (String s : toChange) {
                     if (!locked.contains(s)) {
@@ -197,18 +220,32 @@ public class FleetApplier {
                         outcomes.put(s, unchanged(s, groups.get(s)));
                     }
                 }
-                // each change set first runs on a scratch copy of its state; a group that does not reach the model stays untouched
-                Map<String, String> unplannable = validator.unplannable(ctx, work, groups, o);
+                // each change set first runs on a scratch copy of its state; a group that does not reach the model
+                // stays untouched (a change set an earlier round validated is not run again)
+                List<String> fresh = work.stream().filter(s -> !verdicts.containsKey(groups.get(s))).toList();
+                Map<String, String> found = validator.unplannable(ctx, fresh, groups, o);
+                fresh.forEach(s -> verdicts.put(groups.get(s), found.getOrDefault(s, "")));
+                Map<String, String> unplannable = new HashMap<>();
+                work.forEach(s -> {
+                    String why = verdicts.get(groups.get(s));
+                    if (why != null && !why.isEmpty()) {
+                        unplannable.put(s, why);
+                    }
+                });
                 unplannable.forEach((s, why) -> outcomes.put(s, failed(s, "unplannable", why)));
                 work = work.stream().filter(s -> !unplannable.containsKey(s)).toList();
                 Map<String, Long> historyIds;
+                long t0 = System.nanoTime();
                 // the coordinating connection is idle while the schemas run: it watches their sessions meanwhile
                 try (OnlineWatch watch = OnlineWatch.start(lockConn)) {
                     historyIds = execute(ctx, o, work, groups, invalid, watch, outcomes);
                 }
+                long t1 = System.nanoTime();
                 verify(lockConn, work, historyIds, outcomes, o);
+                ctx.log().info("%d schema(s) run in %d ms, checked against the model in %d ms", work.size(),
+                        (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             } finally {
-                unlockAll(lockConn, locked);
+                SchemaLocks.unlockAll(lockConn, locked);
             }
         }
     }
@@ -299,46 +336,6 @@ public class FleetApplier {
     private static Map<String, Map<String, String>> leftovers(Connection c, java.util.Collection<String> schemas, Options o)
             throws SQLException {
         return o.onlyCreates() ? Map.of() : Leftovers.invalidIndexes(c, schemas);
-    }
-
-    /** Advisory locks for many schemas in one round trip per attempt; waits for busy ones up to the configured time. */
-    private Set<String> lockAll(Connection c, List<String> schemas) throws SQLException, InterruptedException {
-        Set<String> locked = new LinkedHashSet<>();
-        List<String> pending = new ArrayList<>(schemas);
-        long deadline = System.nanoTime() + engine.props().getAdvisoryLockWait().toNanos();
-        long pause = 50;
-        while (true) {
-            Integer[] keys = pending.stream().map(SchemaLocks::key).toArray(Integer[]::new);
-            try (PreparedStatement ps = c.prepareStatement("SELECT k.i, pg_try_advisory_lock(?, k.key) FROM unnest(?::int[]) "
-                    + "WITH ORDINALITY AS k(key, i)")) {
-                ps.setInt(1, SchemaLocks.LOCK_CLASS);
-                ps.setArray(2, c.createArrayOf("integer", keys));
-                List<String> still = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String s = pending.get(rs.getInt(1) - 1);
-                        (rs.getBoolean(2) ? locked : still).add(s);
-                    }
-                }
-                pending = still;
-            }
-            if (pending.isEmpty() || System.nanoTime() > deadline) {
-                return locked;
-            }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 1000);
-        }
-    }
-
-    private void unlockAll(Connection c, Set<String> locked) throws SQLException {
-        if (locked.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, k) FROM unnest(?::int[]) AS k")) {
-            ps.setInt(1, SchemaLocks.LOCK_CLASS);
-            ps.setArray(2, c.createArrayOf("integer", locked.stream().map(SchemaLocks::key).toArray(Integer[]::new)));
-            ps.execute();
-        }
     }
 
     /**
