@@ -6,24 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.TaskStatus;
 import dev.tasknode.node.backup.BackupClusters;
-import dev.tasknode.node.backup.BackupMetrics;
-import dev.tasknode.node.backup.BackupPreMigration;
-import dev.tasknode.node.backup.BackupProperties;
 import dev.tasknode.node.backup.dump.BackupService;
-import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.backup.restore.ReplacedCopies;
 import dev.tasknode.node.backup.restore.RestoreService;
-import dev.tasknode.node.backup.restore.SchemaSwap;
 import dev.tasknode.node.backup.store.BackupStore;
-import dev.tasknode.node.backup.store.BackupTestAccess;
 import dev.tasknode.node.backup.store.Manifest;
-import dev.tasknode.node.backup.store.PrototypeBackups;
 import dev.tasknode.node.backup.tasks.BackupDatabaseTask;
 import dev.tasknode.node.backup.tasks.ListBackupsTask;
 import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;
 import dev.tasknode.node.backup.tasks.ShowBackupTask;
 import dev.tasknode.node.backup.tasks.VerifyBackupTask;
-import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.PreMigrationBackup;
 import dev.tasknode.node.db.SchemaFingerprints;
 import dev.tasknode.node.schema.Results;
@@ -33,10 +25,8 @@ import dev.tasknode.node.support.RecordingContext;
 import dev.tasknode.node.task.TaskFailedException;
 import dev.tasknode.node.task.TaskOutcome;
 import dev.tasknode.testing.TestEndpoints;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -71,37 +61,28 @@ class ClusterBackupTest {
     static final String V2 = V1.replace("owner bigint", "note text, owner bigint");
     static TwoClusters two;
     static ClusterRegistry registry;
+    static ClusterBackups cb;
     static Path dir;
-    static BackupProperties props;
     static BackupClusters clusters;
     static BackupStore store;
     static BackupService backups;
     static RestoreService restore;
     static ReplacedCopies replaced;
-    static StaticListableBeanFactory beans = new StaticListableBeanFactory();
+    static StaticListableBeanFactory beans;
     static String fullBackup;
 
     @BeforeAll
     static void setUp() throws Exception {
         two = new TwoClusters("tn_bk_cl");
         registry = two.standard();
-        dir = Files.createTempDirectory("tn_bk-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        props = new BackupProperties();
-        props.setDir(dir);
-        props.setWorkers(2);
-        props.setSchemaLockWait(Duration.ofSeconds(5));
-        PgTools pg = new PgTools(props, PgTools.Target.fromJdbc(two.pg1.urlFor(two.db1), two.pg1.user(), two.pg1.password()));
-        clusters = new BackupClusters(registry, two.home, registry.home().fleet(), pg);
-        store = new BackupStore(props, new PrototypeBackups(registry.home().fleet()));
-        backups = new BackupService(clusters, store, beans.getBeanProvider(SchemaFingerprints.class),
-                new BackupMetrics(new SimpleMeterRegistry()));
-        SchemaSwap swap = new SchemaSwap(new NodeProperties());
-        try (Connection c = two.home.getConnection()) {
-            swap.ensureJournal(c);
-        }
-        restore = new RestoreService(clusters, store, backups, swap);
-        replaced = new ReplacedCopies(clusters, swap);
-        beans.addBean("preMigration", new BackupPreMigration(backups, two.home));
+        cb = new ClusterBackups(two, registry);
+        dir = cb.dir;
+        clusters = cb.clusters;
+        store = cb.store;
+        backups = cb.backups;
+        restore = cb.restore;
+        replaced = cb.replaced;
+        beans = cb.beans;
     }
 
     @AfterAll
@@ -109,17 +90,13 @@ class ClusterBackupTest {
         if (two != null) {
             two.close();
         }
-        if (dir != null) {
-            BackupTestAccess.deleteTree(dir);
+        if (cb != null) {
+            cb.close();
         }
     }
 
     static RecordingContext ctx(String task, Map<String, ?> params) {
         return new RecordingContext(task, params);
-    }
-
-    static TaskOutcome run(dev.tasknode.node.task.Task task, RecordingContext ctx) throws Exception {
-        return task.run(ctx);
     }
 
     static long count(TestEndpoints.Postgres pg, String db, String sql) throws Exception {
@@ -273,9 +250,7 @@ class ClusterBackupTest {
         cfg.put(Cluster.DEFAULT, dflt);
         cfg.put("gone", two.spec("jdbc:postgresql://127.0.0.1:1/postgres", ""));
         ClusterRegistry r = two.registry(cfg);
-        BackupClusters bc = new BackupClusters(r, two.home, r.home().fleet(), clusters.home().pg());
-        BackupService bs = new BackupService(bc, store, beans.getBeanProvider(SchemaFingerprints.class),
-                new BackupMetrics(new SimpleMeterRegistry()));
+        BackupService bs = cb.over(r);
         RecordingContext ctx = ctx("backup_database", Map.of());
         long t0 = System.nanoTime();
         TaskOutcome out = new BackupDatabaseTask(bs, store).run(ctx);
