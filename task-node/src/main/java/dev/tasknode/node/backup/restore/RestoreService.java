@@ -11,7 +11,6 @@ import dev.tasknode.node.backup.pg.SchemaCatalog;
 import dev.tasknode.node.backup.store.BackupStore;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.cluster.ClusterRegistry;
-import dev.tasknode.node.cluster.Placement;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskFailedException;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -35,7 +33,9 @@ import org.springframework.stereotype.Service;
  * complete. Then each schema is replaced through {@link SchemaRestorer} (moved aside, restored, row counts checked
  * against the manifest, aside copy dropped — or put back on any failure). The shared schema goes first and alone
  * (project foreign keys reference it), then the projects in parallel. A failing schema fails alone: the others go
- * on, and the run ends partial. A cancelled run ends cancelled, every schema restored or as it was.
+ * on, and the run ends partial. A cancelled run ends cancelled, every schema restored or as it was. With several
+ * clusters each schema goes back to the cluster it was backed up from (each cluster's shared first), every cluster's
+ * schemas locked and checked before any is touched; {@code target_cluster} moves one project ({@link TenantMove}).
  */
 @Service
 public class RestoreService {
@@ -75,6 +75,7 @@ public class RestoreService {
     private final BackupService backups;
     private final SchemaSwap swap;
     private final Map<String, SchemaRestorer> restorers = new ConcurrentHashMap<>();
+    private final TenantMove move;
 
     /** One cluster, wired by hand (tests). */
     public RestoreService(DataSource ds, Fleet fleet, BackupStore store, BackupService backups, SchemaSwap swap, PgTools pg) {
@@ -87,6 +88,7 @@ public class RestoreService {
         this.store = store;
         this.backups = backups;
         this.swap = swap;
+        this.move = new TenantMove(clusters, swap);
     }
 
     public TaskOutcome restore(TaskContext ctx, RestoreSpec spec, boolean safetyBackup) throws Exception {
@@ -135,7 +137,7 @@ public class RestoreService {
                     + clusters.names() + "); restore a project of it with target_cluster; nothing was touched"));
             groups.computeIfAbsent(dest, k -> new Group(site)).targets.add(e.schema());
         }
-        Site from = placementCheck(m, entries, to);
+        Site from = move.source(m, entries, to);
         Moved moveTo = to == null || from == to ? null : new Moved(entries.getFirst().schema(), from == null ? null : from.name(),
                 to.name(), null, null, null);
         List<Manifest.FileEntry> files = m.files().stream().filter(f -> entries.stream().anyMatch(e -> e.clusterName()
@@ -192,7 +194,7 @@ public class RestoreService {
             }
             Moved moved = null;
             if (moveTo != null && results.stream().allMatch(r -> r.outcome().equals(RESTORED))) {
-                moved = moved(ctx, m, moveTo, from, sourceLock);
+                moved = move.finish(ctx, m, moveTo, from, sourceLock);
             }
             return outcome(ctx, m, spec, entries.size(), safety.isEmpty() ? null : String.join(",", safety), kept,
                     until, notInBackup, results, warnings, moved);
@@ -212,45 +214,6 @@ public class RestoreService {
                 }
             }
         }
-    }
-
-    /**
-     * With several clusters, where each project lives now: a restore must not create a second copy of a project on
-     * another cluster. Returns the cluster the moved project lives on now (null: on none, or single cluster).
-     */
-    private Site placementCheck(Manifest m, List<Manifest.SchemaEntry> entries, Site to) {
-        if (clusters.single()) {
-            return null;
-        }
-        Placement p = clusters.registry().placement();
-        Site from = null;
-        for (Manifest.SchemaEntry e : entries) {
-            Optional<String> id = clusters.home().fleet().projectId(e.schema());
-            if (id.isEmpty()) {
-                continue;
-            }
-            Optional<String> now;
-            try {
-                now = p.clusterOf(id.get());
-            } catch (IllegalStateException x) {
-                throw new TaskFailedException(ErrorCode.CONFLICT, x.getMessage() + "; nothing was touched");
-            }
-            String dest = to != null ? to.name() : e.clusterName();
-            if (to != null) {
-                if (now.isEmpty() && !p.down().isEmpty()) {
-                    throw new TaskFailedException(ErrorCode.TASK_FAILED, "project " + id.get() + " is on none of the reachable "
-                            + "clusters and " + String.join(", ", p.down().keySet()) + " is down: it may live there, and a move"
-                            + " would leave two copies; try again when it is back. Nothing was touched");
-                }
-                from = now.map(clusters::site).orElse(null);
-            } else if (now.isPresent() && !now.get().equals(dest)) {
-                throw new TaskFailedException(ErrorCode.CONFLICT, "project " + id.get() + " lives on cluster " + now.get()
-                        + " now; backup " + m.id() + " has it from cluster " + dest + ". Restoring it there would make a"
-                        + " second copy: restore it with target_cluster=" + now.get() + " (or move it back with target_cluster="
-                        + dest + " alone). Nothing was touched");
-            }
-        }
-        return from;
     }
 
     /** Locks, repairs and the safety dump of one cluster's schemas; a cluster that cannot be reached is down. */
@@ -305,38 +268,6 @@ public class RestoreService {
                             on, m.id(), g.notInBackup.size() > 20 ? g.notInBackup.subList(0, 20) + "…" : g.notInBackup);
                 }
             }
-        }
-    }
-
-    /**
-     * The move is done on the target cluster: the source copy is kept as the way back (never dropped here), and the
-     * user is told what the placement must say now.
-     */
-    private Moved moved(TaskContext ctx, Manifest m, Moved move, Site from, Connection sourceLock) {
-        String id = clusters.home().fleet().projectId(move.schema()).orElse(move.schema());
-        String placement = "the placement decides where project " + id + " lives: make cluster " + move.to()
-                + "'s project-ids-query name it" + (from == null ? "" : " and cluster " + from.name() + "'s no longer")
-                + " (while both do, every task on project " + id + " is refused as being on two clusters)";
-        if (from == null) {
-            ctx.log().warn("project %s restored onto cluster %s from %s (it was on no cluster); %s", id, move.to(), m.id(), placement);
-            return new Moved(move.schema(), null, move.to(), null, null, placement);
-        }
-        PgTools pg = from.pg();
-        java.time.Duration keepFor = pg.props().getKeepReplaced().isZero() ? java.time.Duration.ofDays(7) : pg.props().getKeepReplaced();
-        java.time.Instant until = java.time.Instant.now().plus(keepFor).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        SchemaSwap.Keep keep = new SchemaSwap.Keep(m.id(), ctx.taskId(), until, new ArrayList<>());
-        try {
-            String kept = swap.keepMovedAway(sourceLock, move.schema(), keep);
-            ctx.log().warn("project %s moved from cluster %s to cluster %s (restored from %s); its copy on %s is kept as %s"
-                    + " until %s (rows written there after the backup are in it; prune_backups drops it after). Now %s",
-                    id, from.name(), move.to(), m.id(), from.name(), kept, until, placement);
-            return new Moved(move.schema(), from.name(), move.to(), kept, until.toString(), placement);
-        } catch (java.sql.SQLException e) {
-            String why = "project " + id + " was restored onto cluster " + move.to() + ", but its copy on cluster " + from.name()
-                    + " could not be kept aside (" + e.getMessage() + "): it is still there, so the project is on two clusters;"
-                    + " rename or drop " + move.schema() + " on " + from.name() + " yourself, then " + placement;
-            ctx.log().error(why);
-            return new Moved(move.schema(), from.name(), move.to(), null, null, why);
         }
     }
 
