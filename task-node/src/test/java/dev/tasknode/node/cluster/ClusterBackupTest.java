@@ -228,6 +228,26 @@ class ClusterBackupTest {
 
     @Test
     @Order(5)
+    void sharedIsRestoredOnEveryClusterItsProjectsKeysReattached() throws Exception {
+        two.exec(two.pg1, two.db1, "UPDATE shared.users SET email = 'changed-1' WHERE id = 1");
+        two.exec(two.pg2, two.db2, "UPDATE shared.users SET email = 'changed-2' WHERE id = 1");
+        RecordingContext ctx = ctx("restore_database", Map.of("param", fullBackup + ":shared"));
+        TaskOutcome out = new RestoreDatabaseTask(restore).run(ctx);
+        assertThat(out.status()).as(String.join("\n", ctx.lines)).isEqualTo(TaskStatus.SUCCEEDED);
+        RestoreService.RestoreResult r = (RestoreService.RestoreResult) out.result();
+        assertThat(r.schemas()).extracting(x -> x.cluster() + "/" + x.schema() + "/" + x.outcome())
+                .containsExactly("default/shared/restored", "tn2/shared/restored");
+        for (var side : List.of(Map.entry(two.pg1, two.db1), Map.entry(two.pg2, two.db2))) {
+            assertThat(count(side.getKey(), side.getValue(), "SELECT count(*) FROM shared.users WHERE email = 'a@x'")).isEqualTo(1);
+            // each cluster's projects' keys now reference that cluster's restored shared table
+            assertThat(count(side.getKey(), side.getValue(), "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+                    + " AND confrelid = 'shared.users'::regclass")).isEqualTo(side.getKey() == two.pg1 ? 2 : 3);
+        }
+        assertThat(r.kept()).hasSize(2);
+    }
+
+    @Test
+    @Order(6)
     void anUnknownTargetClusterIsRefusedNamingTheConfiguredOnes() throws Exception {
         String before = rows(two.pg1, two.db1, "p_a1");
         assertThatThrownBy(() -> new RestoreDatabaseTask(restore).run(ctx("restore_database",
@@ -242,7 +262,7 @@ class ClusterBackupTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aClusterThatDoesNotAnswerFailsItsSchemasAndTheBackupIsPartial() throws Exception {
         ClusterProperties.Spec dflt = new ClusterProperties.Spec();
         dflt.setProjectIdsQuery("VALUES ('a1'), ('a2')");
@@ -270,7 +290,7 @@ class ClusterBackupTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aTenantMovesFromTheHomeClusterToTn2ByRestore() throws Exception {
         String before = rows(two.pg1, two.db1, "p_a2");
         RecordingContext ctx = ctx("restore_database", Map.of("param", fullBackup + ":a2", "target_cluster", "tn2"));

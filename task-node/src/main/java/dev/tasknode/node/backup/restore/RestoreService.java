@@ -128,6 +128,9 @@ public class RestoreService {
             throw new TaskFailedException(ErrorCode.BAD_REQUEST, "target_cluster moves one project: name it in the spec ("
                     + m.id() + ":<project id>); nothing was touched");
         }
+        if (to != null && clusters.single()) {
+            to = null; // the only cluster: nowhere else to move to, an ordinary restore
+        }
         List<Manifest.SchemaEntry> entries = targets(m, spec.target());
         Map<String, Group> groups = new LinkedHashMap<>();
         for (Manifest.SchemaEntry e : entries) {
