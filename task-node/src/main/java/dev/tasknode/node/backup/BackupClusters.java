@@ -38,6 +38,15 @@ public class BackupClusters {
         public boolean home() {
             return cluster.home();
         }
+
+        /**
+         * Parallel pg_dump runs of a backup, schemas restored at once: {@code tasknode.backup.workers}, on a further
+         * cluster at most its max-parallel (as the schema tasks there; its pool has that many connections plus 3).
+         */
+        public int workers() {
+            int w = pg.props().effectiveWorkers();
+            return home() ? w : Math.max(1, Math.min(w, cluster.maxParallel()));
+        }
     }
 
     /**

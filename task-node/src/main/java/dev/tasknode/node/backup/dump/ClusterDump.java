@@ -87,8 +87,7 @@ final class ClusterDump {
                 Map<String, Integer> rels = SchemaCatalog.lockableRelations(c, todo);
                 // no batch above the lock budget, and enough batches to keep every worker busy; a further cluster's
                 // workers are bounded by its max-parallel, as the schema tasks are there
-                int workers = site.home() ? pg.props().effectiveWorkers()
-                        : Math.max(1, Math.min(pg.props().effectiveWorkers(), site.cluster().maxParallel()));
+                int workers = site.workers();
                 int total = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).sum();
                 LockTable locks = LockTable.read(c, workers);
                 int budget = pg.props().getLockBudget() > 0 ? pg.props().getLockBudget() : locks.perRun();

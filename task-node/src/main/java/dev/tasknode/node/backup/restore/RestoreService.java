@@ -182,7 +182,7 @@ public class RestoreService {
                 }
                 ParallelRestore.Done done = new ParallelRestore(g.site.ds(), restorer(g.site), ctx, m.onCluster(
                         to != null ? entries.getFirst().clusterName() : g.site.name()), g.keep)
-                        .run(g.targets, g.site.fleet().sharedSchema(), g.site.pg().props().effectiveWorkers());
+                        .run(g.targets, g.site.fleet().sharedSchema(), g.site.workers());
                 done.results().forEach(r -> results.add(r.on(g.site.name())));
                 g.notInBackup.forEach(x -> results.add(new SchemaResult(x, UNTOUCHED, null, "not in backup " + m.id(), g.site.name())));
                 warnings.addAll(done.warnings());
