@@ -321,4 +321,34 @@ class ClusterBackupTest {
         assertThatThrownBy(() -> new BackupDatabaseTask(backups, store).run(ctx("backup_database", Map.of())))
                 .isInstanceOf(TaskFailedException.class).hasMessageContaining("project a2 is on clusters default and tn2");
     }
+
+    @Test
+    @Order(9)
+    void onceThePlacementSaysSoTheMovedTenantLivesOnTn2AndAnOldRestoreIsRefused() throws Exception {
+        // the user changed the placement: a2 is tn2's now
+        ClusterProperties.Spec dflt = new ClusterProperties.Spec();
+        dflt.setProjectIdsQuery("VALUES ('a1')");
+        Map<String, ClusterProperties.Spec> cfg = new LinkedHashMap<>();
+        cfg.put(Cluster.DEFAULT, dflt);
+        cfg.put("tn2", two.spec(two.url2(), "VALUES ('b1'), ('b2'), ('b3'), ('a2')"));
+        ClusterRegistry moved = two.registry(cfg);
+        BackupService bs = cb.over(moved);
+        RestoreService rs = new RestoreService(bs.clusters(), store, bs, new dev.tasknode.node.backup.restore.SchemaSwap(
+                new dev.tasknode.node.config.NodeProperties()));
+        String before = rows(two.pg2, two.db2, "p_a2");
+        // restoring the old backup's a2 back onto default would make a second copy: refused, saying how
+        assertThatThrownBy(() -> new RestoreDatabaseTask(rs).run(ctx("restore_database", Map.of("param", fullBackup + ":a2"))))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.error().code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessageContaining("project a2 lives on cluster tn2 now").hasMessageContaining("target_cluster=tn2")
+                .hasMessageContaining("Nothing was touched");
+        assertThat(rows(two.pg2, two.db2, "p_a2")).isEqualTo(before);
+        assertThat(two.schemas(two.pg1, two.db1, "p\\_%")).containsExactly("p_a1");
+        // and a backup of everything takes a2 from tn2
+        RecordingContext ctx = ctx("backup_database", Map.of());
+        TaskOutcome out = new BackupDatabaseTask(bs, store).run(ctx);
+        assertThat(out.status()).as(String.join("\n", ctx.lines)).isEqualTo(TaskStatus.SUCCEEDED);
+        Manifest m = store.get(((BackupDatabaseTask.Result) out.result()).backupId());
+        assertThat(m.schemas()).filteredOn(x -> x.schema().equals("p_a2")).extracting(Manifest.SchemaEntry::cluster)
+                .containsExactly("tn2");
+    }
 }
