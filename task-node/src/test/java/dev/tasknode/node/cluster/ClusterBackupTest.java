@@ -182,8 +182,9 @@ class ClusterBackupTest {
         ListBackupsTask.Entry e = list.backups().stream().filter(b -> b.id().equals(fullBackup)).findFirst().orElseThrow();
         assertThat(e.clusters()).containsExactly(Map.entry("default", 3), Map.entry("tn2", 4));
         assertThat(e.valid()).isTrue();
-        ShowBackupTask.Result shown = (ShowBackupTask.Result) new ShowBackupTask(store)
-                .run(ctx("show_backup", Map.of("backup_id", fullBackup))).result();
+        TaskOutcome show = new ShowBackupTask(store).run(ctx("show_backup", Map.of("backup_id", fullBackup)));
+        assertThat(show.summary()).contains("7 schema(s) (default 3, tn2 4), valid");
+        ShowBackupTask.Result shown = (ShowBackupTask.Result) show.result();
         assertThat(shown.manifest().schemas()).filteredOn(s -> s.schema().equals("shared")).extracting(Manifest.SchemaEntry::cluster)
                 .containsExactly("default", "tn2");
     }
