@@ -1,4 +1,6 @@
--- Backups: the restore journal. A row exists exactly while a schema is being replaced: it is inserted in the
+-- Backups: the restore journal and the kept replaced copies. Both live on EVERY cluster (ClusterRegistry's
+-- PER_CLUSTER_STORE_SCRIPTS): each row commits in the same transaction as the rename of the schema it describes, and a
+-- transaction cannot span servers. The restore journal. A row exists exactly while a schema is being replaced: it is inserted in the
 -- transaction that moves the live schema aside and deleted in the one that drops the aside copy, so a row found
 -- at start-up means a restore was cut off (kill -9, crash) and is rolled back: the aside copy becomes the live
 -- schema again. {schema} is tasknode.store-schema. Idempotent: runs at every start.
@@ -25,19 +27,4 @@ CREATE TABLE IF NOT EXISTS {schema}.backup_replaced (
     -- its foreign keys into other schemas (shared), dropped from the copy so that it neither blocks nor follows
     -- changes there; run these after renaming it back
     foreign_keys text[]     NOT NULL DEFAULT '{}'
-);
-
--- The node's child processes (pg_dump, pg_restore, psql) while they run: a row per child, deleted when it ends.
--- A row of an instance that no longer lives (kill -9) is a child that may still be running: its successor ends
--- it (same host, same pid and start time) and its server sessions (by application_name) before any repair.
-CREATE TABLE IF NOT EXISTS {schema}.node_child (
-    instance_id  text        NOT NULL,
-    host         text        NOT NULL,
-    pid          bigint      NOT NULL,
-    proc_start   timestamptz,                  -- the OS's start time of the process: a reused pid is not it
-    tool         text        NOT NULL,
-    app_name     text        NOT NULL,         -- its connections' application_name
-    database     text        NOT NULL,
-    started_at   timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (instance_id, pid)
 );

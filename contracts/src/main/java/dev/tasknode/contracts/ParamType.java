@@ -13,7 +13,9 @@ public enum ParamType {
     BACKUP_ID("a backup id YYYYMMDD_HHMMSS (UTC), e.g. 20250520_123456"),
     RESTORE_SPEC(RestoreSpec.ACCEPTED),
     /** apply/propose_migrations' {@code online}: when DDL on existing tables takes its online forms */
-    ONLINE_MODE("auto (online forms for tables of at least large-table-rows rows), always or never");
+    ONLINE_MODE("auto (online forms for tables of at least large-table-rows rows), always or never"),
+    /** A cluster name as tasknode.clusters names them; whether it is configured is the node's to say. */
+    CLUSTER("a configured cluster name: lower-case letters, digits, '_' and '-', starting with a letter, e.g. eu-2");
 
     private final String accepted;
 
@@ -32,6 +34,7 @@ public enum ParamType {
 
     /** Longest string parameter accepted (a ping message, a fingerprint): task parameters are recorded with each run. */
     public static final int STRING_MAX = 10_000;
+    private static final java.util.regex.Pattern CLUSTER_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[-+]?\\d{1,400}");
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -66,6 +69,13 @@ public enum ParamType {
                 yield s;
             }
             case RESTORE_SPEC -> RestoreSpec.parse(asText(def, raw));
+            case CLUSTER -> {
+                String s = asText(def, raw).strip();
+                if (!CLUSTER_NAME.matcher(s).matches()) {
+                    throw new ParamException(name, "not a cluster name: " + Text.quote(s), accepted);
+                }
+                yield s;
+            }
             case ONLINE_MODE -> {
                 String s = asText(def, raw).strip().toLowerCase(Locale.ROOT);
                 if (!s.equals("auto") && !s.equals("always") && !s.equals("never")) {

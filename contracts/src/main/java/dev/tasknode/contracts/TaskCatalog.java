@@ -72,7 +72,10 @@ public final class TaskCatalog {
                             "keep a way back: each replaced schema is kept, renamed, for tasknode.backup.keep-replaced"
                                     + " (false: dropped at once)"),
                     optional("safety_dump", ParamType.BOOLEAN, false,
-                            "also take a pg_dump safety backup of the schemas about to be replaced first (slower)")));
+                            "also take a pg_dump safety backup of the schemas about to be replaced first (slower)"),
+                    optional("target_cluster", ParamType.CLUSTER, null,
+                            "restore the project onto this configured cluster instead of the one it was backed up from"
+                                    + " (moves it; its old copy is kept as _replaced_*; then change the placement)")));
 
     public static final TaskSpec VERIFY_BACKUP = new TaskSpec(TaskNames.VERIFY_BACKUP,
             "Restores a backup into a scratch database, compares it with the manifest, drops the scratch database.",

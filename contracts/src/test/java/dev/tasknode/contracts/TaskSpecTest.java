@@ -47,6 +47,18 @@ class TaskSpecTest {
     }
 
     @Test
+    void targetClusterIsAClusterNameOrRefusedSayingWhatIsAccepted() {
+        TaskParams p = TaskCatalog.parse("restore_database", Map.of("param", "20250520_123456:7", "target_cluster", " eu-2 "));
+        assertEquals("eu-2", p.string("target_cluster"));
+        assertEquals(null, TaskCatalog.parse("restore_database", Map.of("param", "20250520_123456:7")).string("target_cluster"));
+        for (Object bad : new Object[] {"EU", "2nd", "eu 2", "", 7}) {
+            ParamException e = assertThrows(ParamException.class, () -> TaskCatalog.parse("restore_database",
+                    Map.of("param", "20250520_123456:7", "target_cluster", bad)), String.valueOf(bad));
+            assertTrue(e.getMessage().contains("target_cluster") && e.getMessage().contains("lower-case letters"), e.getMessage());
+        }
+    }
+
+    @Test
     void paramAndTypedFormMustAgree() {
         assertEquals(Scope.SHARED, TaskCatalog.parse("apply_migrations", Map.of("param", "shared", "scope", "shared")).scope());
         ParamException e = assertThrows(ParamException.class,

@@ -122,6 +122,7 @@ public final class RequestFuzz {
             case SCOPE -> pick("", "all", "shared", "1", "p_2", "project_x1");
             case BACKUP_ID, RESTORE_SPEC -> pick("20250520_123456", "20250520_123456:shared", "20250520_123456:7");
             case ONLINE_MODE -> pick("auto", "always", "never", "AUTO", "sometimes");
+            case CLUSTER -> pick("default", "tn2", "eu-2", "EU", "1a", "");
             case STRING -> string();
         };
     }

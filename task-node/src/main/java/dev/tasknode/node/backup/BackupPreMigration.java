@@ -22,27 +22,37 @@ import org.springframework.stereotype.Component;
 @Component
 public class BackupPreMigration implements PreMigrationBackup {
     private final BackupService service;
-    private final DataSource ds;
 
+    /** {@code ds}: the home cluster's pool, the one {@code service} backs up by default (kept for hand wiring). */
     public BackupPreMigration(BackupService service, DataSource ds) {
         this.service = service;
-        this.ds = ds;
     }
 
     @Override
     public String backupBeforeMigration(TaskContext ctx, Collection<String> schemas) throws Exception {
+        return backupBeforeMigration(ctx, service.clusters().home(), schemas);
+    }
+
+    /** The schemas of one cluster, backed up on that cluster (apply calls it once per cluster it changes). */
+    @Override
+    public String backupBeforeMigration(TaskContext ctx, String cluster, Collection<String> schemas) throws Exception {
+        return backupBeforeMigration(ctx, service.clusters().site(cluster), schemas);
+    }
+
+    private String backupBeforeMigration(TaskContext ctx, BackupClusters.Site site, Collection<String> schemas) throws Exception {
         List<String> existing;
-        try (Connection c = ds.getConnection()) {
+        try (Connection c = site.ds().getConnection()) {
             existing = new ArrayList<>(SchemaCatalog.existing(c, schemas));
         }
         if (existing.isEmpty()) {
             ctx.log().info("pre-migration backup: none of the %d schema(s) exists yet, nothing to back up", schemas.size());
             return null;
         }
-        Manifest m = service.backupSchemas(ctx, existing, existing.size() == 1 ? existing.get(0) : "[" + existing.size()
+        Manifest m = service.backupSchemas(ctx, site, existing, existing.size() == 1 ? existing.get(0) : "[" + existing.size()
                 + " schemas]", "pre_migration", true);
         if (!Manifest.COMPLETE.equals(m.status())) {
-            throw new TaskFailedException(ErrorCode.TASK_FAILED, "pre-migration backup " + m.id() + " is " + m.status()
+            throw new TaskFailedException(ErrorCode.TASK_FAILED, "pre-migration backup " + m.id()
+                    + (site.home() ? "" : " of cluster " + site.name()) + " is " + m.status()
                     + "; not migrating (run with backup=false to skip it)");
         }
         return m.id();

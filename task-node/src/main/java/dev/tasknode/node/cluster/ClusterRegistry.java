@@ -45,9 +45,12 @@ public class ClusterRegistry implements InitializingBean, DisposableBean {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     /**
      * Store tables every cluster needs: a migration's history row commits in the migrated schema's own transaction,
-     * so it must live on that schema's cluster. Task runs, logs and sessions stay on the home cluster only.
+     * and a restore's journal row and kept-copy row ({@code backup_restore_journal}, {@code backup_replaced}) commit
+     * with the renames of the schema they describe, so they must live on that schema's cluster. Task runs, logs,
+     * sessions and the node's child-process journal stay on the home cluster only.
      */
-    public static final List<String> PER_CLUSTER_STORE_SCRIPTS = List.of("db/tasknode/20-schema.sql");
+    public static final List<String> PER_CLUSTER_STORE_SCRIPTS = List.of("db/tasknode/20-schema.sql",
+            "db/tasknode/30-backup.sql");
     private static final long INIT_LOCK = 0x746b6e5f696e6974L; // the StoreInitializer's lock
 
     private final List<Cluster> clusters;

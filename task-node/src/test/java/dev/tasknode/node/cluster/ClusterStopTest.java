@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The second cluster stopped in the middle of apply_migrations: its schemas are failed with the cluster named, the
- * home cluster's are migrated, the task is partial — and it ends, it does not hang. The ONLY test that stops tn2
- * (pg_ctlcluster stop -m fast, for a few seconds); it starts it again in a finally and waits until it answers.
+ * home cluster's are migrated, the task is partial — and it ends, it does not hang. While tn2 is still stopped, a
+ * backup_database of everything: tn2's schemas failed with the reason, the home cluster's backed up, partial. The
+ * ONLY test that stops tn2 (pg_ctlcluster stop -m fast, for a few seconds); it starts it again in a finally and waits
+ * until it answers.
  */
 class ClusterStopTest {
     static TwoClusters two;
@@ -55,7 +57,10 @@ class ClusterStopTest {
         RecordingContext ctx = new RecordingContext("apply_migrations", Map.of("backup", false));
         TestEndpoints.Postgres pg2 = two.pg2;
         TaskOutcome out;
+        TaskOutcome backup;
+        RecordingContext backupCtx = new RecordingContext("backup_database", Map.of());
         long t0;
+        long backupMillis;
         // a session on tn2 reads p_b1.items (ACCESS SHARE: pg_dump of plan validation passes, ALTER TABLE waits)
         Connection holder = DriverManager.getConnection(pg2.urlFor(two.db2), pg2.user(), pg2.password());
         try {
@@ -79,6 +84,12 @@ class ClusterStopTest {
                 assertThat(TestEndpoints.stopSecondCluster()).as("pg_ctlcluster stop").isNull();
                 // a hang guard, not a speed goal: the cluster's timeouts end its part
                 out = run.get(120, TimeUnit.SECONDS);
+                // the same stop serves the backup: tn2 is down while it runs
+                try (ClusterBackups cb = new ClusterBackups(two, registry)) {
+                    long b0 = System.nanoTime();
+                    backup = new dev.tasknode.node.backup.tasks.BackupDatabaseTask(cb.backups, cb.store).run(backupCtx);
+                    backupMillis = (System.nanoTime() - b0) / 1_000_000;
+                }
             } finally {
                 assertThat(TestEndpoints.startSecondCluster()).as("tn2 started again").isNull();
             }
@@ -111,6 +122,16 @@ class ClusterStopTest {
         });
         System.out.printf("tn2 stopped mid-apply: the task ended %d s after the stop, status %s: %s%n", seconds,
                 out.status(), out.summary());
+
+        assertThat(backup.status()).as(String.join("\n", backupCtx.lines)).isEqualTo(TaskStatus.PARTIAL);
+        var b = (dev.tasknode.node.backup.tasks.BackupDatabaseTask.Result) backup.result();
+        assertThat(b.failed()).extracting(f -> f.cluster() + "/" + f.schema())
+                .containsExactlyInAnyOrder("tn2/shared", "tn2/p_b1", "tn2/p_b2", "tn2/p_b3");
+        assertThat(b.failed()).allSatisfy(f -> assertThat(f.error()).startsWith("cluster tn2 is down: "));
+        assertThat(b.schemas()).isEqualTo(7);
+        assertThat(b.clusters()).extracting(c -> c.cluster() + ":" + (c.error() == null ? "ok" : "down"))
+                .containsExactly("default:ok", "tn2:down");
+        System.out.printf("backup with tn2 stopped: %d ms, status %s: %s%n", backupMillis, backup.status(), backup.summary());
     }
 
     /** Until tn2's history holds this task's applied rows of p_b2 and p_b3 (committed with their migrations). */

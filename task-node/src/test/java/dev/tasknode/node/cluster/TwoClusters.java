@@ -102,11 +102,15 @@ final class TwoClusters implements AutoCloseable {
     record Wired(SchemaEngine engine, ClusterSchemas schemas, SimpleMeterRegistry meters, SchemaMetrics metrics) {}
 
     Wired wire(ClusterRegistry r, ModelSet model) {
+        return wire(r, model, new StaticListableBeanFactory().getBeanProvider(PreMigrationBackup.class));
+    }
+
+    /** With the pre-migration backup apply calls (backup=true). */
+    Wired wire(ClusterRegistry r, ModelSet model, org.springframework.beans.factory.ObjectProvider<PreMigrationBackup> backups) {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         SchemaMetrics metrics = new SchemaMetrics(meters);
         SchemaEngine engine = new SchemaEngine(home, props, r.home().fleet(), "tasknode", model, metrics);
-        return new Wired(engine, ClusterSchemas.of(r, engine,
-                new StaticListableBeanFactory().getBeanProvider(PreMigrationBackup.class)), meters, metrics);
+        return new Wired(engine, ClusterSchemas.of(r, engine, backups), meters, metrics);
     }
 
     static ModelSet model(String shared, String project) {

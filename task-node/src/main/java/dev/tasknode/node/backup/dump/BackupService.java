@@ -2,21 +2,17 @@ package dev.tasknode.node.backup.dump;
 
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Scope;
+import dev.tasknode.node.backup.BackupClusters;
+import dev.tasknode.node.backup.BackupClusters.Site;
 import dev.tasknode.node.backup.BackupMetrics;
-import dev.tasknode.node.backup.pg.CatalogStatistics;
 import dev.tasknode.node.backup.pg.PgTools;
-import dev.tasknode.node.backup.pg.SchemaCatalog;
 import dev.tasknode.node.backup.store.BackupStore;
 import dev.tasknode.node.backup.store.Manifest;
+import dev.tasknode.node.cluster.ClusterRegistry;
 import dev.tasknode.node.db.Fleet;
 import dev.tasknode.node.db.SchemaFingerprints;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskFailedException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,296 +20,179 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /**
- * Takes backups. One connection holds a REPEATABLE READ transaction open for the whole backup and exports its
- * snapshot; every pg_dump runs with {@code --snapshot}, so all schemas reflect one instant. Schemas are
- * batched into pg_dump runs under a lock budget (one pg_dump per schema re-reads the catalog each time; one
- * pg_dump over everything overflows the lock table) and the batches run in parallel workers. A batch that
- * fails is retried schema by schema, so one locked or broken schema fails alone, and honestly: the backup is
- * then partial.
+ * Takes backups. On each cluster of the fleet (see {@link BackupClusters}) one connection holds a REPEATABLE READ
+ * transaction open for that cluster's part and exports its snapshot; every pg_dump of the cluster runs with
+ * {@code --snapshot}, so its schemas reflect one instant. Schemas are batched into pg_dump runs under a lock budget
+ * (one pg_dump per schema re-reads the catalog each time; one pg_dump over everything overflows the lock table) and
+ * the batches run in parallel workers. A batch that fails is retried schema by schema, so one locked or broken schema
+ * fails alone, and honestly: the backup is then partial. Several clusters are backed up side by side into one backup
+ * (one id, one manifest naming each schema's cluster); a cluster that is down or fails has its schemas failed with
+ * the reason while the others go on.
  */
 @Service
 public class BackupService {
-    /** What the workers of one backup share: where to write, the snapshot, and what they found. */
-    private record Job(TaskContext ctx, BackupStore.Pending out, String snapshot, String database,
-                       Map<String, List<String>> tables, Map<String, Manifest.SchemaEntry> entries,
-                       List<Manifest.FileEntry> files, Map<String, Map<String, Long>> counts) {}
-
-    private final DataSource ds;
-    private final Fleet fleet;
+    private final BackupClusters clusters;
     private final BackupStore store;
-    private final PgTools pg;
     private final ObjectProvider<SchemaFingerprints> fingerprints;
     private final BackupMetrics metrics;
     private final RowCounts rowCounts;
+    private final ClusterDump dumper;
 
+    /** One cluster, wired by hand (tests, tools). */
     public BackupService(DataSource ds, Fleet fleet, BackupStore store, PgTools pg,
                          ObjectProvider<SchemaFingerprints> fingerprints, BackupMetrics metrics) {
-        this.ds = ds;
-        this.fleet = fleet;
+        this(BackupClusters.single(ds, fleet, pg), store, fingerprints, metrics);
+    }
+
+    @Autowired
+    public BackupService(BackupClusters clusters, BackupStore store, ObjectProvider<SchemaFingerprints> fingerprints,
+                         BackupMetrics metrics) {
+        this.clusters = clusters;
         this.store = store;
-        this.pg = pg;
         this.fingerprints = fingerprints;
         this.metrics = metrics;
-        this.rowCounts = new RowCounts(ds, pg);
+        this.rowCounts = new RowCounts(clusters.home().ds(), clusters.home().pg());
+        this.dumper = new ClusterDump(store, fingerprints, metrics, rowCounts);
     }
 
     RowCounts rowCounts() {
         return rowCounts;
     }
 
-    /** backup_database: everything, shared, or one project (which must exist). */
+    public BackupClusters clusters() {
+        return clusters;
+    }
+
+    /** backup_database: everything, shared, or one project (which must exist), on every cluster the scope reaches. */
     public Manifest backup(TaskContext ctx, Scope scope, String reason) throws Exception {
         store.requireUsable();
-        List<String> schemas;
-        try (Connection c = ds.getConnection()) {
-            schemas = fleet.schemas(c, scope);
-            Set<String> present = SchemaCatalog.existing(c, schemas);
-            if (scope instanceof Scope.Project p && present.isEmpty()) {
-                throw new TaskFailedException(ErrorCode.NOT_FOUND, "project " + p.id() + " has no schema "
-                        + fleet.projectSchema(p.id()) + " to back up");
-            }
-            for (String s : schemas) {
-                if (!present.contains(s)) {
-                    ctx.log().warn("schema %s does not exist (yet): nothing to back up for it", s);
-                }
-            }
-            schemas = new ArrayList<>(present);
-        }
-        return backupSchemas(ctx, schemas, scope.toString(), reason, true);
+        BackupClusters.Reach reach = clusters.reach(scope);
+        reach.missing().forEach((site, list) -> list.forEach(s -> ctx.log().warn("schema %s does not exist (yet)%s: nothing"
+                + " to back up for it", s, site.home() ? "" : " on cluster " + site.name())));
+        reach.down().forEach((site, d) -> ctx.log().error("%s; its %d schema(s) fail, the other clusters go on", d.error(),
+                d.schemas().size()));
+        return run(ctx, reach.run(), reach.down(), scope.toString(), reason, true);
     }
 
     /**
-     * Backs up the given existing schemas. {@code takeLocks} false when the caller already holds their advisory
-     * locks (restore's safety backup, apply's pre-migration backup): session locks are per connection, so taking
-     * them again from here would wait for ourselves.
+     * Backs up the given existing schemas of the home cluster. {@code takeLocks} false when the caller already holds
+     * their advisory locks (restore's safety backup): session locks are per connection, so taking them again from here
+     * would wait for ourselves.
      */
     public Manifest backupSchemas(TaskContext ctx, List<String> schemas, String scope, String reason, boolean takeLocks)
             throws Exception {
+        return backupSchemas(ctx, clusters.home(), schemas, scope, reason, takeLocks);
+    }
+
+    /** {@link #backupSchemas(TaskContext, List, String, String, boolean)} on one cluster. */
+    public Manifest backupSchemas(TaskContext ctx, Site site, List<String> schemas, String scope, String reason,
+                                  boolean takeLocks) throws Exception {
+        Map<Site, List<String>> one = new LinkedHashMap<>();
+        one.put(site, schemas);
+        return run(ctx, one, Map.of(), scope, reason, takeLocks);
+    }
+
+    /** One backup over several clusters: each cluster's part on a thread of its own, one manifest. */
+    private Manifest run(TaskContext ctx, Map<Site, List<String>> work, Map<Site, BackupClusters.Down> down, String scope,
+                         String reason, boolean takeLocks) throws Exception {
         store.requireUsable();
-        if (schemas.isEmpty()) {
+        work.values().removeIf(List::isEmpty);
+        if (work.isEmpty() && down.isEmpty()) {
             throw new TaskFailedException(ErrorCode.TASK_FAILED, "no schema to back up");
         }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Map<String, Manifest.SchemaEntry> entries = new ConcurrentHashMap<>();
         List<Manifest.FileEntry> files = Collections.synchronizedList(new ArrayList<>());
-        try (Connection c = ds.getConnection(); BackupStore.Pending out = store.reserve()) {
-            ctx.log().info("backup %s: %d schema(s) into %s", out.id(), schemas.size(), store.dir());
-            List<String> todo = new ArrayList<>(schemas);
-            try {
-                if (takeLocks) {
-                    for (String s : SchemaCatalog.lockAll(c, schemas, pg.props().getSchemaLockWait())) {
-                        ctx.log().error("schema %s is busy (apply or restore running): not backed up", s);
-                        entries.put(s, new Manifest.SchemaEntry(s, "failed", null, null, null,
-                                "busy: its advisory lock stayed taken for " + pg.props().getSchemaLockWait()));
-                        todo.remove(s);
-                    }
+        try (BackupStore.Pending out = store.reserve()) {
+            Map<String, ClusterDump.Part> parts = new LinkedHashMap<>();
+            if (work.size() == 1 && down.isEmpty()) {
+                // one cluster: on this thread, and its failure is the task's (as before clusters existed)
+                var e = work.entrySet().iterator().next();
+                parts.put(e.getKey().name(), dumper.dump(ctx, e.getKey(), out, e.getValue(), takeLocks, files));
+            } else {
+                parts.putAll(parallel(ctx, work, out, takeLocks, files));
+            }
+            List<Manifest.SchemaEntry> list = new ArrayList<>();
+            List<Manifest.ClusterEntry> infos = new ArrayList<>();
+            for (Site site : clusters.all()) {
+                ClusterDump.Part p = parts.get(site.name());
+                if (p != null) {
+                    infos.add(p.cluster());
+                    work.get(site).forEach(s -> list.add(p.entries().get(s).on(site.name())));
                 }
-                if (pg.props().isAnalyzeCatalogs()) {
-                    CatalogStatistics.refresh(ctx, c);
-                }
-                c.setAutoCommit(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                c.setReadOnly(true);
-                String snapshot = SchemaCatalog.one(c, "SELECT pg_export_snapshot()");
-                String server = SchemaCatalog.one(c, "SHOW server_version");
-                String database = SchemaCatalog.one(c, "SELECT current_database()");
-                Map<String, Integer> rels = SchemaCatalog.lockableRelations(c, todo);
-                // no batch above the lock budget, and enough batches to keep every worker busy
-                int workers = pg.props().effectiveWorkers();
-                int total = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).sum();
-                LockTable locks = LockTable.read(c, workers);
-                int budget = pg.props().getLockBudget() > 0 ? pg.props().getLockBudget() : locks.perRun();
-                int perBatch = Math.max(1, Math.min(budget, (total + workers - 1) / workers));
-                List<List<String>> batches = plan(todo, rels, perBatch);
-                ctx.log().info("snapshot %s; %d pg_dump run(s) of up to %d table(s) (lock budget %d of a lock table of %d"
-                        + " slots, %d in use), %d worker(s)", snapshot, batches.size(), perBatch, budget, locks.slots(),
-                        locks.inUse(), workers);
-                String limit = pg.props().getLockBudget() > 0 ? null : locks.limits(total, workers, batches.size());
-                if (limit != null) {
-                    ctx.log().warn(limit);
-                }
-                metrics.lockTableLimit(limit);
-                AtomicInteger done = new AtomicInteger();
-                Job job = new Job(ctx, out, snapshot, database, SchemaCatalog.tables(c, todo), entries, files, new ConcurrentHashMap<>());
-                ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().daemon().factory());
-                try {
-                    List<Future<?>> running = new ArrayList<>();
-                    for (int i = 0; i < batches.size(); i++) {
-                        List<String> batch = batches.get(i);
-                        String name = batch.size() == 1 ? batch.get(0) + ".dump" : String.format("batch-%04d.dump", i + 1);
-                        running.add(pool.submit(() -> {
-                            dumpBatch(job, name, batch);
-                            ctx.progress(done.addAndGet(batch.size()), todo.size(), "dumped " + done.get() + " of " + todo.size());
-                            return null;
-                        }));
-                    }
-                    // the model fingerprints (on the snapshot connection) overlap the dumps
-                    long p0 = System.nanoTime();
-                    Map<String, String> prints = fingerprints(c, todo, ctx);
-                    long p1 = System.nanoTime();
-                    for (Future<?> f : running) {
-                        waitFor(f);
-                    }
-                    long p2 = System.nanoTime();
-                    Map<String, String> countErrors = new LinkedHashMap<>();
-                    List<String> uncounted = todo.stream().filter(x -> entries.get(x).ok() && !job.counts().containsKey(x)).toList();
-                    if (!uncounted.isEmpty()) {
-                        job.counts().putAll(rowCounts.atSnapshot(ctx, snapshot, uncounted, countErrors));
-                    }
-                    ctx.log().info("dumps done after %.1f s (fingerprints %.1f s beside them); %d schema(s) counted on the"
-                            + " server in %.1f s", (p2 - t0) / 1e9, (p1 - p0) / 1e9, uncounted.size(), (System.nanoTime() - p2) / 1e9);
-                    entries.replaceAll((s, e) -> !e.ok() ? e : countErrors.containsKey(s)
-                            ? new Manifest.SchemaEntry(s, "failed", null, null, null, countErrors.get(s))
-                            : new Manifest.SchemaEntry(s, "ok", e.file(), job.counts().get(s), prints.get(s), null));
-                } finally {
-                    pool.shutdownNow();
-                }
-                Manifest m = manifest(ctx, out.id(), scope, reason, started, server, snapshot, database, schemas, entries, files);
-                out.commit(m);
-                metrics.record(m, Duration.ofNanos(System.nanoTime() - t0));
-                ctx.log().info("backup %s %s: %d of %d schema(s), %d bytes", m.id(), m.status(),
-                        m.okSchemas().size(), schemas.size(), m.size());
-                return m;
-            } finally {
-                try {
-                    c.rollback();
-                    c.setReadOnly(false);
-                    c.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // a broken connection: closing it ends the snapshot and the session locks anyway
-                }
-                if (takeLocks) {
-                    SchemaCatalog.unlockAll(c);
+                BackupClusters.Down d = down.get(site);
+                if (d != null) {
+                    infos.add(new Manifest.ClusterEntry(site.name(), null, null, null, d.error()));
+                    d.schemas().forEach(s -> list.add(new Manifest.SchemaEntry(s, "failed", null, null, null, d.error(), site.name())));
                 }
             }
+            Manifest m = manifest(ctx, out.id(), scope, reason, started, infos, list, files);
+            out.commit(m);
+            metrics.record(m, Duration.ofNanos(System.nanoTime() - t0));
+            ctx.log().info("backup %s %s: %d of %d schema(s), %d bytes%s", m.id(), m.status(), m.okSchemas().size(),
+                    list.size(), m.size(), infos.size() > 1 ? " over " + infos.size() + " clusters" : "");
+            return m;
         }
     }
 
-    private Manifest manifest(TaskContext ctx, String id, String scope, String reason, Instant started, String server,
-                              String snapshot, String database, List<String> schemas,
-                              Map<String, Manifest.SchemaEntry> entries, List<Manifest.FileEntry> files) {
-        List<Manifest.SchemaEntry> list = schemas.stream().map(entries::get).toList();
+    /** Each cluster's part side by side; a cluster that fails has all its schemas failed with the reason. */
+    private Map<String, ClusterDump.Part> parallel(TaskContext ctx, Map<Site, List<String>> work, BackupStore.Pending out,
+                                       boolean takeLocks, List<Manifest.FileEntry> files) throws Exception {
+        Map<String, ClusterDump.Part> parts = new LinkedHashMap<>();
+        if (work.isEmpty()) {
+            return parts;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(work.size(), Thread.ofPlatform().daemon().name("backup-cluster-", 0).factory());
+        try {
+            Map<Site, Future<ClusterDump.Part>> running = new LinkedHashMap<>();
+            work.forEach((site, schemas) -> running.put(site, pool.submit(() -> dumper.dump(ctx, site, out, schemas, takeLocks, files))));
+            for (var e : running.entrySet()) {
+                Site site = e.getKey();
+                try {
+                    parts.put(site.name(), e.getValue().get());
+                } catch (ExecutionException ex) {
+                    if (ex.getCause() instanceof CancellationException c) {
+                        throw c;
+                    }
+                    String why = "cluster " + site.name() + " failed: " + ClusterRegistry.describe(ex.getCause());
+                    ctx.log().error("%s; its %d schema(s) fail, the other clusters go on", why, work.get(site).size());
+                    Map<String, Manifest.SchemaEntry> failed = new LinkedHashMap<>();
+                    work.get(site).forEach(s -> failed.put(s, new Manifest.SchemaEntry(s, "failed", null, null, null, why)));
+                    parts.put(site.name(), new ClusterDump.Part(new Manifest.ClusterEntry(site.name(), null, null, null, why), failed));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return parts;
+    }
+
+    private Manifest manifest(TaskContext ctx, String id, String scope, String reason, Instant started,
+                              List<Manifest.ClusterEntry> infos, List<Manifest.SchemaEntry> list,
+                              List<Manifest.FileEntry> files) {
         long ok = list.stream().filter(Manifest.SchemaEntry::ok).count();
         String status = ok == list.size() ? Manifest.COMPLETE : ok == 0 ? Manifest.FAILED : Manifest.PARTIAL;
         List<Manifest.FileEntry> sorted = new ArrayList<>(files);
         sorted.sort((a, b) -> a.name().compareTo(b.name()));
+        // the top-level server fields: the home cluster's part, else the first cluster that answered
+        Manifest.ClusterEntry first = infos.stream().filter(c -> c.error() == null).findFirst().orElse(infos.getFirst());
         return new Manifest(Manifest.FORMAT_VERSION, id, Manifest.TASKNODE, status, scope, reason, ctx.taskId(),
-                started.toString(), Instant.now().toString(), database, server, pg.version(pg.props().getPgDump()),
-                snapshot, sorted, list);
+                started.toString(), Instant.now().toString(), first.database(), first.serverVersion(),
+                clusters.home().pg().version(clusters.home().pg().props().getPgDump()), first.snapshot(), sorted, list, infos);
     }
 
-    /** Runs one batch; on failure retries each schema alone, so only the schemas that really fail are lost. */
-    private void dumpBatch(Job job, String name, List<String> batch) throws IOException {
-        String error = dump(job, name, batch);
-        if (error == null) {
-            batch.forEach(s -> job.entries().put(s, new Manifest.SchemaEntry(s, "ok", name, null, null, null)));
-            return;
-        }
-        if (batch.size() == 1) {
-            job.ctx().log().error("schema %s failed: %s", batch.get(0), error);
-            job.entries().put(batch.get(0), new Manifest.SchemaEntry(batch.get(0), "failed", null, null, null, error));
-            return;
-        }
-        job.ctx().log().warn("%s (%d schemas) failed, dumping them one by one: %s", name, batch.size(), error);
-        for (String s : batch) {
-            dumpBatch(job, s + ".dump", List.of(s));
-        }
-    }
-
-    /** One pg_dump run; null on success (file hashed and recorded, rows counted from it when small), else the error. */
-    private String dump(Job job, String name, List<String> schemas) throws IOException {
-        TaskContext ctx = job.ctx();
-        ctx.checkCancelled();
-        Path file = job.out().newFile(name);
-        // --no-sync: the store fsyncs every file (and the directory) before the backup is renamed into place
-        List<String> args = new ArrayList<>(List.of("--format=custom", "--no-sync", "--snapshot=" + job.snapshot(),
-                "--lock-wait-timeout=" + pg.props().getLockWaitTimeout().toMillis(), "--file=" + file));
-        for (String s : schemas) {
-            // double quotes make the pattern literal: no wildcard, no case folding
-            args.add("--schema=\"" + s.replace("\"", "\"\"") + "\"");
-        }
-        PgTools.Result r = pg.run(ctx, pg.command(pg.props().getPgDump(), job.database(), args), "tasknode-backup", null, null);
-        if (!r.ok()) {
-            Files.deleteIfExists(file);
-            return "pg_dump exited with " + r.exit() + ": " + r.tail();
-        }
-        job.files().add(new Manifest.FileEntry(name, Files.size(file), store.sha256(file), List.copyOf(schemas)));
-        Map<String, List<String>> tables = new LinkedHashMap<>();
-        schemas.forEach(s -> tables.put(s, job.tables().getOrDefault(s, List.of())));
-        Map<String, Map<String, Long>> counted = rowCounts.fromArchive(ctx, file, tables);
-        if (counted != null) {
-            job.counts().putAll(counted);
-        }
-        return null;
-    }
-
-    /** Greedy batches in order (shared first): add schemas while their relations fit in the budget. */
-    static List<List<String>> plan(List<String> schemas, Map<String, Integer> rels, int budget) {
-        List<List<String>> out = new ArrayList<>();
-        List<String> cur = new ArrayList<>();
-        int used = 0;
-        for (String s : schemas) {
-            int n = Math.max(1, rels.getOrDefault(s, 1));
-            if (!cur.isEmpty() && used + n > budget) {
-                out.add(cur);
-                cur = new ArrayList<>();
-                used = 0;
-            }
-            cur.add(s);
-            used += n;
-        }
-        if (!cur.isEmpty()) {
-            out.add(cur);
-        }
-        return out;
-    }
-
-    private Map<String, String> fingerprints(Connection c, List<String> schemas, TaskContext ctx) {
-        SchemaFingerprints f = fingerprints.getIfAvailable();
-        if (f == null || schemas.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            // a savepoint: a failing fingerprint query must not abort the transaction that holds the snapshot
-            java.sql.Savepoint sp = c.setSavepoint();
-            try {
-                return f.fingerprints(c, schemas);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback(sp);
-                ctx.log().warn("model fingerprints unavailable: %s", e.getMessage());
-                return Map.of();
-            }
-        } catch (SQLException e) {
-            ctx.log().warn("model fingerprints unavailable: %s", e.getMessage());
-            return Map.of();
-        }
-    }
-
-    private static void waitFor(Future<?> f) throws Exception {
-        try {
-            f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception x) {
-                throw x;
-            }
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        }
-    }
 }

@@ -156,16 +156,7 @@ public class SchemaSwap {
                     String kept = keptName(s.aside());
                     List<String> keys = detachForeignKeys(c, s);
                     st.execute("ALTER SCHEMA " + Fleet.quote(s.aside()) + " RENAME TO " + Fleet.quote(kept));
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + replaced
-                            + " (kept_name, schema_name, backup_id, task_id, keep_until, foreign_keys) VALUES (?, ?, ?, ?, ?, ?)")) {
-                        ps.setString(1, kept);
-                        ps.setString(2, s.schema());
-                        ps.setString(3, keep.backupId());
-                        ps.setString(4, keep.taskId());
-                        ps.setObject(5, java.time.OffsetDateTime.ofInstant(keep.until(), java.time.ZoneOffset.UTC));
-                        ps.setArray(6, c.createArrayOf("text", keys.toArray()));
-                        ps.executeUpdate();
-                    }
+                    recordKept(c, kept, s.schema(), keep, keys);
                     keptAs = kept;
                 }
             }
@@ -180,6 +171,51 @@ public class SchemaSwap {
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    private void recordKept(Connection c, String kept, String schema, Keep keep, List<String> keys) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + replaced
+                + " (kept_name, schema_name, backup_id, task_id, keep_until, foreign_keys) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, kept);
+            ps.setString(2, schema);
+            ps.setString(3, keep.backupId());
+            ps.setString(4, keep.taskId());
+            ps.setObject(5, java.time.OffsetDateTime.ofInstant(keep.until(), java.time.ZoneOffset.UTC));
+            ps.setArray(6, c.createArrayOf("text", keys.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The source copy of a project moved to another cluster by a restore: renamed {@code _replaced_<schema>_<hex>} and
+     * recorded in this cluster's {@code backup_replaced}, its foreign keys into other schemas dropped and recorded
+     * (as for a replaced copy), in one transaction. Its data stays: rename it back to undo the move. Returns the name.
+     */
+    String keepMovedAway(Connection c, String schema, Keep keep) throws SQLException {
+        ensureJournalQuietly(c);
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            String kept = keptName(asideName(schema));
+            List<String> keys = detachForeignKeys(c, new Swap(schema, schema, null, List.of(), Dependents.Captured.NONE));
+            st.execute("ALTER SCHEMA " + Fleet.quote(schema) + " RENAME TO " + Fleet.quote(kept));
+            recordKept(c, kept, schema, keep, keys);
+            c.commit();
+            keep.kept().add(kept);
+            return kept;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private void ensureJournalQuietly(Connection c) throws SQLException {
+        try {
+            ensureJournal(c);
+        } catch (IOException e) {
+            throw new SQLException("cannot read db/tasknode/30-backup.sql: " + e.getMessage(), e);
         }
     }
 

@@ -18,9 +18,9 @@ public class BackupDatabaseTask implements Task {
 
     /** The result: the new backup's id and what it holds. */
     public record Result(String backupId, String status, String scope, int schemas, long size,
-                         List<Failed> failed, String path) {}
+                         List<Failed> failed, String path, List<Manifest.ClusterEntry> clusters) {}
 
-    public record Failed(String schema, String error) {}
+    public record Failed(String schema, String error, String cluster) {}
 
     private final BackupService service;
     private final BackupStore store;
@@ -43,12 +43,13 @@ public class BackupDatabaseTask implements Task {
     }
 
     static TaskOutcome outcome(Manifest m, BackupStore store) {
-        List<Failed> failed = m.schemas().stream().filter(s -> !s.ok()).map(s -> new Failed(s.schema(), s.error())).toList();
+        List<Failed> failed = m.schemas().stream().filter(s -> !s.ok()).map(s -> new Failed(s.schema(), s.error(), s.clusterName())).toList();
         Result r = new Result(m.id(), m.status(), m.scope(), m.schemas().size(), m.size(), failed,
-                store.dir().resolve(m.id()).toString());
+                store.dir().resolve(m.id()).toString(), m.clusters());
         String summary = "backup " + m.id() + " " + m.status() + ": " + m.okSchemas().size() + " of " + m.schemas().size()
                 + " schema(s), " + m.size() + " bytes" + (failed.isEmpty() ? "" : ", failed: "
-                + failed.stream().limit(10).map(Failed::schema).toList());
+                + failed.stream().limit(10).map(f -> Manifest.DEFAULT_CLUSTER.equals(f.cluster()) ? f.schema()
+                : f.cluster() + ":" + f.schema()).toList());
         return switch (m.status()) {
             case Manifest.COMPLETE -> TaskOutcome.ok(summary, r);
             case Manifest.PARTIAL -> TaskOutcome.partial(summary, r);

@@ -23,7 +23,7 @@ public class ListBackupsTask implements Task {
     public record Entry(String id, String date, String format, String status, boolean valid, boolean cached,
                         List<String> problems,
                         String scope, String reason, int schemas, List<String> failedSchemas, long size,
-                        String pgDumpVersion, String serverVersion) {}
+                        String pgDumpVersion, String serverVersion, java.util.Map<String, Integer> clusters) {}
 
     /** {@code replaced}: the schemas restores replaced and kept as their way back (prune_backups drops them in time). */
     public record Result(String dir, List<Entry> backups, List<ReplacedCopies.Copy> replaced) {}
@@ -54,24 +54,42 @@ public class ListBackupsTask implements Task {
             out.add(new Entry(m.id(), m.startedAt(), m.format(), m.status(), problems.isEmpty(), check.cached(), problems,
                     m.scope(),
                     m.reason(), m.schemas().size(),
-                    m.schemas().stream().filter(s -> !s.ok()).map(Manifest.SchemaEntry::schema).toList(), m.size(),
-                    m.pgDumpVersion(), m.serverVersion()));
+                    m.schemas().stream().filter(s -> !s.ok()).map(ListBackupsTask::name).toList(), m.size(),
+                    m.pgDumpVersion(), m.serverVersion(), perCluster(m)));
             ctx.log().info("%s  %-9s %-8s %s%s  %d schema(s)  %d bytes%s", m.id(), m.format(), m.status(),
                     problems.isEmpty() ? "valid  " : "INVALID", check.cached() ? " (cached checksums)" : "",
                     m.schemas().size(), m.size(),
                     problems.isEmpty() ? "" : "  " + problems);
         }
-        List<ReplacedCopies.Copy> copies = replaced.list();
+        List<String> unreadable = new ArrayList<>();
+        List<ReplacedCopies.Copy> copies = replaced.list(unreadable);
+        unreadable.forEach(p -> ctx.log().error(p));
         for (ReplacedCopies.Copy x : copies) {
-            ctx.log().info("replaced copy %s of %s (restore of %s at %s), kept until %s%s", x.kept(), x.schema(), x.backupId(),
+            ctx.log().info("replaced copy %s of %s%s (restore of %s at %s), kept until %s%s", x.kept(), x.schema(),
+                    Manifest.DEFAULT_CLUSTER.equals(x.cluster()) ? "" : " on cluster " + x.cluster(), x.backupId(),
                     x.replacedAt(), x.keepUntil(), x.exists() ? "" : " — MISSING (dropped by hand?)");
         }
         long invalid = out.stream().filter(e -> !e.valid()).count();
         long cached = out.stream().filter(Entry::cached).count();
-        return TaskOutcome.ok(out.size() + " backup(s) in " + store.dir() + (invalid == 0 ? "" : ", " + invalid + " invalid")
-                        + (cached == 0 ? "" : "; " + cached + " checked against cached checksums (files unchanged in size"
-                        + " and time; show_backup or verify_backup hash them in full)")
-                        + (copies.isEmpty() ? "" : "; " + copies.size() + " replaced schema copy(ies) kept as the way back of restores"),
-                new Result(store.dir().toString(), out, copies));
+        String summary = out.size() + " backup(s) in " + store.dir() + (invalid == 0 ? "" : ", " + invalid + " invalid")
+                + (cached == 0 ? "" : "; " + cached + " checked against cached checksums (files unchanged in size"
+                + " and time; show_backup or verify_backup hash them in full)")
+                + (copies.isEmpty() ? "" : "; " + copies.size() + " replaced schema copy(ies) kept as the way back of restores")
+                + (unreadable.isEmpty() ? "" : "; " + String.join("; ", unreadable));
+        Result r = new Result(store.dir().toString(), out, copies);
+        // a cluster whose kept copies could not be read: the listing is incomplete, never a plain success
+        return unreadable.isEmpty() ? TaskOutcome.ok(summary, r) : TaskOutcome.partial(summary, r);
+    }
+
+    /** A schema as lists show it: its name, with its cluster when that is not the default ({@code tn2:shared}). */
+    static String name(Manifest.SchemaEntry s) {
+        return Manifest.DEFAULT_CLUSTER.equals(s.clusterName()) ? s.schema() : s.clusterName() + ":" + s.schema();
+    }
+
+    /** Schemas per cluster, in the manifest's order. */
+    private static java.util.Map<String, Integer> perCluster(Manifest m) {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        m.schemas().forEach(s -> out.merge(s.clusterName(), 1, Integer::sum));
+        return out;
     }
 }

@@ -38,9 +38,9 @@ public class PruneBackupsTask implements Task {
     }
 
     /** Drops (or, dry, lists) the replaced copies whose time is up; whatever the backup retention says. */
-    private List<String> pruneReplaced(TaskContext ctx, boolean dry) throws Exception {
+    private List<String> pruneReplaced(TaskContext ctx, boolean dry, List<String> problems) throws Exception {
         List<String> out = new ArrayList<>();
-        for (ReplacedCopies.Copy x : replaced.expired(java.time.Instant.now())) {
+        for (ReplacedCopies.Copy x : replaced.expired(java.time.Instant.now(), problems)) {
             ctx.checkCancelled();
             ctx.log().info("%s replaced copy %s of %s (kept until %s)", dry ? "would drop" : "dropping", x.kept(), x.schema(),
                     x.keepUntil());
@@ -65,11 +65,13 @@ public class PruneBackupsTask implements Task {
         Integer keepLast = given ? (pl == null ? null : pl.intValue()) : positive(props.getRetention().getKeepLast());
         Integer keepDays = given ? (pd == null ? null : pd.intValue()) : positive(props.getRetention().getKeepDays());
         boolean dry = ctx.params().flag("dry_run");
-        List<String> droppedReplaced = pruneReplaced(ctx, dry);
-        String copies = droppedReplaced.isEmpty() ? "" : "; " + (dry ? "would drop " : "dropped ") + droppedReplaced.size()
-                + " expired replaced schema copy(ies)";
+        List<String> unreadable = new ArrayList<>();
+        List<String> droppedReplaced = pruneReplaced(ctx, dry, unreadable);
+        unreadable.forEach(p -> ctx.log().error(p));
+        String copies = (droppedReplaced.isEmpty() ? "" : "; " + (dry ? "would drop " : "dropped ") + droppedReplaced.size()
+                + " expired replaced schema copy(ies)") + (unreadable.isEmpty() ? "" : "; " + String.join("; ", unreadable));
         if (keepLast == null && keepDays == null) {
-            return TaskOutcome.ok("no retention configured (tasknode.backup.retention.*): no backup pruned" + copies,
+            return outcome(unreadable, "no retention configured (tasknode.backup.retention.*): no backup pruned" + copies,
                     new Result(null, null, dry, List.of(), List.of(), droppedReplaced));
         }
         List<Manifest> all = store.list().stream().filter(m -> Manifest.TASKNODE.equals(m.format())).toList();
@@ -84,8 +86,13 @@ public class PruneBackupsTask implements Task {
                 }
             }
         }
-        return TaskOutcome.ok((dry ? "would delete " : "deleted ") + delete.size() + " backup(s), kept " + kept.size() + copies,
+        return outcome(unreadable, (dry ? "would delete " : "deleted ") + delete.size() + " backup(s), kept " + kept.size() + copies,
                 new Result(keepLast, keepDays, dry, delete, kept, droppedReplaced));
+    }
+
+    /** A cluster whose kept copies could not be read was not pruned: partial, never a plain success. */
+    private static TaskOutcome outcome(List<String> unreadable, String summary, Result r) {
+        return unreadable.isEmpty() ? TaskOutcome.ok(summary, r) : TaskOutcome.partial(summary, r);
     }
 
     /** Ids to delete; {@code all} newest first. Public for the tests of the backup package. */

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * restore_database: param {@code YYYYMMDD_HHMMSS[:schema]}, {@code safety_backup} (default true: keep the replaced
- * schemas as the way back), {@code safety_dump} (default false: also take a pg_dump of them first).
+ * schemas as the way back), {@code safety_dump} (default false: also take a pg_dump of them first),
+ * {@code target_cluster} (one project onto another configured cluster: a move).
  */
 @Component
 public class RestoreDatabaseTask implements Task {
@@ -28,6 +29,6 @@ public class RestoreDatabaseTask implements Task {
     @Override
     public TaskOutcome run(TaskContext ctx) throws Exception {
         return service.restore(ctx, ctx.params().restoreSpec(), ctx.params().flag("safety_backup"),
-                ctx.params().flag("safety_dump"));
+                ctx.params().flag("safety_dump"), ctx.params().string("target_cluster"));
     }
 }

@@ -32,8 +32,12 @@ public class ShowBackupTask implements Task {
         List<String> problems = store.check(m, m.files());
         problems.forEach(p -> ctx.log().error(p));
         String path = Manifest.PROTOTYPE.equals(m.format()) ? store.dir().toString() : store.dir().resolve(m.id()).toString();
+        java.util.Map<String, Integer> perCluster = new java.util.LinkedHashMap<>();
+        m.schemas().forEach(x -> perCluster.merge(x.clusterName(), 1, Integer::sum));
+        String where = perCluster.size() < 2 ? "" : " (" + String.join(", ", perCluster.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
         return TaskOutcome.ok("backup " + m.id() + " (" + m.format() + ") " + m.status() + ", " + m.schemas().size()
-                + " schema(s), " + (problems.isEmpty() ? "valid" : "INVALID: " + String.join("; ", problems)),
+                + " schema(s)" + where + ", " + (problems.isEmpty() ? "valid" : "INVALID: " + String.join("; ", problems)),
                 new Result(m, problems.isEmpty(), problems, path));
     }
 }

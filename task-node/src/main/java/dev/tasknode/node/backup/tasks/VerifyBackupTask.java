@@ -2,6 +2,7 @@ package dev.tasknode.node.backup.tasks;
 
 import dev.tasknode.contracts.TaskCatalog;
 import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.node.backup.BackupClusters;
 import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.backup.pg.SchemaCatalog;
 import dev.tasknode.node.backup.store.BackupStore;
@@ -26,26 +27,32 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPInputStream;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * verify_backup: checksums, then a full restore into a scratch database on the same server, row counts (and model
  * fingerprints when the schema engine provides them) compared with the manifest; the scratch database is always
- * dropped. Proves the backup restores, without touching a live schema.
+ * dropped. Proves the backup restores, without touching a live schema. A backup of several clusters is verified per
+ * cluster, each cluster's part in a scratch database on that same cluster (same server version, same extensions).
  */
 @Component
 public class VerifyBackupTask implements Task {
     public record Result(String backupId, boolean valid, int schemasChecked, List<String> problems) {}
 
     private final BackupStore store;
-    private final PgTools pg;
-    private final DataSource ds;
+    private final BackupClusters clusters;
     private final ObjectProvider<SchemaFingerprints> fingerprints;
 
+    /** One cluster, wired by hand (tests). */
     public VerifyBackupTask(BackupStore store, PgTools pg, DataSource ds, ObjectProvider<SchemaFingerprints> fingerprints) {
+        this(store, BackupClusters.single(ds, null, pg), fingerprints);
+    }
+
+    @Autowired
+    public VerifyBackupTask(BackupStore store, BackupClusters clusters, ObjectProvider<SchemaFingerprints> fingerprints) {
         this.store = store;
-        this.pg = pg;
-        this.ds = ds;
+        this.clusters = clusters;
         this.fingerprints = fingerprints;
     }
 
@@ -60,16 +67,23 @@ public class VerifyBackupTask implements Task {
         List<String> problems = new ArrayList<>(store.check(m, m.files()));
         List<Manifest.SchemaEntry> schemas = m.schemas().stream().filter(Manifest.SchemaEntry::ok).toList();
         if (problems.isEmpty()) {
-            String scratch = "tn_verify_" + m.id() + "_" + HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt()});
-            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + scratch + " TEMPLATE template0");
-            }
-            try {
-                ctx.log().info("restoring %s into scratch database %s", m.id(), scratch);
-                problems.addAll(restoreAndCompare(ctx, m, schemas, scratch));
-            } finally {
-                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)");
+            for (String cluster : m.clusterNames()) {
+                Manifest part = m.onCluster(cluster);
+                List<Manifest.SchemaEntry> ok = part.schemas().stream().filter(Manifest.SchemaEntry::ok).toList();
+                if (ok.isEmpty()) {
+                    continue;
+                }
+                var site = clusters.find(cluster);
+                if (site.isEmpty()) {
+                    problems.add("cluster " + cluster + " is not configured (configured: " + clusters.names() + "): its "
+                            + ok.size() + " schema(s) were not verified");
+                    continue;
+                }
+                try {
+                    problems.addAll(verifyOn(ctx, site.get(), part, ok));
+                } catch (java.sql.SQLException e) {
+                    problems.add("cluster " + cluster + ": " + dev.tasknode.node.cluster.ClusterRegistry.describe(e)
+                            + "; its " + ok.size() + " schema(s) were not verified");
                 }
             }
         }
@@ -80,8 +94,27 @@ public class VerifyBackupTask implements Task {
                 : TaskOutcome.failed("backup " + m.id() + " failed verification: " + problems.size() + " problem(s)", r);
     }
 
-    private List<String> restoreAndCompare(TaskContext ctx, Manifest m, List<Manifest.SchemaEntry> schemas, String scratch)
+    /** One cluster's part into a scratch database on that cluster, always dropped. */
+    private List<String> verifyOn(TaskContext ctx, BackupClusters.Site site, Manifest m, List<Manifest.SchemaEntry> schemas)
             throws Exception {
+        String scratch = "tn_verify_" + m.id() + "_" + HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt()});
+        try (Connection c = site.ds().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + scratch + " TEMPLATE template0");
+        }
+        try {
+            ctx.log().info("restoring %s into scratch database %s%s", m.id(), scratch, clusters.single() ? ""
+                    : " on cluster " + site.name());
+            List<String> found = restoreAndCompare(ctx, site.pg(), m, schemas, scratch);
+            return site.home() ? found : found.stream().map(p -> "cluster " + site.name() + ": " + p).toList();
+        } finally {
+            try (Connection c = site.ds().getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private List<String> restoreAndCompare(TaskContext ctx, PgTools pg, Manifest m, List<Manifest.SchemaEntry> schemas,
+                                           String scratch) throws Exception {
         List<String> problems = new ArrayList<>();
         // files in the order of their first schema: shared's file first, so foreign keys into it resolve
         LinkedHashSet<String> files = new LinkedHashSet<>();
