@@ -12,7 +12,7 @@ import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.Batches;
 import dev.tasknode.node.schema.inspect.CatalogInspector;
-import dev.tasknode.node.schema.inspect.Shadow;
+import dev.tasknode.node.schema.inspect.shadow.Shadow;
 import dev.tasknode.node.schema.model.ModelLoader;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.plan.Plan;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tasknode.node.db.ScratchDatabases;
-import dev.tasknode.node.schema.inspect.Shadow;
+import dev.tasknode.node.schema.inspect.shadow.Shadow;
 import dev.tasknode.node.schema.model.ModelException;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelSet;

@@ -1,5 +1,8 @@
 package dev.tasknode.node.schema.diff;
 
+import dev.tasknode.node.schema.diff.tables.PartitionDiff;
+import dev.tasknode.node.schema.diff.tables.Sequences;
+import dev.tasknode.node.schema.diff.tables.Tables;
 import dev.tasknode.node.schema.diff.objects.Collations;
 import dev.tasknode.node.schema.diff.objects.Composites;
 import dev.tasknode.node.schema.diff.objects.Domains;

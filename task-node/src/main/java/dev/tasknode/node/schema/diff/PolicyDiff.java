@@ -1,5 +1,6 @@
 package dev.tasknode.node.schema.diff;
 
+import dev.tasknode.node.schema.diff.tables.PartitionDiff;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.Extras;
 import dev.tasknode.node.schema.plan.Key;

@@ -100,7 +100,7 @@ public final class Refs {
      * The columns of an index from its comparison key ({@link Catalog.Index#key}), key columns only or with the
      * INCLUDE ones, or null when one is an expression or the key does not parse (then it depends on the table).
      */
-    static List<String> indexColumns(Catalog.Index i, boolean keyOnly) {
+    public static List<String> indexColumns(Catalog.Index i, boolean keyOnly) {
         Matcher m = COLUMNS.matcher(i.key());
         if (!m.find()) {
             return null;
@@ -120,7 +120,7 @@ public final class Refs {
     }
 
     /** Referenced table and columns of a foreign key into this schema, or null (into {shared}, or unparsable). */
-    static Referenced referenced(Catalog.Constraint fk) {
+    public static Referenced referenced(Catalog.Constraint fk) {
         Matcher m = REFERENCES.matcher(fk.def());
         if (fk.type() != 'f' || !m.find()) {
             return null;
@@ -132,14 +132,14 @@ public final class Refs {
         return new Referenced(unquote(m.group(1)), cols);
     }
 
-    record Referenced(String table, List<String> columns) {}
+    public record Referenced(String table, List<String> columns) {}
 
     /**
      * The key (unique or primary constraint, or unique index) of {@code cat} a foreign key uses: the one on exactly
      * the referenced columns. PostgreSQL records the choice in pg_constraint.conindid; any key on these columns is
      * the one a new foreign key would pick up, so depending on all of them is safe. Null when into {shared}.
      */
-    static List<String> keyOf(Catalog.Schema cat, Catalog.Constraint fk) {
+    public static List<String> keyOf(Catalog.Schema cat, Catalog.Constraint fk) {
         Referenced r = referenced(fk);
         if (r == null) {
             return List.of();

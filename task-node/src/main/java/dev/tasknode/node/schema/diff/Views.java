@@ -1,5 +1,7 @@
 package dev.tasknode.node.schema.diff;
 
+import dev.tasknode.node.schema.diff.tables.Indexes;
+import dev.tasknode.node.schema.diff.tables.Storage;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;

@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * A schema's functions, procedures, triggers, domains, composite types and collations, normalized like the rest
  * of {@link Catalog} ({@code {schema}} / {@code {shared}} in every rendered text), so they enter the fingerprint.
  * {@code extensionVersions}: live, the installed version of each extension the model needs; desired, the versions
- * the model pins (see {@link ExtensionVersions}).
+ * the model pins (see {@link dev.tasknode.node.schema.inspect.shadow.ExtensionVersions}).
  */
 public record SchemaObjects(SortedMap<String, Function> functions, SortedMap<String, Trigger> triggers,
                             SortedMap<String, Domain> domains, SortedMap<String, Composite> composites,

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * The one table of what a model may contain. Every model statement is classified here; a statement whose kind is
  * not managed stops start-up with file, line and kind (the engine would otherwise run it in the shadow, not read
  * it back, and report "matches the model" while the object is missing live). The shadow's catalog safety net
- * ({@code inspect/Unmanaged}) refuses the same kinds by what the shadow holds, for what the patterns miss.
+ * ({@code inspect/shadow/Unmanaged}) refuses the same kinds by what the shadow holds, for what the patterns miss.
  *
  * <p>To manage a kind: inspect and diff it, then set its {@code managed} flag to {@code true} below (both the
  * statement check and the catalog safety net then accept it). A statement form that no rule knows is refused as

@@ -1,5 +1,8 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.tables;
 
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
@@ -13,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /** Tables: created with their columns and keys, dropped, or altered through their columns, keys and indexes. */
-final class Tables {
+public final class Tables {
     private Tables() {}
 
-    static void diff(Differ.Ctx x) {
+    public static void diff(Differ.Ctx x) {
         List<String> dropped = new ArrayList<>();
         Set<String> deps = new LinkedHashSet<>();
         for (Catalog.Table c : x.cur.tables().values()) {
@@ -78,7 +81,7 @@ final class Tables {
     }
 
     /** @param identity the identity's sequence options when not the defaults, else null */
-    static String columnDef(Catalog.Column col, Catalog.Sequence identity) {
+    public static String columnDef(Catalog.Column col, Catalog.Sequence identity) {
         StringBuilder sb = new StringBuilder(Sql.q(col.name())).append(' ').append(col.type());
         if (col.collation() != null) {
             sb.append(" COLLATE ").append(col.collation());
@@ -97,7 +100,7 @@ final class Tables {
         return sb.toString();
     }
 
-    static String identityOptions(Catalog.Sequence q) {
+    public static String identityOptions(Catalog.Sequence q) {
         return "START WITH " + q.start() + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min() + " MAXVALUE " + q.max()
                 + " CACHE " + q.cache() + (q.cycle() ? " CYCLE" : " NO CYCLE");
     }
@@ -113,7 +116,7 @@ final class Tables {
     }
 
     /** Comments of a table, its columns and constraints ({@code c} null: a new table). */
-    static void comments(Differ.Ctx x, Catalog.Table c, Catalog.Table w, boolean newTable) {
+    public static void comments(Differ.Ctx x, Catalog.Table c, Catalog.Table w, boolean newTable) {
         String ref = Sql.rel(w.name());
         String t = w.name();
         Comments.of(x, "TABLE", ref, Key.table(t), "table " + t, c == null ? null : c.comment(), w.comment(), newTable);

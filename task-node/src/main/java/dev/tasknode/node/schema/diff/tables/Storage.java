@@ -1,5 +1,6 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.tables;
 
+import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Phase;
 import dev.tasknode.node.schema.plan.Sql;
@@ -10,16 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /** Relation storage: UNLOGGED tables and sequences, and WITH (...) options of tables, views, materialized views. */
-final class Storage {
+public final class Storage {
     private Storage() {}
 
     /** "UNLOGGED " for CREATE [UNLOGGED] TABLE / SEQUENCE, else "". */
-    static String persistence(Catalog.RelOptions o) {
+    public static String persistence(Catalog.RelOptions o) {
         return o.unlogged() ? "UNLOGGED " : "";
     }
 
     /** " WITH (name = 'value', ...)" for CREATE, else "". */
-    static String with(Catalog.RelOptions o) {
+    public static String with(Catalog.RelOptions o) {
         Map<String, String> m = parse(o.with());
         if (m.isEmpty()) {
             return "";
@@ -34,7 +35,7 @@ final class Storage {
      *
      * @param what "TABLE", "VIEW", "MATERIALIZED VIEW" or "SEQUENCE"
      */
-    static void alter(Differ.Ctx x, String what, String name, String key) {
+    public static void alter(Differ.Ctx x, String what, String name, String key) {
         Catalog.RelOptions c = x.cur.options(name);
         Catalog.RelOptions w = x.want.options(name);
         String ref = "ALTER " + what + " " + Sql.rel(name);

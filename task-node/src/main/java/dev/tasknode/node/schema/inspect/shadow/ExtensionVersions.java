@@ -1,5 +1,6 @@
-package dev.tasknode.node.schema.inspect;
+package dev.tasknode.node.schema.inspect.shadow;
 
+import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.model.SqlScript;

@@ -1,5 +1,7 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.tables;
 
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
@@ -17,7 +19,7 @@ import java.util.regex.Pattern;
  * first (ALTER_COLUMN_PRE), then type and nullability (ALTER_COLUMN), then default and identity are set (POST).
  * A default is its own key ({@link Key#columnDefault}): it is dropped before what it names goes, and set after.
  */
-final class Columns {
+public final class Columns {
     private Columns() {}
 
     private static final Pattern VARCHAR = Pattern.compile("character varying\\((\\d+)\\)");
@@ -25,7 +27,7 @@ final class Columns {
     private static final Pattern VOLATILE = Pattern.compile(
             "(?i)\\b(nextval|random|clock_timestamp|timeofday|gen_random_uuid|uuid_generate_v[14])\\s*\\(");
 
-    static void diff(Differ.Ctx x, Catalog.Table c, Catalog.Table w, long rows) {
+    public static void diff(Differ.Ctx x, Catalog.Table c, Catalog.Table w, long rows) {
         String t = w.name();
         for (Catalog.Column wc : w.columns()) {
             Catalog.Column cc = c.column(wc.name());
@@ -45,7 +47,7 @@ final class Columns {
     }
 
     /** The column is dropped and added again (a generation expression cannot change in place). */
-    static boolean readded(Catalog.Column cc, Catalog.Column wc) {
+    public static boolean readded(Catalog.Column cc, Catalog.Column wc) {
         return wc.generated() != null && !Objects.equals(cc.generated(), wc.generated());
     }
 

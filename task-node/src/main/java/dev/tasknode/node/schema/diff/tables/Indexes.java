@@ -1,5 +1,8 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.tables;
 
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
@@ -14,14 +17,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Indexes that no constraint owns (those come and go with the constraint), on tables and materialized views. */
-final class Indexes {
+public final class Indexes {
     private Indexes() {}
 
     private static final Pattern INDEX_PARTS = Pattern.compile(
             "^CREATE UNIQUE INDEX \\S+ ON \\S+ USING btree \\((.*?)\\)(?: INCLUDE \\(.*?\\))?(?: WHERE \\((.*)\\))?$");
 
     /** The columns of the index, or the whole relation when it has expressions; what its expressions name. */
-    static Set<String> deps(String relationKey, String t, Catalog.Index i) {
+    public static Set<String> deps(String relationKey, String t, Catalog.Index i) {
         Set<String> out = new LinkedHashSet<>();
         List<String> cols = Refs.indexColumns(i, false);
         if (cols == null || relationKey.startsWith("view:")) {
@@ -40,7 +43,7 @@ final class Indexes {
      * @param relationKey {@code table:t} or {@code view:m}
      * @param newTable    true when the relation is created by this plan (create_tables runs these steps)
      */
-    static void diff(Differ.Ctx x, String relationKey, String t, Map<String, Catalog.Index> cur,
+    public static void diff(Differ.Ctx x, String relationKey, String t, Map<String, Catalog.Index> cur,
                      Map<String, Catalog.Index> want, boolean newTable, long rows) {
         for (Catalog.Index c : cur.values()) {
             if (c.constraint()) {
@@ -76,12 +79,12 @@ final class Indexes {
         }
     }
 
-    static void diff(Differ.Ctx x, String t, Map<String, Catalog.Index> cur, Map<String, Catalog.Index> want,
+    public static void diff(Differ.Ctx x, String t, Map<String, Catalog.Index> cur, Map<String, Catalog.Index> want,
                      boolean newTable, long rows) {
         diff(x, Key.table(t), t, cur, want, newTable, rows);
     }
 
-    static Step create(Differ.Ctx x, String relationKey, String t, Catalog.Index w, boolean newTable, long rows) {
+    public static Step create(Differ.Ctx x, String relationKey, String t, Catalog.Index w, boolean newTable, long rows) {
         boolean large = rows >= x.largeRows;
         Step s = new Step(Phase.CREATE_INDEX, w.def(), newTable || !large ? Safety.SAFE : Safety.LOCKING,
                 newTable ? "index of a new table" : large ? "blocks writes while it builds over ~" + rows + " rows"

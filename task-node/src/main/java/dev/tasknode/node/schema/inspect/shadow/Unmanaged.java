@@ -1,4 +1,4 @@
-package dev.tasknode.node.schema.inspect;
+package dev.tasknode.node.schema.inspect.shadow;
 
 import dev.tasknode.node.schema.model.StatementKinds.Kind;
 import java.sql.Array;
@@ -17,11 +17,11 @@ import java.util.Map;
  * One query; a branch per kind, left out once the kind is managed. The {@code db} branches look at the whole
  * database, which only a scratch database allows (objects outside the shadow schemas, extra schemas).
  */
-final class Unmanaged {
+public final class Unmanaged {
     private Unmanaged() {}
 
     /** An object of a kind the engine does not manage. */
-    record Found(Kind kind, String object) {}
+    public record Found(Kind kind, String object) {}
 
     private record Probe(Kind kind, boolean db, String sql) {}
 
@@ -123,7 +123,7 @@ final class Unmanaged {
      * The unmanaged objects in {@code namespaces} (and, with {@code wholeDatabase}, anywhere in the database),
      * for every kind not marked managed in {@code StatementKinds}.
      */
-    static List<Found> find(Connection c, List<String> namespaces, boolean wholeDatabase) throws SQLException {
+    public static List<Found> find(Connection c, List<String> namespaces, boolean wholeDatabase) throws SQLException {
         List<String> branches = new ArrayList<>();
         for (Probe p : PROBES) {
             if (!p.kind().managed() && (wholeDatabase || !p.db())) {
@@ -149,7 +149,7 @@ final class Unmanaged {
     }
 
     /** Shadow names back to the placeholders the model uses. */
-    static String describe(List<Found> found, Map<String, String> placeholders) {
+    public static String describe(List<Found> found, Map<String, String> placeholders) {
         StringBuilder b = new StringBuilder();
         for (Found f : found) {
             String object = f.object();

@@ -1,4 +1,4 @@
-package dev.tasknode.node.schema.inspect;
+package dev.tasknode.node.schema.inspect.shadow;
 
 import dev.tasknode.node.schema.model.ModelException;
 import dev.tasknode.node.schema.model.ModelFile;
@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * the model's statement is refused too (an explicit column list that no longer fits), start-up stops naming the
  * file and line: the model is wrong, not the engine.
  */
-final class StaleBodies {
+public final class StaleBodies {
     private StaleBodies() {}
 
     /** SQL-standard functions of {@code schema} whose result is a composite type (a table's, a view's, a type's). */
@@ -38,7 +38,7 @@ final class StaleBodies {
             WHERE p.pronamespace = ?::regnamespace AND p.prosqlbody IS NOT NULL AND t.typtype = 'c'
             ORDER BY p.oid""";
 
-    static void refresh(Statement st, List<ModelFile> files, String schema, String shared) throws SQLException {
+    public static void refresh(Statement st, List<ModelFile> files, String schema, String shared) throws SQLException {
         Map<String, String> defs = new LinkedHashMap<>();
         try (var ps = st.getConnection().prepareStatement(SQL)) {
             ps.setString(1, schema);

@@ -1,5 +1,6 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.tables;
 
+import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
@@ -7,10 +8,10 @@ import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 
 /** Sequences, their options and OWNED BY. */
-final class Sequences {
+public final class Sequences {
     private Sequences() {}
 
-    static void diff(Differ.Ctx x) {
+    public static void diff(Differ.Ctx x) {
         for (Catalog.Sequence w : x.want.sequences().values()) {
             Catalog.Sequence c = x.cur.sequences().get(w.name());
             String ref = Sql.rel(w.name());

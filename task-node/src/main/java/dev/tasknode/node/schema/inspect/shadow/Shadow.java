@@ -1,5 +1,7 @@
-package dev.tasknode.node.schema.inspect;
+package dev.tasknode.node.schema.inspect.shadow;
 
+import dev.tasknode.node.schema.inspect.Catalog;
+import dev.tasknode.node.schema.inspect.CatalogInspector;
 import dev.tasknode.node.schema.diff.FixedPoint;
 import dev.tasknode.node.schema.model.ModelException;
 import dev.tasknode.node.schema.model.ModelFile;
@@ -34,8 +36,8 @@ import org.postgresql.util.ServerErrorMessage;
  */
 public final class Shadow {
     private static final Logger log = LoggerFactory.getLogger(Shadow.class);
-    static final String SHARED_SHADOW = "tn_shadow_shared";
-    static final String PROJECT_SHADOW = "tn_shadow_project";
+    public static final String SHARED_SHADOW = "tn_shadow_shared";
+    public static final String PROJECT_SHADOW = "tn_shadow_project";
 
     private Shadow() {}
 

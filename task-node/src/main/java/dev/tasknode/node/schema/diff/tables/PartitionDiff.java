@@ -1,5 +1,7 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.tables;
 
+import dev.tasknode.node.schema.diff.Comments;
+import dev.tasknode.node.schema.diff.Differ;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.inspect.Extras;
 import dev.tasknode.node.schema.plan.Key;
@@ -27,17 +29,17 @@ import java.util.TreeMap;
  * table under a lock (locking). Detaching is destructive: the rows leave the partitioned table. Dropping a
  * partition loses its rows (destructive).
  */
-final class PartitionDiff {
+public final class PartitionDiff {
     private PartitionDiff() {}
 
     /**
      * The catalogs without partitions (for the table diff), the full ones (for partitions, policies, privileges and
      * comments), and the tables re-created because their partitioning changes: what they had goes with them.
      */
-    record Split(Catalog.Schema cur, Catalog.Schema want, Catalog.Schema fullCur, Catalog.Schema fullWant,
+    public record Split(Catalog.Schema cur, Catalog.Schema want, Catalog.Schema fullCur, Catalog.Schema fullWant,
                  Set<String> recreated) {}
 
-    static Split split(Catalog.Schema cur, Catalog.Schema want) {
+    public static Split split(Catalog.Schema cur, Catalog.Schema want) {
         Extras ce = cur.extras();
         Extras we = want.extras();
         if (ce.partitions().isEmpty() && we.partitions().isEmpty() && ce.partitioned().isEmpty() && we.partitioned().isEmpty()) {
@@ -82,12 +84,12 @@ final class PartitionDiff {
     }
 
     /** The PARTITION BY clause of a new partitioned table, else "". */
-    static String partitionBy(Catalog.Schema want, String table) {
+    public static String partitionBy(Catalog.Schema want, String table) {
         String key = want.extras().partitioned().get(table);
         return key == null ? "" : " PARTITION BY " + key;
     }
 
-    static void diff(Differ.Ctx x, Split split) {
+    public static void diff(Differ.Ctx x, Split split) {
         Catalog.Schema cur = split.fullCur();
         Catalog.Schema want = split.fullWant();
         Map<String, Extras.Partition> have = cur.extras().partitions();

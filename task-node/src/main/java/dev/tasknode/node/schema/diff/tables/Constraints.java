@@ -1,5 +1,7 @@
-package dev.tasknode.node.schema.diff;
+package dev.tasknode.node.schema.diff.tables;
 
+import dev.tasknode.node.schema.diff.Differ;
+import dev.tasknode.node.schema.diff.Refs;
 import dev.tasknode.node.schema.inspect.Catalog;
 import dev.tasknode.node.schema.plan.Key;
 import dev.tasknode.node.schema.plan.Phase;
@@ -15,11 +17,11 @@ import java.util.Set;
  * A foreign key depends on the key it references (a unique or primary key, or a unique index, of the same schema):
  * it is added after that key and, when that key is dropped or re-created, dropped before and added again after.
  */
-final class Constraints {
+public final class Constraints {
     private Constraints() {}
 
     /** The keys a constraint creates: itself and, for primary/unique/exclusion, the index it owns (same name). */
-    static String[] keys(String t, Catalog.Constraint k) {
+    public static String[] keys(String t, Catalog.Constraint k) {
         return k.type() == 'p' || k.type() == 'u' || k.type() == 'x'
                 ? new String[] {Key.constraint(t, k.name()), Key.index(k.name())}
                 : new String[] {Key.constraint(t, k.name())};
@@ -39,7 +41,7 @@ final class Constraints {
         return out;
     }
 
-    static void drops(Differ.Ctx x, Catalog.Table c, Catalog.Table w) {
+    public static void drops(Differ.Ctx x, Catalog.Table c, Catalog.Table w) {
         String t = w.name();
         for (Catalog.Constraint k : c.constraints().values()) {
             Catalog.Constraint want = w.constraints().get(k.name());
@@ -72,7 +74,7 @@ final class Constraints {
                 add(x, t, k, Safety.LOCKING, "re-added after what it depends on (validates every row)", false)));
     }
 
-    static void adds(Differ.Ctx x, Catalog.Table c, Catalog.Table w, long rows) {
+    public static void adds(Differ.Ctx x, Catalog.Table c, Catalog.Table w, long rows) {
         String t = w.name();
         for (Catalog.Constraint k : w.constraints().values()) {
             Catalog.Constraint have = c.constraints().get(k.name());
@@ -82,11 +84,11 @@ final class Constraints {
         }
     }
 
-    static int fkPhase(Catalog.Constraint k) {
+    public static int fkPhase(Catalog.Constraint k) {
         return k.def().contains("REFERENCES {shared}.") ? Phase.ADD_SHARED_FOREIGN_KEY : Phase.ADD_FOREIGN_KEY;
     }
 
-    static Step add(Differ.Ctx x, String t, Catalog.Constraint k, Safety safety, String reason, boolean creates) {
+    public static Step add(Differ.Ctx x, String t, Catalog.Constraint k, Safety safety, String reason, boolean creates) {
         int phase = k.type() == 'f' ? fkPhase(k) : Phase.ADD_CONSTRAINT;
         return new Step(phase, "ALTER TABLE " + Sql.rel(t) + " ADD CONSTRAINT " + Sql.q(k.name()) + " " + k.def(), safety,
                 reason, "constraint " + t + "." + k.name(), creates, null).withCreates(keys(t, k))
@@ -110,7 +112,7 @@ final class Constraints {
     }
 
     /** Groups of rows a new unique key would refuse; rows with a NULL in the key do not collide unless NULLS NOT DISTINCT. */
-    static Step.Check duplicates(String ref, String exprs, String where, boolean nullsDistinct) {
+    public static Step.Check duplicates(String ref, String exprs, String where, boolean nullsDistinct) {
         String filter = nullsDistinct ? "ROW(" + exprs + ") IS NOT NULL" : null;
         String cond = where == null ? filter : filter == null ? "(" + where + ")" : "(" + where + ") AND " + filter;
         return new Step.Check("duplicate key groups", "SELECT count(*) FROM (SELECT 1 FROM " + ref
