@@ -1,5 +1,7 @@
 package dev.tasknode.contracts;
 
+import dev.tasknode.contracts.messages.TaskError;
+
 /**
  * A request the node refuses before anything runs: an {@link ErrorCode} and a short message (input is echoed
  * through {@link Text}). {@code taskId} and {@code task} are set once they were found valid, so the refusal can

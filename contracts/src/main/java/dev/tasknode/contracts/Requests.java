@@ -1,5 +1,9 @@
 package dev.tasknode.contracts;
 
+import dev.tasknode.contracts.messages.ControlRequest;
+import dev.tasknode.contracts.tasks.ParamException;
+import dev.tasknode.contracts.tasks.ParamType;
+import dev.tasknode.contracts.tasks.TaskNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,5 +1,11 @@
 package dev.tasknode.contracts;
 
+import dev.tasknode.contracts.tasks.ParamDef;
+import dev.tasknode.contracts.tasks.ParamException;
+import dev.tasknode.contracts.tasks.ParamType;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskParams;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

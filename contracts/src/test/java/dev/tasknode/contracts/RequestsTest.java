@@ -1,5 +1,8 @@
 package dev.tasknode.contracts;
 
+import dev.tasknode.contracts.messages.ControlRequest;
+import dev.tasknode.contracts.tasks.ParamException;
+import dev.tasknode.contracts.tasks.TaskCatalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,8 +1,8 @@
 package dev.tasknode.testing;
 
-import dev.tasknode.contracts.ParamDef;
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.ParamDef;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.contracts.Wire;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

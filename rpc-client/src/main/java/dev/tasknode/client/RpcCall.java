@@ -2,13 +2,13 @@ package dev.tasknode.client;
 
 import dev.tasknode.contracts.Wire;
 
-import dev.tasknode.contracts.ControlReply;
-import dev.tasknode.contracts.ControlRequest;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskSpec;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.ControlReply;
+import dev.tasknode.contracts.messages.ControlRequest;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.tasks.TaskSpec;
+import dev.tasknode.contracts.messages.TaskSummary;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +63,7 @@ public final class RpcCall {
 
     /**
      * Starts a task with a new random task id. Parameters of a task the contracts know are checked here first
-     * ({@link dev.tasknode.contracts.ParamException}, nothing sent); unknown task names are left to the node.
+     * ({@link dev.tasknode.contracts.tasks.ParamException}, nothing sent); unknown task names are left to the node.
      *
      * @throws TaskRejectedException the node refused (unknown_task, invalid_params, unauthorized, expired, …)
      * @throws TaskTimeoutException  no answer within the timeout

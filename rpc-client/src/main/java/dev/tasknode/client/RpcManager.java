@@ -2,16 +2,16 @@ package dev.tasknode.client;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.tasknode.contracts.ControlReply;
-import dev.tasknode.contracts.ControlRequest;
+import dev.tasknode.contracts.messages.ControlReply;
+import dev.tasknode.contracts.messages.ControlRequest;
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskReply;
-import dev.tasknode.contracts.TaskRequest;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskSpec;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.messages.TaskReply;
+import dev.tasknode.contracts.messages.TaskRequest;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.tasks.TaskSpec;
+import dev.tasknode.contracts.messages.TaskSummary;
 import dev.tasknode.contracts.Wire;
 import java.io.IOException;
 import java.time.Duration;
@@ -231,7 +231,7 @@ public final class RpcManager implements AutoCloseable {
         }
         if (!reply.ok()) {
             throw new TaskRpcException(reply.error() != null ? reply.error()
-                    : new dev.tasknode.contracts.TaskError("internal", "control call failed without an error", Map.of()));
+                    : new dev.tasknode.contracts.messages.TaskError("internal", "control call failed without an error", Map.of()));
         }
         return reply;
     }

@@ -1,11 +1,11 @@
 package dev.tasknode.client;
 
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ProgressEvent;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskReply;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.messages.ProgressEvent;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.messages.TaskReply;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskSummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

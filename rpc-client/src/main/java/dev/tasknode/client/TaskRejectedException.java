@@ -1,7 +1,7 @@
 package dev.tasknode.client;
 
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskReply;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskReply;
 
 /** The node refused to start the task ({@code unknown_task}, {@code invalid_params}, {@code unauthorized}, {@code expired}, …); nothing runs. */
 public class TaskRejectedException extends TaskRpcException {

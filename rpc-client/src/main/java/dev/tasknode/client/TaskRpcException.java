@@ -1,11 +1,11 @@
 package dev.tasknode.client;
 
-import dev.tasknode.contracts.TaskError;
+import dev.tasknode.contracts.messages.TaskError;
 import java.util.Map;
 
 /**
  * Base of every error the client throws for a call (bad parameters excepted: those are the contracts'
- * {@link dev.tasknode.contracts.ParamException}, thrown before anything is sent). {@link #code()} is the node's
+ * {@link dev.tasknode.contracts.tasks.ParamException}, thrown before anything is sent). {@link #code()} is the node's
  * stable error code ({@code not_found}, {@code unauthorized}, …) or one of the client's own codes below.
  */
 public class TaskRpcException extends RuntimeException {

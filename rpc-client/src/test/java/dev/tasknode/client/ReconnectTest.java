@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.testing.TcpProxy;
 import dev.tasknode.testing.TestEndpoints;
 import java.time.Duration;

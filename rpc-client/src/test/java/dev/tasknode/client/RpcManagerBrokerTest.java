@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ParamException;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.tasks.ParamException;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
+import dev.tasknode.contracts.messages.TaskSummary;
 import dev.tasknode.contracts.Wire;
 import dev.tasknode.testing.TestEndpoints;
 import java.time.Duration;

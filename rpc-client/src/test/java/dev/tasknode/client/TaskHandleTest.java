@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ProgressEvent;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.messages.ProgressEvent;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
+import dev.tasknode.contracts.messages.TaskSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

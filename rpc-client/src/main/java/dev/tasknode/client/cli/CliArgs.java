@@ -1,6 +1,6 @@
 package dev.tasknode.client.cli;
 
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.contracts.Wire;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,15 +1,15 @@
 package dev.tasknode.client.cli;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ParamDef;
-import dev.tasknode.contracts.ProgressEvent;
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskReply;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskSpec;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.tasks.ParamDef;
+import dev.tasknode.contracts.messages.ProgressEvent;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.messages.TaskReply;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.tasks.TaskSpec;
+import dev.tasknode.contracts.messages.TaskSummary;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ProgressEvent;
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskReply;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.messages.ProgressEvent;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskReply;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.tasknode.node.backup;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.backup.pg.SchemaCatalog;
 import dev.tasknode.node.cluster.Cluster;

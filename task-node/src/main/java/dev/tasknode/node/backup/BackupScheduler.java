@@ -1,6 +1,6 @@
 package dev.tasknode.node.backup;
 
-import dev.tasknode.contracts.TaskNames;
+import dev.tasknode.contracts.tasks.TaskNames;
 import dev.tasknode.node.backup.store.BackupStore;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.backup.tasks.BackupDatabaseTask;

@@ -1,6 +1,6 @@
 package dev.tasknode.node.broker;
 
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.config.NodeProperties;
 import java.util.Set;
 import org.springframework.stereotype.Component;

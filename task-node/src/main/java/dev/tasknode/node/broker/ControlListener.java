@@ -1,15 +1,15 @@
 package dev.tasknode.node.broker;
 
-import dev.tasknode.contracts.ControlReply;
-import dev.tasknode.contracts.ControlRequest;
+import dev.tasknode.contracts.messages.ControlReply;
+import dev.tasknode.contracts.messages.ControlRequest;
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.RequestException;
 import dev.tasknode.contracts.Requests;
 import dev.tasknode.contracts.Text;
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskNames.Control;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.tasks.TaskNames.Control;
+import dev.tasknode.contracts.messages.TaskSummary;
 import dev.tasknode.contracts.Wire;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.run.TaskRegistry;

@@ -1,9 +1,9 @@
 package dev.tasknode.node.broker;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ProgressEvent;
-import dev.tasknode.contracts.TaskEvent;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.messages.ProgressEvent;
+import dev.tasknode.contracts.messages.TaskEvent;
 import dev.tasknode.contracts.Wire;
 import dev.tasknode.node.config.NodeProperties;
 import org.slf4j.Logger;

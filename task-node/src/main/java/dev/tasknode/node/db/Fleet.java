@@ -1,6 +1,6 @@
 package dev.tasknode.node.db;
 
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

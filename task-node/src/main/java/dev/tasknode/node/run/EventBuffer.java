@@ -1,6 +1,6 @@
 package dev.tasknode.node.run;
 
-import dev.tasknode.contracts.TaskEvent;
+import dev.tasknode.contracts.messages.TaskEvent;
 import dev.tasknode.node.store.TaskStore;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.tasknode.node.run;
 
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

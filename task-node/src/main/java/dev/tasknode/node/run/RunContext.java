@@ -1,9 +1,9 @@
 package dev.tasknode.node.run;
 
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ProgressEvent;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskParams;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.messages.ProgressEvent;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.tasks.TaskParams;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskLog;
 import java.time.Instant;

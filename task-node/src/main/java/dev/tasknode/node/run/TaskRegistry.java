@@ -1,6 +1,6 @@
 package dev.tasknode.node.run;
 
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.task.Task;
 import java.util.LinkedHashMap;
 import java.util.List;

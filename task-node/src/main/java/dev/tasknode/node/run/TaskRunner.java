@@ -2,12 +2,12 @@ package dev.tasknode.node.run;
 
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.ParamException;
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskParams;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.ParamException;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.tasks.TaskParams;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.contracts.Wire;
 import dev.tasknode.node.broker.Publisher;
 import dev.tasknode.node.config.NodeProperties;

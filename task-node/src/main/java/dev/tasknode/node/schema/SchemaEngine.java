@@ -1,6 +1,6 @@
 package dev.tasknode.node.schema;
 
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.db.Fleet;

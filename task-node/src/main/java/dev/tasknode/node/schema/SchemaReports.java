@@ -1,6 +1,6 @@
 package dev.tasknode.node.schema;
 
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.schema.apply.History;
 import dev.tasknode.node.schema.online.Leftovers;
 import dev.tasknode.node.schema.online.OnlineMode;

@@ -1,9 +1,9 @@
 package dev.tasknode.node.store;
 
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
+import dev.tasknode.contracts.messages.TaskSummary;
 import java.time.Instant;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;

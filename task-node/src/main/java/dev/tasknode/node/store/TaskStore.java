@@ -1,11 +1,11 @@
 package dev.tasknode.node.store;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.ProgressEvent;
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.messages.ProgressEvent;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.config.NodeProperties;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.tasknode.node.task;
 
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskSpec;
 
 /**
  * One task a node can run. An implementation is a Spring bean; the node registers every bean of this type

@@ -1,6 +1,6 @@
 package dev.tasknode.node.task;
 
-import dev.tasknode.contracts.TaskParams;
+import dev.tasknode.contracts.tasks.TaskParams;
 import java.util.concurrent.CancellationException;
 
 /** What a running task gets from the node: its parameters, a log that streams to the caller, progress, cancellation. */

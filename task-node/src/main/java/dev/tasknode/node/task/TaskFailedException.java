@@ -1,6 +1,6 @@
 package dev.tasknode.node.task;
 
-import dev.tasknode.contracts.TaskError;
+import dev.tasknode.contracts.messages.TaskError;
 
 /** Thrown by a task to fail with a specific error code (e.g. not_found for an unknown backup id). */
 public class TaskFailedException extends RuntimeException {

@@ -1,8 +1,8 @@
 package dev.tasknode.node.task;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.messages.TaskStatus;
 
 /**
  * How a task ended, as the task itself judges it. Partial means some units (schemas) failed and is never

@@ -1,7 +1,7 @@
 package dev.tasknode.node.tasks;
 
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.config.NodeProperties;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;

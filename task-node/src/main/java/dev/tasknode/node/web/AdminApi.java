@@ -2,12 +2,12 @@ package dev.tasknode.node.web;
 
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.ParamDef;
-import dev.tasknode.contracts.ParamException;
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskError;
-import dev.tasknode.contracts.TaskParams;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.ParamDef;
+import dev.tasknode.contracts.tasks.ParamException;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.messages.TaskError;
+import dev.tasknode.contracts.tasks.TaskParams;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.config.NodeProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
@@ -114,7 +114,7 @@ class AdminApi {
         v.put("mutating", s.mutating());
         v.put("positional", s.positional());
         v.put("hint", s.hint());
-        v.put("role", s.name().equals(dev.tasknode.contracts.TaskNames.RESTORE_DATABASE) ? AdminSecurity.ADMIN
+        v.put("role", s.name().equals(dev.tasknode.contracts.tasks.TaskNames.RESTORE_DATABASE) ? AdminSecurity.ADMIN
                 : AdminSecurity.OPERATOR);
         v.put("params", s.params().stream().map(AdminApi::view).toList());
         return v;

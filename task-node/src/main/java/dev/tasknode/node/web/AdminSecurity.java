@@ -1,7 +1,7 @@
 package dev.tasknode.node.web;
 
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskParams;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.tasks.TaskParams;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

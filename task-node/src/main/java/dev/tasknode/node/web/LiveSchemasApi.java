@@ -2,7 +2,7 @@ package dev.tasknode.node.web;
 
 import static dev.tasknode.node.web.AdminApi.json;
 
-import dev.tasknode.contracts.ParamException;
+import dev.tasknode.contracts.tasks.ParamException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.tasknode.node.web;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

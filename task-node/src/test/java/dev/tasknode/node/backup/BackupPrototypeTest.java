@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.backup.restore.RestoreService;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.backup.tasks.ListBackupsTask;

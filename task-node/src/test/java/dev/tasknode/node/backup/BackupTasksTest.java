@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.Scope;
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.backup.dump.BackupService;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.backup.tasks.PruneBackupsTask;

@@ -3,8 +3,8 @@ package dev.tasknode.node.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.backup.tasks.BackupDatabaseTask;
 import dev.tasknode.node.backup.tasks.RestoreDatabaseTask;

@@ -2,16 +2,16 @@ package dev.tasknode.node.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasknode.contracts.ControlReply;
-import dev.tasknode.contracts.ControlRequest;
+import dev.tasknode.contracts.messages.ControlReply;
+import dev.tasknode.contracts.messages.ControlRequest;
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.LogLine;
-import dev.tasknode.contracts.TaskEvent;
-import dev.tasknode.contracts.TaskNames.Control;
-import dev.tasknode.contracts.TaskReply;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
-import dev.tasknode.contracts.TaskSummary;
+import dev.tasknode.contracts.messages.LogLine;
+import dev.tasknode.contracts.messages.TaskEvent;
+import dev.tasknode.contracts.tasks.TaskNames.Control;
+import dev.tasknode.contracts.messages.TaskReply;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
+import dev.tasknode.contracts.messages.TaskSummary;
 import dev.tasknode.contracts.Wire;
 import dev.tasknode.node.support.NodeTestSupport;
 import dev.tasknode.node.support.ProtocolClient;

@@ -2,10 +2,10 @@ package dev.tasknode.node.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasknode.contracts.ControlReply;
-import dev.tasknode.contracts.ControlRequest;
-import dev.tasknode.contracts.TaskNames.Control;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.ControlReply;
+import dev.tasknode.contracts.messages.ControlRequest;
+import dev.tasknode.contracts.tasks.TaskNames.Control;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.support.NodeProcess;
 import dev.tasknode.node.support.NodeTestSupport;
 import dev.tasknode.node.support.ProtocolClient;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.backup.BackupClusters;
 import dev.tasknode.node.backup.dump.BackupService;
 import dev.tasknode.node.backup.restore.ReplacedCopies;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.tasks.ApplyMigrationsTask;

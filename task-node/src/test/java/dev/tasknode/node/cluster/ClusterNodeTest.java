@@ -3,7 +3,7 @@ package dev.tasknode.node.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.TaskNodeApplication;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.tasks.CreateTablesTask;

@@ -3,9 +3,9 @@ package dev.tasknode.node.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.run.TaskRegistry;
 import dev.tasknode.node.support.ProtocolClient;
 import dev.tasknode.testing.TestEndpoints;

@@ -2,8 +2,8 @@ package dev.tasknode.node.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.support.NodeTestSupport;
 import dev.tasknode.node.support.ProtocolClient;
 import dev.tasknode.testing.TcpProxy;

@@ -3,8 +3,8 @@ package dev.tasknode.node.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.Scope;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.tasks.ApplyMigrationsTask;
 import dev.tasknode.node.task.TaskOutcome;

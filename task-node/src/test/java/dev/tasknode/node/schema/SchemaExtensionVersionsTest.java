@@ -3,7 +3,7 @@ package dev.tasknode.node.schema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import java.util.List;
 import java.util.Map;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.Scope;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.tasks.ApplyMigrationsTask;
 import dev.tasknode.node.schema.tasks.ProposeMigrationsTask;

@@ -5,7 +5,7 @@ import static dev.tasknode.node.schema.KindCases.c;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,8 @@ package dev.tasknode.node.schema;
 import static dev.tasknode.node.support.NodeProcesses.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasknode.contracts.TaskResult;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskResult;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.support.NodeProcess;
 import dev.tasknode.node.support.NodeProcesses;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.Scope;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.schema.model.ModelLoader;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.tasks.ApplyMigrationsTask;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.tasknode.node.support;
 
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskParams;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskParams;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskLog;
 import java.util.List;

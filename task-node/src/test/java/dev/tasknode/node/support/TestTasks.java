@@ -1,8 +1,8 @@
 package dev.tasknode.node.support;
 
-import dev.tasknode.contracts.ParamDef;
-import dev.tasknode.contracts.ParamType;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.ParamDef;
+import dev.tasknode.contracts.tasks.ParamType;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.task.Task;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskOutcome;

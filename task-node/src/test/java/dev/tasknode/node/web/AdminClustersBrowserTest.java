@@ -2,7 +2,7 @@ package dev.tasknode.node.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.TaskNodeApplication;
 import dev.tasknode.node.schema.tasks.CreateTablesTask;
 import dev.tasknode.node.support.RecordingContext;

@@ -1,7 +1,7 @@
 package dev.tasknode.node.backup.dump;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.backup.BackupClusters;
 import dev.tasknode.node.backup.BackupClusters.Site;
 import dev.tasknode.node.backup.BackupMetrics;

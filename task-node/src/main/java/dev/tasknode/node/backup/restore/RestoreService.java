@@ -1,8 +1,8 @@
 package dev.tasknode.node.backup.restore;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.RestoreSpec;
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.RestoreSpec;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.backup.BackupClusters;
 import dev.tasknode.node.backup.BackupClusters.Site;
 import dev.tasknode.node.backup.dump.BackupService;

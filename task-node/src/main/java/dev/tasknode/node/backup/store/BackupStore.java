@@ -2,7 +2,7 @@ package dev.tasknode.node.backup.store;
 
 import dev.tasknode.contracts.ErrorCode;
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.RestoreSpec;
+import dev.tasknode.contracts.tasks.RestoreSpec;
 import dev.tasknode.node.backup.BackupProperties;
 import dev.tasknode.node.task.TaskFailedException;
 import java.io.IOException;

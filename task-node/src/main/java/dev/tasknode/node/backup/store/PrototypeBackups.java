@@ -1,7 +1,7 @@
 package dev.tasknode.node.backup.store;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.db.Fleet;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.tasknode.node.backup.tasks;
 
-import dev.tasknode.contracts.RestoreSpec;
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.RestoreSpec;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.backup.BackupProperties;
 import dev.tasknode.node.backup.restore.ReplacedCopies;
 import dev.tasknode.node.backup.store.BackupStore;

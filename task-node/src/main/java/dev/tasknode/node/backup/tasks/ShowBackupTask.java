@@ -1,7 +1,7 @@
 package dev.tasknode.node.backup.tasks;
 
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.backup.store.BackupStore;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.task.Task;

@@ -1,7 +1,7 @@
 package dev.tasknode.node.schema.apply;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.db.PreMigrationBackup;
 import dev.tasknode.node.db.SchemaLocks;
 import dev.tasknode.node.schema.Results;

@@ -1,6 +1,6 @@
 package dev.tasknode.node.schema.fanout;
 
-import dev.tasknode.contracts.TaskParams;
+import dev.tasknode.contracts.tasks.TaskParams;
 import dev.tasknode.node.task.TaskContext;
 import dev.tasknode.node.task.TaskLog;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.tasknode.node.schema.fanout;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.cluster.Cluster;
 import dev.tasknode.node.cluster.ClusterRegistry;
 import dev.tasknode.node.cluster.Placement;

@@ -1,8 +1,8 @@
 package dev.tasknode.node.schema.tasks;
 
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskParams;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskParams;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.fanout.ClusterSchemas;

@@ -1,7 +1,7 @@
 package dev.tasknode.node.schema.tasks;
 
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskSpec;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.fanout.ClusterSchemas;

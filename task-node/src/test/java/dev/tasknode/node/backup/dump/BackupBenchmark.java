@@ -3,10 +3,10 @@ package dev.tasknode.node.backup.dump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.RestoreSpec;
-import dev.tasknode.contracts.Scope;
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.RestoreSpec;
+import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.backup.BackupFixture;
 import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.backup.store.BackupTestAccess;

@@ -3,8 +3,8 @@ package dev.tasknode.node.backup.pg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tasknode.contracts.Scope;
-import dev.tasknode.contracts.TaskNames;
+import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.contracts.tasks.TaskNames;
 import dev.tasknode.node.backup.BackupFixture;
 import dev.tasknode.node.backup.store.Manifest;
 import dev.tasknode.node.support.RecordingContext;

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.ErrorCode;
-import dev.tasknode.contracts.ParamException;
-import dev.tasknode.contracts.Scope;
-import dev.tasknode.contracts.TaskCatalog;
-import dev.tasknode.contracts.TaskNames;
-import dev.tasknode.contracts.TaskStatus;
+import dev.tasknode.contracts.tasks.ParamException;
+import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.contracts.tasks.TaskCatalog;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.messages.TaskStatus;
 import dev.tasknode.node.backup.BackupFixture;
 import dev.tasknode.node.backup.BackupStartup;
 import dev.tasknode.node.backup.store.BackupStore;
@@ -175,7 +175,7 @@ class BackupSafetyTest {
             alter.rollback();
             // the partial backup restores what it has, refuses what it lacks
             assertThrows(TaskFailedException.class, () -> f.restore.restore(restoreCtx(m.id() + ":3"),
-                    dev.tasknode.contracts.RestoreSpec.parse(m.id() + ":3"), false));
+                    dev.tasknode.contracts.tasks.RestoreSpec.parse(m.id() + ":3"), false));
         } finally {
             f.props.setLockWaitTimeout(Duration.ofSeconds(30));
         }

@@ -1,7 +1,7 @@
 package dev.tasknode.node.schema.convergence;
 
 import dev.tasknode.contracts.Json;
-import dev.tasknode.contracts.Scope;
+import dev.tasknode.contracts.tasks.Scope;
 import dev.tasknode.node.schema.Results;
 import dev.tasknode.node.schema.SchemaTestDb;
 import dev.tasknode.node.schema.apply.FleetApplier;

@@ -1,5 +1,6 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.messages;
 
+import dev.tasknode.contracts.Wire;
 import java.time.Instant;
 
 /** One log line of a task. {@code level} is INFO, WARN or ERROR. */

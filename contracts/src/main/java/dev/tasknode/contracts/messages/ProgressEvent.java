@@ -1,5 +1,6 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.messages;
 
+import dev.tasknode.contracts.Wire;
 import java.time.Instant;
 
 /** Progress of a task: {@code done} of {@code total} units (schemas, tables, …); total 0 when unknown. */

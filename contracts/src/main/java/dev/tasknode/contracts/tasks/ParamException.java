@@ -1,5 +1,7 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.tasks;
 
+import dev.tasknode.contracts.ErrorCode;
+import dev.tasknode.contracts.messages.TaskError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

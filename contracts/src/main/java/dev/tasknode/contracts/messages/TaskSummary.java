@@ -1,4 +1,4 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.messages;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;

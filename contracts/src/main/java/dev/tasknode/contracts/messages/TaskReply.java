@@ -1,5 +1,7 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.messages;
 
+import dev.tasknode.contracts.ErrorCode;
+import dev.tasknode.contracts.Wire;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**

@@ -1,5 +1,6 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.tasks;
 
+import dev.tasknode.contracts.Text;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;

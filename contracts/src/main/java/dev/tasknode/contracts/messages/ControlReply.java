@@ -1,5 +1,8 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.messages;
 
+import dev.tasknode.contracts.Wire;
+import dev.tasknode.contracts.tasks.TaskNames;
+import dev.tasknode.contracts.tasks.TaskSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.tasks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

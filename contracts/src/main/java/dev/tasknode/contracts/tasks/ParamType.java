@@ -1,5 +1,6 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.tasks;
 
+import dev.tasknode.contracts.Text;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.math.BigDecimal;
 import java.util.Locale;
@@ -103,7 +104,7 @@ public enum ParamType {
      * A whole number of 64 bits: a JSON integer, a float with no fraction (2.0), or a string of digits. Read exactly
      * (as a decimal), so a value outside 64 bits is refused as such instead of wrapping around.
      */
-    static long whole(String name, Object raw, String accepted) {
+    public static long whole(String name, Object raw, String accepted) {
         BigDecimal d;
         try {
             d = switch (raw) {

@@ -1,5 +1,6 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.tasks;
 
+import dev.tasknode.contracts.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,9 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.tasks;
 
-import static dev.tasknode.contracts.ParamDef.integer;
-import static dev.tasknode.contracts.ParamDef.optional;
-import static dev.tasknode.contracts.ParamDef.required;
+import dev.tasknode.contracts.Text;
+import static dev.tasknode.contracts.tasks.ParamDef.integer;
+import static dev.tasknode.contracts.tasks.ParamDef.optional;
+import static dev.tasknode.contracts.tasks.ParamDef.required;
 
 import java.util.LinkedHashMap;
 import java.util.List;

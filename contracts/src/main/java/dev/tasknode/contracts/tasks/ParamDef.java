@@ -1,4 +1,4 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.tasks;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

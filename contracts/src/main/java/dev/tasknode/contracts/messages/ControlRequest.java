@@ -1,5 +1,7 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.messages;
 
+import dev.tasknode.contracts.Wire;
+import dev.tasknode.contracts.tasks.TaskNames;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**

@@ -1,5 +1,6 @@
-package dev.tasknode.contracts;
+package dev.tasknode.contracts.messages;
 
+import dev.tasknode.contracts.Wire;
 import java.util.Map;
 
 /**
