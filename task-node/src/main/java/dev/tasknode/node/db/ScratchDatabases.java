@@ -126,8 +126,12 @@ public final class ScratchDatabases {
         }
         String name = PREFIX + (System.currentTimeMillis() / 1000) + "_"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " TEMPLATE template0" + likeLive(c));
+        String like;
+        try (Connection c = admin.getConnection()) {
+            like = likeLive(c);
+        }
+        try (Connection c = outside(); Statement st = c.createStatement()) { // no snapshot held in the live database
+            st.execute("CREATE DATABASE " + name + " TEMPLATE template0" + like);
         }
         return new Scratch(name);
     }
@@ -187,9 +191,25 @@ public final class ScratchDatabases {
         return claimed;
     }
 
+    /**
+     * A connection for DROP and RENAME of a scratch database, to the server's maintenance database {@code postgres}
+     * when it can be reached, else to the live one. Not the live database: a DROP DATABASE waits for a checkpoint
+     * (seconds on a busy server) holding a snapshot, and a CREATE INDEX CONCURRENTLY in the live database waits for
+     * every older snapshot there: apply's online index builds ran into their lock timeout behind the drop of the
+     * scratch copy that had just validated them.
+     */
+    private Connection outside() throws SQLException {
+        try {
+            return DriverManager.getConnection(urlFor("postgres"), user, password());
+        } catch (SQLException e) {
+            log.debug("maintenance database postgres not reachable ({}), dropping from the live database", e.getMessage());
+            return DriverManager.getConnection(url, user, password());
+        }
+    }
+
     /** False when another sweeper renamed or dropped it first, or somebody connected to it meanwhile. */
     private boolean rename(String from, String to) {
-        try (Connection c = DriverManager.getConnection(url, user, password()); Statement st = c.createStatement()) {
+        try (Connection c = outside(); Statement st = c.createStatement()) {
             st.execute("SET lock_timeout = '500ms'");
             st.execute("ALTER DATABASE " + from + " RENAME TO " + to);
             return true;
@@ -201,7 +221,7 @@ public final class ScratchDatabases {
 
     /** On a connection of its own: a background drop outlives a pool that is closing (tests, shutdown). */
     private void drop(String name) {
-        try (Connection c = DriverManager.getConnection(url, user, password()); Statement st = c.createStatement()) {
+        try (Connection c = outside(); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             log.warn("cannot drop scratch database {} (the next start-up retries): {}", name, e.getMessage());

@@ -163,6 +163,39 @@ class SchemaShadowTest {
         }
     }
 
+    /**
+     * A scratch database is dropped from the maintenance database, not the live one: the drop waits for a checkpoint
+     * holding a snapshot, and CREATE INDEX CONCURRENTLY in the live database waits for every older snapshot there
+     * (apply's online steps timed out behind the drop of the copy that had validated them).
+     */
+    @Test
+    void scratchDatabasesAreDroppedFromOutsideTheLiveDatabase() throws Exception {
+        TestEndpoints.Postgres pg = TestEndpoints.postgres();
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(pg.urlFor(db.database));
+        cfg.setUsername(pg.user());
+        cfg.setPassword(pg.password());
+        cfg.setMaximumPoolSize(2);
+        try (HikariDataSource ds = new HikariDataSource(cfg);
+             Connection holder = java.sql.DriverManager.getConnection(pg.urlFor("postgres"), pg.user(), pg.password());
+             Statement hs = holder.createStatement()) {
+            ScratchDatabases.Scratch s = ScratchDatabases.of(ds).create();
+            holder.setAutoCommit(false);
+            hs.execute("COMMENT ON DATABASE " + s.name() + " IS 'held'"); // the drop waits for this transaction
+            Thread drop = Thread.ofPlatform().start(s::dropNow);
+            String where = null;
+            for (int i = 0; i < 200 && where == null; i++) {
+                where = db.exec1("SELECT max(datname) FROM pg_stat_activity WHERE query LIKE 'DROP DATABASE IF EXISTS "
+                        + s.name() + "%' AND pid <> pg_backend_pid()");
+                Thread.sleep(25);
+            }
+            holder.rollback();
+            drop.join();
+            assertEquals("postgres", where, "the waiting DROP DATABASE runs connected to the maintenance database");
+            assertEquals(0, db.count("SELECT count(*) FROM pg_database WHERE datname = '" + s.name() + "'"));
+        }
+    }
+
     @Test
     void routineBodiesReachPostgreSqlWhole() throws SQLException {
         String text = """
