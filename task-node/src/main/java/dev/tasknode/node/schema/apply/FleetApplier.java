@@ -13,7 +13,6 @@ import dev.tasknode.node.schema.inspect.CatalogInspector;
 import dev.tasknode.node.schema.model.ModelSet;
 import dev.tasknode.node.schema.online.Leftovers;
 import dev.tasknode.node.schema.online.OnlineMode;
-import dev.tasknode.node.schema.online.OnlinePlan;
 import dev.tasknode.node.schema.online.OnlinePlanner;
 import dev.tasknode.node.schema.online.OnlineWatch;
 import dev.tasknode.node.schema.plan.Plan;
@@ -303,22 +302,32 @@ public class FleetApplier {
         List<String> changed = work.stream().filter(ids::containsKey).toList();
         Map<Long, String> after = new HashMap<>();
         Map<Long, Boolean> matches = new HashMap<>();
+        // one diff per distinct state, as the plan groups them: nothing left for one fingerprint is nothing left for
+        // all (row estimates, which the fingerprint leaves out, change how a step runs, never whether there is one)
+        Map<String, Boolean> clean = new HashMap<>();
         engine.inspect(c, changed, CatalogInspector.Detail.FULL, cats -> {
             Map<String, Map<String, String>> invalid = leftovers(c, cats.keySet(), o);
             for (String s : cats.keySet()) {
                 Catalog.Schema cat = cats.get(s);
+                String fp = cat.fingerprint();
                 ModelSet.Kind kind = engine.kindOf(s);
-                Plan left = Differ.plan(cat, engine.desiredFor(kind), engine.props().getLargeTableRows());
-                if (o.onlyCreates()) {
-                    left = left.onlyCreates();
+                Map<String, String> broken = invalid.getOrDefault(s, Map.of());
+                int left = 0;
+                if (!broken.isEmpty() || !clean.getOrDefault(kind + fp, false)) {
+                    Plan rest = Differ.plan(cat, engine.desiredFor(kind), engine.props().getLargeTableRows());
+                    if (o.onlyCreates()) {
+                        rest = rest.onlyCreates();
+                    }
+                    // what is left in the forms apply would run (an invalid index left by a build counts too)
+                    left = OnlinePlanner.rewrite(rest, cat, engine.desiredFor(kind), broken, o.online(),
+                            engine.props().getLargeTableRows()).size();
+                    if (broken.isEmpty()) {
+                        clean.put(kind + fp, left == 0);
+                    }
                 }
-                // what is left in the forms apply would run (an invalid index left by a build counts too)
-                OnlinePlan leftOnline = OnlinePlanner.rewrite(left, cat, engine.desiredFor(kind),
-                        invalid.getOrDefault(s, Map.of()), o.online(), engine.props().getLargeTableRows());
-                boolean ok = leftOnline.isEmpty();
-                outcomes.put(s, outcomes.get(s).verified(cat.fingerprint(), ok, leftOnline.size()));
-                after.put(ids.get(s), cat.fingerprint());
-                matches.put(ids.get(s), ok);
+                outcomes.put(s, outcomes.get(s).verified(fp, left == 0, left));
+                after.put(ids.get(s), fp);
+                matches.put(ids.get(s), left == 0);
             }
         });
         engine.history().finish(c, after, matches);
