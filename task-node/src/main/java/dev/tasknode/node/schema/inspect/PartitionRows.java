@@ -10,12 +10,17 @@ import java.util.TreeSet;
  * security flags: one bulk query, one pass over pg_class for both (each pass costs about 100 ms per 500 schemas).
  * Only partitions whose parent lives in the same schema are partitions here; the subqueries run for the
  * partitioned tables and partitions only. Read for create_tables too (it must tell partitions from tables).
+ * The parent's name is a scalar subquery (index lookups): joined, the planner hashed all of pg_class for it in
+ * every batch (1 s per 500 schemas at 10,000 projects, for the 500 rows of the batch that had RLS).
  */
 final class PartitionRows {
     private PartitionRows() {}
 
     private static final String PARTITIONS = """
-            SELECT n.nspname, c.relname, c.relkind, pc.relname, pg_get_expr(c.relpartbound, c.oid),
+            SELECT n.nspname, c.relname, c.relkind,
+                   CASE WHEN c.relispartition THEN (SELECT pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+                         WHERE i.inhrelid = c.oid AND pc.relnamespace = c.relnamespace) END,
+                   pg_get_expr(c.relpartbound, c.oid),
                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                    CASE WHEN c.relispartition THEN ARRAY(SELECT ci.relname FROM pg_index x
                          JOIN pg_inherits ih ON ih.inhrelid = x.indexrelid JOIN pg_class ci ON ci.oid = x.indexrelid
@@ -25,8 +30,6 @@ final class PartitionRows {
                    c.relispartition, c.relrowsecurity, c.relforcerowsecurity
             FROM {pg_class} c
             CROSS JOIN LATERAL (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace OFFSET 0) n
-            LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
-            LEFT JOIN pg_class pc ON pc.oid = i.inhparent AND pc.relnamespace = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')
               AND (c.relkind = 'p' OR c.relispartition OR c.relrowsecurity OR c.relforcerowsecurity)""";
 
