@@ -101,7 +101,28 @@ public final class SchemaTestDb implements AutoCloseable {
     public void close() {
         ds.close();
         if (drop) {
+            awaitScratchDrops();
             TestEndpoints.dropDatabase(database);
+        }
+    }
+
+    /**
+     * Waits (at most 3 minutes) for the engine's background drops of its scratch databases. Each drop runs over a
+     * connection to the pool's database, this one: dropping it WITH (FORCE) first would end those connections
+     * mid-drop, leaving the scratch databases to the sweep a minute later, and with them every grant they hold to
+     * a test's roles (DROP ROLE then waits for that sweep).
+     */
+    public static void awaitScratchDrops() {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if ("scratch-drop".equals(t.getName())) {
+                try {
+                    t.join(java.time.Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
