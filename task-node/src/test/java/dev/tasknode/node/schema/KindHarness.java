@@ -134,6 +134,10 @@ final class KindHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         db.close();
+        if (roles.isEmpty()) {
+            return;
+        }
+        dev.tasknode.testing.TestEndpoints.awaitDatabaseDrops(); // the database's grants refer to the roles
         // after the database: nothing refers to them, except a scratch database the shadow drops in the background
         for (int attempt = 1; ; attempt++) {
             try {
