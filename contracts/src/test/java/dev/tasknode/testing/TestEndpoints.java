@@ -117,11 +117,13 @@ public final class TestEndpoints {
     }
 
     /**
-     * Test databases dropped off the tests' threads, one at a time: every DROP DATABASE waits for a checkpoint (half a
-     * second to seconds on a busy server), which the next test class need not wait for. The JVM waits for them at exit.
+     * Test databases dropped off the tests' threads: every DROP DATABASE waits for a checkpoint (a fraction of a second
+     * to a minute on a busy shared server), which the next test class need not wait for. Each drop has a thread of its
+     * own, so that drops pending at once share a checkpoint (one after the other, each would wait for its own). The JVM
+     * waits for them at exit.
      */
-    private static final ExecutorService DROPS = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("drop-test-databases").unstarted(r));
+    private static final ExecutorService DROPS = Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("drop-test-database").unstarted(r));
     private static final List<Future<?>> PENDING = new ArrayList<>();
 
     static {
