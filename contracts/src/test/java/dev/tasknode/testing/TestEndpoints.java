@@ -7,8 +7,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
@@ -105,6 +113,76 @@ public final class TestEndpoints {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop test database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Test databases dropped off the tests' threads: every DROP DATABASE waits for a checkpoint (a fraction of a second
+     * to a minute on a busy shared server), which the next test class need not wait for. Each drop has a thread of its
+     * own, so that drops pending at once share a checkpoint (one after the other, each would wait for its own). The JVM
+     * waits for them at exit.
+     */
+    private static final ExecutorService DROPS = Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("drop-test-database").unstarted(r));
+    private static final List<Future<?>> PENDING = new ArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                awaitDatabaseDrops();
+            } catch (RuntimeException e) {
+                System.err.println(e.getMessage());
+            }
+        }, "await-test-database-drops"));
+    }
+
+    /**
+     * Drops a test database on {@code pg} in the background, after {@code first} (e.g. waiting for work still connected
+     * to it); {@link #awaitDatabaseDrops()} waits for it. For callers that need nothing of the database gone at once
+     * (roles it refers to are not dropped before awaitDatabaseDrops).
+     */
+    public static void dropDatabaseLater(Postgres pg, String name, Runnable first) {
+        synchronized (PENDING) {
+            PENDING.removeIf(f -> f.state() == Future.State.SUCCESS);
+            PENDING.add(DROPS.submit(() -> {
+                first.run();
+                try {
+                    dropDatabase(pg, name);
+                } catch (RuntimeException e) {
+                    System.err.println(e.getMessage()); // at once too: nobody may wait for this drop before exit
+                    throw e;
+                }
+                return null;
+            }));
+        }
+    }
+
+    public static void dropDatabaseLater(String name) {
+        dropDatabaseLater(postgres(), name, () -> {});
+    }
+
+    /** Waits for every drop queued so far; one that failed fails the caller, naming the database and why. */
+    public static void awaitDatabaseDrops() {
+        List<Future<?>> mine;
+        synchronized (PENDING) {
+            mine = new ArrayList<>(PENDING);
+            PENDING.clear();
+        }
+        List<String> failed = new ArrayList<>();
+        for (Future<?> f : mine) {
+            try {
+                f.get(3, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                failed.add(String.valueOf(e.getCause().getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the test databases' drops");
+            } catch (TimeoutException e) {
+                failed.add("a test database's drop did not end within 3 minutes");
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("test databases not dropped: " + String.join("; ", failed));
         }
     }
 

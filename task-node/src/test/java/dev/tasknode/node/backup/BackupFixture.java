@@ -205,7 +205,7 @@ public final class BackupFixture implements AutoCloseable {
     public void close() {
         ds.close();
         if (server.equals(TestEndpoints.postgres())) {
-            TestEndpoints.dropDatabase(database);
+            TestEndpoints.dropDatabaseLater(database);
         } else {
             try (Connection c = java.sql.DriverManager.getConnection(server.adminUrl(), server.user(), server.password());
                  Statement st = c.createStatement()) {

@@ -63,7 +63,7 @@ class BrokerProtocolTest {
     static void cleanup() throws Exception {
         client.deleteNodeQueues();
         client.close();
-        TestEndpoints.dropDatabase(ENV.database());
+        TestEndpoints.dropDatabaseLater(ENV.database());
     }
 
     @Test

@@ -56,7 +56,7 @@ class BrokerRestartTest {
                 again.deleteNodeQueues();
             }
         } finally {
-            TestEndpoints.dropDatabase(env.database());
+            TestEndpoints.dropDatabaseLater(env.database());
         }
     }
 

@@ -62,7 +62,7 @@ class PoisonRequestTest {
     static void cleanup() throws Exception {
         client.deleteNodeQueues();
         client.close();
-        TestEndpoints.dropDatabase(ENV.database());
+        TestEndpoints.dropDatabaseLater(ENV.database());
     }
 
     private ProtocolClient.Call withBody(String correlationId, byte[] body) throws Exception {

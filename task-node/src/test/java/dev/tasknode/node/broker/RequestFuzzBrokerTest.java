@@ -57,7 +57,7 @@ class RequestFuzzBrokerTest {
         try (ProtocolClient c = new ProtocolClient(ENV.nodeName())) {
             c.deleteNodeQueues();
         }
-        TestEndpoints.dropDatabase(ENV.database());
+        TestEndpoints.dropDatabaseLater(ENV.database());
     }
 
     @Test

@@ -49,7 +49,7 @@ class CliEndToEndTest {
         try (ProtocolClient c = new ProtocolClient(ENV.nodeName())) {
             c.deleteNodeQueues();
         }
-        TestEndpoints.dropDatabase(ENV.database());
+        TestEndpoints.dropDatabaseLater(ENV.database());
     }
 
     int cli(String... args) {

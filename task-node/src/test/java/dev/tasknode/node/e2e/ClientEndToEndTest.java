@@ -61,7 +61,7 @@ class ClientEndToEndTest {
         try (ProtocolClient c = new ProtocolClient(node)) {
             c.deleteNodeQueues();
         }
-        TestEndpoints.dropDatabase(ENV.database());
+        TestEndpoints.dropDatabaseLater(ENV.database());
     }
 
     @Test

@@ -69,7 +69,7 @@ class ApplyFaultTest {
 
     @AfterEach
     void tearDown() {
-        TestEndpoints.dropDatabase(env.database());
+        TestEndpoints.dropDatabaseLater(env.database());
     }
 
     @Test

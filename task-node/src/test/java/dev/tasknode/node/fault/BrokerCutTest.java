@@ -48,7 +48,7 @@ class BrokerCutTest {
             c.deleteNodeQueues();
         }
         PROXY.close();
-        TestEndpoints.dropDatabase(ENV.database());
+        TestEndpoints.dropDatabaseLater(ENV.database());
     }
 
     @Test

@@ -22,6 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class KindHarness implements AutoCloseable {
     static final String SHARED = "CREATE TABLE {schema}.users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);";
+    /**
+     * Roles belong to the cluster, and other runs of the same tests (other worktrees) create and drop them at the same
+     * time: with one shared name, a run's DROP ROLE fails on (or waits for) the other run's grants. Each run names its own.
+     */
+    static final String RUN = dev.tasknode.testing.TestEndpoints.uniqueName("r").substring(2, 10);
+
+    /** This run's name for the role {@code name} ({@code tnkdb_gr_app} becomes {@code tnkdb_gr_app_<run>}). */
+    static String role(String name) {
+        return name + "_" + RUN;
+    }
     final SchemaTestDb db;
     private final AtomicInteger n = new AtomicInteger();
     private final List<String> roles;
@@ -124,6 +134,10 @@ final class KindHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         db.close();
+        if (roles.isEmpty()) {
+            return;
+        }
+        dev.tasknode.testing.TestEndpoints.awaitDatabaseDrops(); // the database's grants refer to the roles
         // after the database: nothing refers to them, except a scratch database the shadow drops in the background
         for (int attempt = 1; ; attempt++) {
             try {

@@ -82,6 +82,7 @@ class SchemaFleetBenchmark {
                 fleet(out);
             } finally {
                 if (!TEMPLATE) {
+                    dev.tasknode.testing.TestEndpoints.awaitDatabaseDrops(); // fleet()'s database is dropped in the background
                     admin.exec("DROP ROLE IF EXISTS " + ROLE); // after fleet()'s database is gone, with its grants
                 }
                 print(out); // what was measured before a failure too

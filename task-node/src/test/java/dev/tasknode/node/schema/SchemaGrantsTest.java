@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Privileges: GRANT / REVOKE on the schema, tables, columns, sequences, routines and types, WITH GRANT OPTION. */
 class SchemaGrantsTest {
     static KindHarness h;
-    static final String APP = "tnkdb_gr_app";
-    static final String RO = "tnkdb_gr_ro";
+    static final String APP = KindHarness.role("tnkdb_gr_app");
+    static final String RO = KindHarness.role("tnkdb_gr_ro");
     static final String T = "CREATE TABLE {schema}.t (id integer PRIMARY KEY, a text, b text);";
 
     @BeforeAll

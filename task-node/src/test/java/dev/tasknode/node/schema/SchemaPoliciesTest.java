@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 /** Row-level security (ENABLE / FORCE) and policies: create, change in place, re-create, drop, convergence. */
 class SchemaPoliciesTest {
     static KindHarness h;
+    static final String APP = KindHarness.role("tnkdb_pol_app");
+    static final String ADMIN = KindHarness.role("tnkdb_pol_admin");
     static final String T = "CREATE TABLE {schema}.t (id integer PRIMARY KEY, owner text, n integer);";
     static final String ON = "ALTER TABLE {schema}.t ENABLE ROW LEVEL SECURITY;";
     static final String P = "CREATE POLICY own ON {schema}.t USING (owner = current_user);";
 
     @BeforeAll
     static void setUp() throws Exception {
-        h = new KindHarness("tnkdb_pol", "tnkdb_pol_app", "tnkdb_pol_admin");
+        h = new KindHarness("tnkdb_pol", APP, ADMIN);
     }
 
     @AfterAll
@@ -30,8 +32,8 @@ class SchemaPoliciesTest {
     @Test
     void newTableWithPolicyAndRls() throws Exception {
         var o = h.converge("", T + ON + "ALTER TABLE {schema}.t FORCE ROW LEVEL SECURITY;" + P
-                + "CREATE POLICY ins ON {schema}.t AS RESTRICTIVE FOR INSERT TO tnkdb_pol_app WITH CHECK (n > 0);", "safe", "new policy");
-        assertTrue(o.script().contains("AS RESTRICTIVE FOR INSERT TO \"tnkdb_pol_app\" WITH CHECK ((n > 0))"), o.script());
+                + "CREATE POLICY ins ON {schema}.t AS RESTRICTIVE FOR INSERT TO " + APP + " WITH CHECK (n > 0);", "safe", "new policy");
+        assertTrue(o.script().contains("AS RESTRICTIVE FOR INSERT TO \"" + APP + "\" WITH CHECK ((n > 0))"), o.script());
         assertEquals(1, h.db.count("SELECT count(*) FROM pg_class WHERE relname = 't' AND relrowsecurity AND relforcerowsecurity"
                 + " AND relnamespace = '" + o.schema() + "'::regnamespace"));
         assertEquals(2, h.db.count("SELECT count(*) FROM pg_policies WHERE schemaname = '" + o.schema() + "'"));
@@ -78,10 +80,10 @@ class SchemaPoliciesTest {
 
     @Test
     void rolesChangedInPlace() throws Exception {
-        var o = h.converge(T + ON + "CREATE POLICY p ON {schema}.t TO tnkdb_pol_app USING (true);",
-                T + ON + "CREATE POLICY p ON {schema}.t TO tnkdb_pol_admin, tnkdb_pol_app USING (true);", "safe", "changed in place");
-        assertEquals("ALTER POLICY \"p\" ON {schema}.\"t\" TO \"tnkdb_pol_admin\", \"tnkdb_pol_app\";\n", o.script());
-        h.converge(T + ON + "CREATE POLICY p ON {schema}.t TO tnkdb_pol_app USING (true);",
+        var o = h.converge(T + ON + "CREATE POLICY p ON {schema}.t TO " + APP + " USING (true);",
+                T + ON + "CREATE POLICY p ON {schema}.t TO " + ADMIN + ", " + APP + " USING (true);", "safe", "changed in place");
+        assertEquals("ALTER POLICY \"p\" ON {schema}.\"t\" TO \"" + ADMIN + "\", \"" + APP + "\";\n", o.script());
+        h.converge(T + ON + "CREATE POLICY p ON {schema}.t TO " + APP + " USING (true);",
                 T + ON + "CREATE POLICY p ON {schema}.t USING (true);", "safe", "changed in place");
     }
 
@@ -131,13 +133,13 @@ class SchemaPoliciesTest {
 
     @Test
     void createTablesCreatesTheGuardsOfNewTablesOnly() throws Exception {
-        String model = T + ON + P + "GRANT SELECT ON {schema}.t TO tnkdb_pol_app;"
+        String model = T + ON + P + "GRANT SELECT ON {schema}.t TO " + APP + ";"
                 + "CREATE TABLE {schema}.m (id int, at date) PARTITION BY RANGE (at);"
                 + "CREATE TABLE {schema}.m_1 PARTITION OF {schema}.m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
                 + "CREATE TABLE {schema}.old (id int);";
         // an existing table without its grant: create_tables leaves it alone, propose shows the grant
         h.db.exec("CREATE SCHEMA p_ct; CREATE TABLE p_ct.old (id int)");
-        SchemaTestDb.Wiring w = h.db.wire(KindHarness.model(KindHarness.SHARED, model + "GRANT SELECT ON {schema}.old TO tnkdb_pol_app;"));
+        SchemaTestDb.Wiring w = h.db.wire(KindHarness.model(KindHarness.SHARED, model + "GRANT SELECT ON {schema}.old TO " + APP + ";"));
         w.applier().run(new SchemaTestDb.Ctx("create_tables", java.util.Map.of("param", "ct")), new Scope.Project("ct"),
                 new dev.tasknode.node.schema.apply.FleetApplier.Options("create_tables", false, false, false, null, true));
         assertEquals(1, h.db.count("SELECT count(*) FROM pg_policies WHERE schemaname = 'p_ct' AND tablename = 't'"));
@@ -145,7 +147,7 @@ class SchemaPoliciesTest {
         assertEquals(1, h.db.count("SELECT count(*) FROM pg_class WHERE oid = 'p_ct.m_1'::regclass AND relispartition"));
         Results.Proposal p = w.reports().propose(new Scope.Project("ct")).proposal();
         assertEquals(1, p.changeSets().size(), () -> KindHarness.json(p));
-        assertEquals("GRANT SELECT ON TABLE {schema}.\"old\" TO \"tnkdb_pol_app\";\n", p.changeSets().getFirst().script());
+        assertEquals("GRANT SELECT ON TABLE {schema}.\"old\" TO \"" + APP + "\";\n", p.changeSets().getFirst().script());
     }
 
     @Test

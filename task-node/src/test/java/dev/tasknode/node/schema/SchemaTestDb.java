@@ -101,7 +101,31 @@ public final class SchemaTestDb implements AutoCloseable {
     public void close() {
         ds.close();
         if (drop) {
-            TestEndpoints.dropDatabase(database);
+            // in the background (TestEndpoints.awaitDatabaseDrops waits for it), after the engine's own drops
+            List<Thread> scratch = scratchDrops();
+            TestEndpoints.dropDatabaseLater(TestEndpoints.postgres(), database, () -> await(scratch));
+        }
+    }
+
+    /**
+     * The engine's background drops of its scratch databases running now. Each runs over a connection to the pool's
+     * database, this one: dropping it WITH (FORCE) before they end would cut them off mid-drop, leaving the scratch
+     * databases to the sweep a minute later, and with them every grant they hold to a test's roles.
+     */
+    private static List<Thread> scratchDrops() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> "scratch-drop".equals(t.getName())).toList();
+    }
+
+    /** At most 3 minutes: a drop waits for a checkpoint, seconds on a busy server. */
+    private static void await(List<Thread> threads) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        for (Thread t : threads) {
+            try {
+                t.join(java.time.Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

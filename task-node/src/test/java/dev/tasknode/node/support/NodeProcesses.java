@@ -101,6 +101,6 @@ public final class NodeProcesses implements AutoCloseable {
             client.deleteNodeQueues();
             client.close();
         }
-        TestEndpoints.dropDatabase(env.database());
+        TestEndpoints.dropDatabaseLater(env.database());
     }
 }

@@ -346,9 +346,22 @@ class AdminPageFeaturesTest {
                 + "'#runs-table tbody tr[data-task-id]')].map(tr => tr.cells[arguments[0]].innerText.trim())", i);
     }
 
+    /**
+     * The downloaded file once Chromium has finished it: it reserves the final name with an empty file at once and
+     * writes to a {@code .crdownload} file, renamed over it at the end (reading on the first sight read an empty file).
+     */
     private Path existing(String name) {
         Path p = browser.downloads.resolve(name);
-        return Files.isRegularFile(p) ? p : null;
+        try {
+            boolean writing;
+            try (var all = Files.list(browser.downloads)) {
+                writing = all.map(f -> f.getFileName().toString())
+                        .anyMatch(f -> f.endsWith(".crdownload") || f.startsWith(".com.google.Chrome."));
+            }
+            return !writing && Files.isRegularFile(p) && Files.size(p) > 0 ? p : null;
+        } catch (java.io.IOException e) {
+            return null; // renamed meanwhile: look again
+        }
     }
 
     private int brightness() {

@@ -73,7 +73,7 @@ final class AdminTestNode {
         } catch (Exception e) {
             throw new IllegalStateException("could not delete the test node's queues: " + e.getMessage(), e);
         } finally {
-            TestEndpoints.dropDatabase(database);
+            TestEndpoints.dropDatabaseLater(database);
         }
     }
 }

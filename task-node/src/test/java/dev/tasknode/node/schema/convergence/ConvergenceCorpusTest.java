@@ -177,6 +177,7 @@ class ConvergenceCorpusTest {
     /** After the case databases are gone, nothing refers to this run's roles. */
     @AfterAll
     static void dropRoles() throws SQLException {
+        TestEndpoints.awaitDatabaseDrops(); // the case databases' grants refer to the roles
         TestEndpoints.Postgres pg = TestEndpoints.postgres();
         try (Connection c = DriverManager.getConnection(pg.adminUrl(), pg.user(), pg.password());
              Statement st = c.createStatement()) {
