@@ -155,7 +155,7 @@ class RestoreAllTest {
                     @Override
                     public void info(String message) {
                         inner.info(message);
-                        if (message.startsWith("moved p_3 aside")) {
+                        if (message.startsWith("batch-0002.dump: moved 2 schema(s) aside")) { // p_2 and p_3, in one transaction
                             cancel();
                         }
                     }
@@ -191,7 +191,8 @@ class RestoreAllTest {
         for (String s : List.of("p_2", "p_3", "p_4", "p_5")) {
             assertEquals(of(live, s), of(after, s), s + " as it was");
         }
-        assertTrue(ctx.text().contains("moved p_2 aside") && ctx.text().contains("moved p_3 aside"),
+        assertTrue(ctx.text().contains("batch-0002.dump: moved 2 schema(s) aside") && ctx.text().contains("p_2 -> _restore_p_2_")
+                        && ctx.text().contains("p_3 -> _restore_p_3_"),
                 "p_2 and p_3 were under way when cancelled:\n" + ctx.text());
         assertNothingLeftOver();
     }

@@ -45,16 +45,25 @@ class SchemaRestorer {
     /** Returns the restored row counts; warnings (foreign keys re-created NOT VALID…) are added to {@code warnings}. */
     Map<String, Long> restore(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e, List<String> warnings,
                               SchemaSwap.Keep keep) throws Exception {
+        long t0 = System.nanoTime();
         SchemaSwap.Swap sw = begin(ctx, w, m, e);
         Map<String, Long> rows;
+        long t1 = System.nanoTime();
+        long t2;
         try {
             load(ctx, w, m, e, sw);
+            t2 = System.nanoTime();
             rows = SchemaCatalog.rowCounts(w, e.schema());
         } catch (Exception | Error x) {
             putBack(ctx, w, sw, x);
             throw x;
         }
-        return complete(ctx, w, e, sw, rows, warnings, keep);
+        long t3 = System.nanoTime();
+        Map<String, Long> out = complete(ctx, w, e, sw, rows, warnings, keep);
+        ctx.log().info("%s: phases aside + create %.2f s, %s %.2f s, row counts %.2f s, finish %.2f s", e.schema(),
+                (t1 - t0) / 1e9, Manifest.PROTOTYPE.equals(m.format()) ? "psql" : "pg_restore", (t2 - t1) / 1e9,
+                (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9);
+        return out;
     }
 
     /** Step 1 of a restore: the live schema moved aside (journaled) and, for a pg_dump archive, the new one created empty. */
@@ -132,6 +141,15 @@ class SchemaRestorer {
 
     PgTools pg() {
         return pg;
+    }
+
+    SchemaSwap swap() {
+        return swap;
+    }
+
+    /** The lock finishes that touch other schemas' tables take (see the field); batch finishes take it too. */
+    ReentrantLock finishing() {
+        return finishing;
     }
 
     BackupStore store() {
