@@ -306,7 +306,7 @@ class BackupBenchmark {
             try {
                 List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
                 for (Manifest.FileEntry file : m.files()) {
-                    runs.add(pool.submit(() -> f.pg.run(new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of()),
+                    runs.add(pool.submit(() -> f.pg.run(new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()),
                             f.pg.command("pg_restore", scratch, List.of("--exit-on-error", "--jobs=" + w,
                                     f.store.file(m, file.name()).toString())), "bench", null, null).exit()));
                 }
