@@ -27,11 +27,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class BatchSwap {
     /**
-     * Schemas finished per transaction. Dropping a copy locks each of its relations until the commit (a 20-table
-     * project: about 60 locks), renaming one locks none of them; both stay far below the lock table (64 × connections).
+     * Schemas finished per transaction. Renaming a copy locks none of its tables (detaching its keys into shared
+     * locks the table and the one it references); dropping one locks every relation until the commit (a 20-table
+     * project with keys and indexes: about 100 locks), so drops go a few at a time: two workers' chunks must stay
+     * far inside the lock table (64 × connections) that the rest of the platform shares.
      */
-    static final int KEEP_CHUNK = 100;
-    static final int DROP_CHUNK = 20;
+    static final int KEEP_CHUNK = 50;
+    static final int DROP_CHUNK = 5;
 
     private final SchemaSwap swap;
 
