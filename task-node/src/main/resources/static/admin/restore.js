@@ -62,10 +62,13 @@ async function compare(doc) {
   const m = pick(doc, 'manifest') || doc;
   const list = (pick(m, 'schemas', 'entries') || []).filter(s => typeof s === 'object');
   if (!list.length) return;
-  const names = list.map(s => pick(s, 'schema', 'name'));
+  // each schema is read on the cluster the backup names for it (every cluster has its own shared)
+  const clusterOf = s => pick(s, 'cluster') || '';
+  const keyOf = s => clusterOf(s) ? `${clusterOf(s)}:${pick(s, 'schema', 'name')}` : pick(s, 'schema', 'name');
+  const several = list.some(s => clusterOf(s) && clusterOf(s) !== 'default');
   let live = {};
   try {
-    live = (await api('/live-schemas?schemas=' + encodeURIComponent(names.join(',')))).schemas;
+    live = (await api('/live-schemas?schemas=' + encodeURIComponent(list.map(keyOf).join(',')))).schemas;
   } catch (e) {
     $('restore-compare').replaceChildren(el('p', { class: 'feedback bad', text: 'Cannot read what is live now: ' + e.message }));
     return;
@@ -76,17 +79,20 @@ async function compare(doc) {
     const counts = pick(s, 'row_counts', 'tables');
     const tables = counts && typeof counts === 'object' ? Object.keys(counts).length : '';
     const rows = counts && typeof counts === 'object' ? Object.values(counts).reduce((a, x) => a + (typeof x === 'number' ? x : pick(x, 'rows') || 0), 0) : '';
-    const now = live[name] || {};
-    const change = !now.exists ? 'schema does not exist now: restored from the backup'
+    const now = live[keyOf(s)] || {};
+    const change = now.exists === null ? now.error
+      : !now.exists ? 'schema does not exist now: restored from the backup'
       : now.tables !== tables ? `${now.tables} tables now, ${tables} in the backup` : 'same tables';
-    return el('tr', { 'data-schema': name }, el('td', {}, el('code', { text: name })),
+    return el('tr', { 'data-schema': name, 'data-cluster': clusterOf(s) || 'default' }, el('td', {}, el('code', { text: name })),
+      several ? el('td', { class: 'cluster', text: clusterOf(s) || 'default' }) : null,
       el('td', { class: 'num', text: tables }), el('td', { class: 'num', text: fmt(rows) }),
       el('td', { class: 'num', text: now.exists ? now.tables : '—' }),
       el('td', { class: 'num', title: 'PostgreSQL\'s estimate (pg_class.reltuples), not a count', text: !now.exists ? '—' : now.never_analyzed ? '≈' + fmt(now.rows_estimate) + ' (not analyzed)' : '≈' + fmt(now.rows_estimate) }),
       el('td', { class: 'muted', text: change }));
   });
   $('restore-compare').replaceChildren(el('div', { class: 'table-wrap' }, el('table', { id: 'restore-compare-table' },
-    el('thead', {}, el('tr', {}, el('th', { rowspan: 2, text: 'Schema' }), el('th', { colspan: 2, class: 'num', text: 'In the backup' }),
+    el('thead', {}, el('tr', {}, el('th', { rowspan: 2, text: 'Schema' }), several ? el('th', { rowspan: 2, text: 'Cluster' }) : null,
+      el('th', { colspan: 2, class: 'num', text: 'In the backup' }),
       el('th', { colspan: 2, class: 'num', text: 'Live now' }), el('th', { rowspan: 2, text: '' })),
       el('tr', {}, ['tables', 'rows', 'tables', 'rows (estimate)'].map(h => el('th', { class: 'num', text: h })))),
     el('tbody', {}, rows))));

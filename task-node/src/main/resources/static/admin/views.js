@@ -226,11 +226,15 @@ export function manifestView(doc) {
     if (Array.isArray(problems) && problems.length) box.append(el('div', { class: 'error-box' }, el('ul', {}, problems.map(p => el('li', { text: p })))));
   }
   if (Array.isArray(list) && list.length && typeof list[0] === 'object') {
-    box.append(el('table', {}, el('thead', {}, el('tr', {}, ['Schema', 'File', 'Tables', 'Rows', 'Status'].map(h => el('th', { text: h })))),
+    // a backup of several clusters names each schema's cluster (each cluster has its own shared schema)
+    const several = list.some(s => pick(s, 'cluster') && pick(s, 'cluster') !== 'default');
+    const heads = ['Schema', ...(several ? ['Cluster'] : []), 'File', 'Tables', 'Rows', 'Status'];
+    box.append(el('table', { class: 'manifest-schemas' }, el('thead', {}, el('tr', {}, heads.map(h => el('th', { text: h })))),
       el('tbody', {}, list.map(s => {
         const counts = pick(s, 'row_counts', 'tables');
         const rows = counts && typeof counts === 'object' ? Object.values(counts).reduce((a, x) => a + (typeof x === 'number' ? x : pick(x, 'rows') || 0), 0) : '';
         return el('tr', {}, el('td', {}, el('code', { text: pick(s, 'schema', 'name') || '?' })),
+          several ? el('td', { class: 'cluster', text: pick(s, 'cluster') || 'default' }) : null,
           el('td', {}, pick(s, 'file') ? el('code', { text: pick(s, 'file') }) : fmtBytes(pick(s, 'size_bytes', 'size', 'bytes'))),
           el('td', { class: 'num', text: counts && typeof counts === 'object' ? Object.keys(counts).length : '' }),
           el('td', { class: 'num', text: rows }), el('td', {}, pick(s, 'status') ? badge(pick(s, 'status')) : ''));

@@ -33,8 +33,9 @@ public class BackupProperties {
      */
     private boolean analyzeCatalogs = true;
     /**
-     * Restore the schemas of one batch archive with one pg_restore ({@code -n} per schema, {@code -j workers}); false =
-     * one pg_restore per schema, as before 2026-12 (kept for comparison and as a fallback).
+     * Restore the schemas of one batch archive together (pg_restore runs of up to 200 tables, one transaction each,
+     * the swaps batched: BatchRestore); false = one schema at a time, as before 2026-12 (kept for comparison and as a
+     * fallback).
      */
     private boolean restoreBatches = true;
     /**

@@ -105,6 +105,34 @@ class RestoreAllTest {
                 + " AND confrelid = 'shared.projects'::regclass"));
     }
 
+    /**
+     * A project of a batch that a view of another schema reads cannot be finished with the rest of its batch (the
+     * view must be re-pointed at the restored tables, or dropping the copy would drop it): it is finished on its own,
+     * the view keeps working on the restored data, and the rest of the batch is finished together.
+     */
+    @Test
+    void aProjectOfABatchThatAnotherSchemasViewReadsIsFinishedOnItsOwnAndTheViewRepointed() throws Exception {
+        Map<String, String> backedUp = f.state();
+        Manifest m = backupAll();
+        changeEverything("view");
+        f.exec("INSERT INTO p_3.items (project_id, payload) VALUES ('3', 'after the backup');"
+                + " CREATE SCHEMA reports; CREATE VIEW reports.items_of_3 AS SELECT count(*) AS n FROM p_3.items");
+        long before = f.count("SELECT n FROM reports.items_of_3");
+        try {
+            RecordingContext ctx = new RecordingContext(TaskNames.RESTORE_DATABASE, Map.of("param", m.id(), "safety_backup", false));
+            TaskOutcome o = new RestoreDatabaseTask(f.restore).run(ctx);
+            assertEquals(TaskStatus.SUCCEEDED, o.status(), ctx.text());
+            assertEquals(backedUp, f.state());
+            assertTrue(ctx.text().contains("re-attached 0 foreign key(s) and 1 view(s) of other schemas to p_3"), ctx.text());
+            assertTrue(ctx.text().contains(" one by one)"), ctx.text());
+            assertEquals(f.count("SELECT count(*) FROM p_3.items"), f.count("SELECT n FROM reports.items_of_3"));
+            assertNotEquals(before, f.count("SELECT n FROM reports.items_of_3"), "the view reads the restored table");
+            assertNothingLeftOver();
+        } finally {
+            f.exec("DROP SCHEMA reports CASCADE");
+        }
+    }
+
     @Test
     void aBatchWhoseLoadFailsIsPutBackAndRestoredOneByOneSoOnlyTheBrokenSchemaFails() throws Exception {
         // p_3's archive gives a table to a role that no longer exists when restoring: pg_restore --exit-on-error stops.
@@ -155,7 +183,7 @@ class RestoreAllTest {
                     @Override
                     public void info(String message) {
                         inner.info(message);
-                        if (message.startsWith("moved p_3 aside")) {
+                        if (message.startsWith("batch-0002.dump: moved 2 schema(s) aside")) { // p_2 and p_3, in one transaction
                             cancel();
                         }
                     }
@@ -191,7 +219,8 @@ class RestoreAllTest {
         for (String s : List.of("p_2", "p_3", "p_4", "p_5")) {
             assertEquals(of(live, s), of(after, s), s + " as it was");
         }
-        assertTrue(ctx.text().contains("moved p_2 aside") && ctx.text().contains("moved p_3 aside"),
+        assertTrue(ctx.text().contains("batch-0002.dump: moved 2 schema(s) aside") && ctx.text().contains("p_2 -> _restore_p_2_")
+                        && ctx.text().contains("p_3 -> _restore_p_3_"),
                 "p_2 and p_3 were under way when cancelled:\n" + ctx.text());
         assertNothingLeftOver();
     }

@@ -20,8 +20,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The Admin page's fleet card of a node whose fleet spans two real clusters (main and tn2): each cluster's part
- * under the counts, and each schema row naming its cluster.
+ * The Admin page of a node whose fleet spans two real clusters (main and tn2): the fleet card shows each cluster's
+ * part under the counts and each schema row naming its cluster; the restore dialog shows a backup's clusters and
+ * compares each schema with what is live on its own cluster.
  */
 class AdminClustersBrowserTest {
     static final AdminTestNode NODE = new AdminTestNode("tn_c_admin");
@@ -72,6 +73,35 @@ class AdminClustersBrowserTest {
             browser.waitFor(d -> d.findElements(By.cssSelector("#fleet-detail tbody tr")).size() == 3);
             browser.driver.executeScript("document.getElementById('fleet').scrollIntoView()");
             browser.screenshot("fleet-clusters");
+        }
+    }
+
+    /**
+     * The restore dialog of a backup of both clusters: the manifest names each schema's cluster, and the comparison
+     * with what is live now reads each schema on its own cluster — both shared schemas (one per cluster) and the
+     * projects of tn2 exist there, so none is reported missing.
+     */
+    @Test
+    void theRestoreDialogComparesEachSchemaOnItsOwnCluster() {
+        int port = ((WebServerApplicationContext) node).getWebServer().getPort();
+        try (AdminBrowser browser = new AdminBrowser(port)) {
+            browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
+            AdminPageBrowserTest.runShortcut(browser, "btn-backup");
+            browser.find(By.id("btn-restore")).click();
+            browser.waitFor(Duration.ofSeconds(90), d -> !d.findElements(By.cssSelector("#backups-table .choose-backup")).isEmpty());
+            browser.find(By.cssSelector("#backups-table .choose-backup")).click();
+            browser.waitFor(Duration.ofSeconds(90), d -> !d.findElements(By.cssSelector("#restore-compare-table tr[data-cluster=tn2]")).isEmpty());
+            assertThat(browser.all(By.cssSelector("#restore-compare-table tr[data-schema=shared]"))).hasSize(2);
+            for (String row : List.of("tr[data-schema=shared][data-cluster=tn2]", "tr[data-schema=p_t1][data-cluster=tn2]",
+                    "tr[data-schema=shared][data-cluster=default]", "tr[data-schema=p_h1][data-cluster=default]")) {
+                String text = browser.text(By.cssSelector("#restore-compare-table " + row));
+                assertThat(text).as(row).contains("same tables").doesNotContain("does not exist");
+            }
+            assertThat(browser.text(By.cssSelector("#restore-compare-table tr[data-schema=p_t1] td.cluster"))).isEqualTo("tn2");
+            List<String> manifestClusters = browser.driver.findElements(By.cssSelector("#restore-manifest table.manifest-schemas td.cluster"))
+                    .stream().map(e -> e.getText()).toList();
+            assertThat(manifestClusters).containsOnly("default", "tn2").contains("tn2");
+            browser.screenshot("restore-clusters");
         }
     }
 }

@@ -61,6 +61,16 @@ public class PgTools {
                     u2 == null || u2.isEmpty() ? "postgres" : u2, pw == null ? "" : pw, Map.copyOf(env));
         }
 
+        /**
+         * The same target with a server setting for the tools' sessions ({@code PGOPTIONS=-c name=value}, added to
+         * any given): e.g. {@code synchronous_commit=off} for a restore's loads (see SchemaRestorer).
+         */
+        public Target withSetting(String name, String value) {
+            Map<String, String> e = new HashMap<>(env);
+            e.merge("PGOPTIONS", "-c " + name + "=" + value, (a, b) -> a + " " + b);
+            return new Target(host, port, database, user, password, Map.copyOf(e));
+        }
+
         public String jdbcUrl(String db) {
             return "jdbc:postgresql://" + host + ":" + port + "/" + db;
         }

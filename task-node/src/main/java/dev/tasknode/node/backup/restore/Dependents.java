@@ -8,7 +8,10 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Objects of other schemas that depend on a schema being replaced. Renaming the schema aside takes them along (they
@@ -31,21 +34,23 @@ final class Dependents {
     }
 
     /**
-     * The schema's own relations, types and functions: what objects elsewhere can depend on. Found through their
-     * dependency on the namespace (every table, view, sequence, type and function has one), plus what hangs on those
-     * without one: indexes, row types, array types. Index lookups only: pg_class has no index on relnamespace, and a
-     * scan of a 1,000-project catalog costs tens of milliseconds per schema restored.
+     * The schemas' own relations, types and functions, each row with its schema ({@code sch}): what objects elsewhere
+     * can depend on. Found through their dependency on the namespace (every table, view, sequence, type and function
+     * has one), plus what hangs on those without one: indexes, row types, array types. Index lookups only: pg_class
+     * has no index on relnamespace, and a scan of a 1,000-project catalog costs tens of milliseconds per schema
+     * restored. The one parameter is the array of schema names: a batch of schemas costs one query, not one each.
      */
-    private static final String OBJECTS = "WITH top AS (SELECT classid AS cls, objid AS oid FROM pg_depend"
-            + " WHERE refclassid = 'pg_namespace'::regclass AND refobjid = (SELECT oid FROM pg_namespace WHERE nspname = ?)),"
-            + " objs AS (SELECT cls, oid FROM top"
-            + " UNION ALL SELECT 'pg_type'::regclass, c.reltype FROM top JOIN pg_class c ON c.oid = top.oid"
+    private static final String OBJECTS = "WITH top AS (SELECT n.nspname AS sch, d.classid AS cls, d.objid AS oid"
+            + " FROM pg_namespace n JOIN pg_depend d ON d.refclassid = 'pg_namespace'::regclass AND d.refobjid = n.oid"
+            + " WHERE n.nspname = ANY (?::text[])),"
+            + " objs AS (SELECT sch, cls, oid FROM top"
+            + " UNION ALL SELECT top.sch, 'pg_type'::regclass, c.reltype FROM top JOIN pg_class c ON c.oid = top.oid"
             + "   WHERE top.cls = 'pg_class'::regclass AND c.reltype <> 0"
-            + " UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM top JOIN pg_index i ON i.indrelid = top.oid"
+            + " UNION ALL SELECT top.sch, 'pg_class'::regclass, i.indexrelid FROM top JOIN pg_index i ON i.indrelid = top.oid"
             + "   WHERE top.cls = 'pg_class'::regclass"
-            + " UNION ALL SELECT 'pg_type'::regclass, t.typarray FROM top JOIN pg_type t ON t.oid = top.oid"
+            + " UNION ALL SELECT top.sch, 'pg_type'::regclass, t.typarray FROM top JOIN pg_type t ON t.oid = top.oid"
             + "   WHERE top.cls = 'pg_type'::regclass AND t.typarray <> 0"
-            + " UNION ALL SELECT 'pg_type'::regclass, t.typarray FROM top JOIN pg_class c ON c.oid = top.oid"
+            + " UNION ALL SELECT top.sch, 'pg_type'::regclass, t.typarray FROM top JOIN pg_class c ON c.oid = top.oid"
             + "   JOIN pg_type t ON t.oid = c.reltype WHERE top.cls = 'pg_class'::regclass AND t.typarray <> 0)";
 
     /**
@@ -53,20 +58,31 @@ final class Dependents {
      * definitions then name every object with its schema, so they resolve to the restored schema later.
      */
     static Captured capture(Connection c, String schema) throws SQLException {
-        List<ForeignKey> fks = rows(c, OBJECTS + " SELECT format('%I.%I', tn.nspname, t.relname), k.conname,"
-                + " pg_get_constraintdef(k.oid) FROM (SELECT DISTINCT d.objid FROM objs JOIN pg_depend d"
+        return captureAll(c, List.of(schema)).get(schema);
+    }
+
+    /** {@link #capture} of several schemas in two queries; every schema is in the result ({@link Captured#NONE} if nothing). */
+    static Map<String, Captured> captureAll(Connection c, List<String> schemas) throws SQLException {
+        Map<String, List<ForeignKey>> fks = rows(c, OBJECTS + " SELECT x.sch, format('%I.%I', tn.nspname, t.relname), k.conname,"
+                + " pg_get_constraintdef(k.oid) FROM (SELECT DISTINCT objs.sch, d.objid FROM objs JOIN pg_depend d"
                 + " ON d.refclassid = objs.cls AND d.refobjid = objs.oid AND d.classid = 'pg_constraint'::regclass) x"
                 + " JOIN pg_constraint k ON k.oid = x.objid JOIN pg_class t ON t.oid = k.conrelid"
-                + " JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE k.contype = 'f' AND tn.nspname <> ? ORDER BY 1, 2",
-                schema, rs -> new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3)));
-        List<View> views = rows(c, OBJECTS + " SELECT format('%I.%I', vn.nspname, v.relname),"
+                + " JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE k.contype = 'f' AND tn.nspname <> x.sch ORDER BY 1, 2, 3",
+                schemas, rs -> new ForeignKey(rs.getString(2), rs.getString(3), rs.getString(4)));
+        Map<String, List<View>> views = rows(c, OBJECTS + " SELECT x.sch, format('%I.%I', vn.nspname, v.relname),"
                 + " coalesce(array_to_string(v.reloptions, ', '), ''), pg_get_viewdef(v.oid)"
-                + " FROM (SELECT DISTINCT r.ev_class FROM objs JOIN pg_depend d ON d.refclassid = objs.cls AND d.refobjid = objs.oid"
+                + " FROM (SELECT DISTINCT objs.sch, r.ev_class FROM objs JOIN pg_depend d ON d.refclassid = objs.cls AND d.refobjid = objs.oid"
                 + " JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid) x"
                 + " JOIN pg_class v ON v.oid = x.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace"
-                + " WHERE v.relkind = 'v' AND vn.nspname <> ? ORDER BY v.oid",
-                schema, rs -> new View(rs.getString(1), rs.getString(2), rs.getString(3)));
-        return fks.isEmpty() && views.isEmpty() ? Captured.NONE : new Captured(List.copyOf(fks), List.copyOf(views));
+                + " WHERE v.relkind = 'v' AND vn.nspname <> x.sch ORDER BY x.sch, v.oid",
+                schemas, rs -> new View(rs.getString(2), rs.getString(3), rs.getString(4)));
+        Map<String, Captured> out = new HashMap<>();
+        for (String s : schemas) {
+            List<ForeignKey> f = fks.getOrDefault(s, List.of());
+            List<View> v = views.getOrDefault(s, List.of());
+            out.put(s, f.isEmpty() && v.isEmpty() ? Captured.NONE : new Captured(List.copyOf(f), List.copyOf(v)));
+        }
+        return out;
     }
 
     /**
@@ -123,7 +139,12 @@ final class Dependents {
      * (default, rule, trigger, policy) is its table's; an object of a kind not mapped here counts as outside.
      */
     static List<String> leftovers(Connection c, String aside) throws SQLException {
-        return rows(c, OBJECTS + " SELECT DISTINCT o.type || ' ' || o.identity"
+        return leftoversAll(c, List.of(aside)).getOrDefault(aside, List.of());
+    }
+
+    /** {@link #leftovers} of several aside copies in one query; only those with leftovers are in the result. */
+    static Map<String, List<String>> leftoversAll(Connection c, List<String> asides) throws SQLException {
+        return rows(c, OBJECTS + " SELECT DISTINCT objs.sch, o.type || ' ' || o.identity"
                 + " FROM objs JOIN pg_depend d ON d.refclassid = objs.cls AND d.refobjid = objs.oid"
                 + " CROSS JOIN LATERAL pg_identify_object(d.classid, d.objid, d.objsubid) o"
                 + " WHERE d.deptype IN ('n', 'a') AND coalesce(CASE d.classid"
@@ -137,23 +158,22 @@ final class Dependents {
                 + " WHEN 'pg_rewrite'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_rewrite x JOIN pg_class t ON t.oid = x.ev_class WHERE x.oid = d.objid)"
                 + " WHEN 'pg_trigger'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_trigger x JOIN pg_class t ON t.oid = x.tgrelid WHERE x.oid = d.objid)"
                 + " WHEN 'pg_policy'::regclass THEN (SELECT t.relnamespace::bigint FROM pg_policy x JOIN pg_class t ON t.oid = x.polrelid WHERE x.oid = d.objid)"
-                + " END, 0) NOT IN (-1, (SELECT oid FROM pg_namespace WHERE nspname = ?)::bigint) ORDER BY 1",
-                aside, rs -> rs.getString(1));
+                + " END, 0) NOT IN (-1, (SELECT oid FROM pg_namespace WHERE nspname = objs.sch)::bigint) ORDER BY 1, 2",
+                asides, rs -> rs.getString(2));
     }
 
     private interface Row<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    /** Runs a query over {@link #OBJECTS} whose two parameters are both the schema's name. */
-    private static <T> List<T> rows(Connection c, String sql, String schema, Row<T> row) throws SQLException {
-        List<T> out = new ArrayList<>();
+    /** Runs a query over {@link #OBJECTS} (its one parameter: the schemas) whose first column is the schema; rows grouped by it. */
+    private static <T> Map<String, List<T>> rows(Connection c, String sql, List<String> schemas, Row<T> row) throws SQLException {
+        Map<String, List<T>> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, schema);
-            ps.setString(2, schema);
+            ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(row.map(rs));
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(row.map(rs));
                 }
             }
         }

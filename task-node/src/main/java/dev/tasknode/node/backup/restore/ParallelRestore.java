@@ -55,7 +55,9 @@ final class ParallelRestore {
         List<String> rest = new ArrayList<>(targets);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, targets.size())),
                 Thread.ofPlatform().daemon().name("restore-", 0).factory());
-        BatchRestore batches = new BatchRestore(restorer, parallel);
+        BatchRestore.Phases phases = new BatchRestore.Phases();
+        BatchRestore batches = new BatchRestore(restorer, parallel, phases);
+        long t0 = System.nanoTime();
         try {
             if (rest.remove(shared)) {
                 awaitAll(List.of(pool.submit(() -> work(new ConcurrentLinkedQueue<>(List.of(List.of(shared))), batches))));
@@ -68,6 +70,10 @@ final class ParallelRestore {
             awaitAll(running);
         } finally {
             pool.shutdown();
+        }
+        if (phases.any()) {
+            ctx.log().info("restore of %d schema(s): %.1f s; batch phases summed over the workers: %s", total,
+                    (System.nanoTime() - t0) / 1e9, phases.summary());
         }
         List<RestoreService.SchemaResult> out = targets.stream().map(s -> results.getOrDefault(s,
                 new RestoreService.SchemaResult(s, RestoreService.SKIPPED, null, "not attempted: no connection for a restore worker"))).toList();

@@ -36,25 +36,46 @@ class SchemaRestorer {
      */
     private final ReentrantLock finishing = new ReentrantLock();
 
+    /**
+     * The tools as the loads run them: {@code synchronous_commit=off} in pg_restore's and psql's sessions. pg_restore
+     * commits every object it creates on its own (a project of 20 tables: some 60 commits), and each commit waited for
+     * its WAL flush: on a server busy writing, that wait was what made one project's restore take 0.5 s one time and
+     * 3-7 s the next. Nothing is less safe for it: the loaded schema counts for nothing until the swap's last
+     * transaction, which runs on the node's own connection (synchronous_commit as configured) and whose commit
+     * flushes the WAL up to itself, the loads' records included; a crash before that leaves a journaled swap that
+     * the repair undoes, whatever of the load was lost.
+     */
+    private final PgTools loader;
+
     SchemaRestorer(BackupStore store, SchemaSwap swap, PgTools pg) {
         this.store = store;
         this.swap = swap;
         this.pg = pg;
+        this.loader = pg.on(pg.target().withSetting("synchronous_commit", "off"));
     }
 
     /** Returns the restored row counts; warnings (foreign keys re-created NOT VALID…) are added to {@code warnings}. */
     Map<String, Long> restore(TaskContext ctx, Connection w, Manifest m, Manifest.SchemaEntry e, List<String> warnings,
                               SchemaSwap.Keep keep) throws Exception {
+        long t0 = System.nanoTime();
         SchemaSwap.Swap sw = begin(ctx, w, m, e);
         Map<String, Long> rows;
+        long t1 = System.nanoTime();
+        long t2;
         try {
             load(ctx, w, m, e, sw);
+            t2 = System.nanoTime();
             rows = SchemaCatalog.rowCounts(w, e.schema());
         } catch (Exception | Error x) {
             putBack(ctx, w, sw, x);
             throw x;
         }
-        return complete(ctx, w, e, sw, rows, warnings, keep);
+        long t3 = System.nanoTime();
+        Map<String, Long> out = complete(ctx, w, e, sw, rows, warnings, keep);
+        ctx.log().info("%s: phases aside + create %.2f s, %s %.2f s, row counts %.2f s, finish %.2f s", e.schema(),
+                (t1 - t0) / 1e9, Manifest.PROTOTYPE.equals(m.format()) ? "psql" : "pg_restore", (t2 - t1) / 1e9,
+                (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9);
+        return out;
     }
 
     /** Step 1 of a restore: the live schema moved aside (journaled) and, for a pg_dump archive, the new one created empty. */
@@ -134,6 +155,20 @@ class SchemaRestorer {
         return pg;
     }
 
+    /** The tools for loading a schema (see {@link #loader}). */
+    PgTools loader() {
+        return loader;
+    }
+
+    SchemaSwap swap() {
+        return swap;
+    }
+
+    /** The lock finishes that touch other schemas' tables take (see the field); batch finishes take it too. */
+    ReentrantLock finishing() {
+        return finishing;
+    }
+
     BackupStore store() {
         return store;
     }
@@ -142,9 +177,9 @@ class SchemaRestorer {
         String s = e.schema();
         Path file = store.file(m, e.file());
         if (Manifest.PROTOTYPE.equals(m.format())) {
-            List<String> cmd = pg.command(pg.props().getPsql(), pg.target().database(),
+            List<String> cmd = loader.command(pg.props().getPsql(), pg.target().database(),
                     List.of("-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", "-"));
-            PgTools.Result r = pg.run(ctx, cmd, SchemaSwap.appName(s), null, os -> {
+            PgTools.Result r = loader.run(ctx, cmd, SchemaSwap.appName(s), null, os -> {
                 try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
                     in.transferTo(os);
                 }
@@ -157,9 +192,10 @@ class SchemaRestorer {
             }
             swap.adopt(w, sw);
         } else {
-            List<String> cmd = pg.command(pg.props().getPgRestore(), pg.target().database(),
-                    List.of("--exit-on-error", "--schema=" + s, file.toString()));
-            PgTools.Result r = pg.run(ctx, cmd, SchemaSwap.appName(s), null, null);
+            // one transaction: one commit instead of one per object (and nothing of a failed load to clean up)
+            List<String> cmd = loader.command(pg.props().getPgRestore(), pg.target().database(),
+                    List.of("--exit-on-error", "--single-transaction", "--schema=" + s, file.toString()));
+            PgTools.Result r = loader.run(ctx, cmd, SchemaSwap.appName(s), null, null);
             if (!r.ok()) {
                 throw new IllegalStateException("pg_restore exited with " + r.exit() + ": " + r.tail());
             }

@@ -373,6 +373,11 @@ public class SchemaSwap {
         return "_replaced_" + (base.length() > 44 ? base.substring(0, 44) : base) + "_" + hex;
     }
 
+    /** The restore journal table, quoted. */
+    String journalTable() {
+        return journal;
+    }
+
     /** The table of kept replaced copies, quoted. */
     String replacedTable() {
         return replaced;

@@ -249,20 +249,7 @@ class BackupBenchmark {
         table.add(String.format("%-48s %10.2f %10s", "restore one project, default (kept copy)", median(restoreSafety), "<= 2"));
         table.add(String.format("%-48s %10.2f %10s", "  same run, with a safety pg_dump (main's default)", median(restoreDump), ""));
         if (restoreAll) {
-            // everything from the fleet backup, no safety backup: one pg_restore per archive (ours), then one per schema
-            // (main before 2026-12-02), default workers both
-            List<Double> batched = new ArrayList<>();
-            for (int r = 0; r < Math.max(1, repeatsAll); r++) {
-                batched.add(timeRestore(f, last.id(), false));
-            }
-            f.props.setRestoreBatches(false);
-            double perSchema = repeatsAll == 0 ? Double.NaN : timeRestore(f, last.id(), false);
-            f.props.setRestoreBatches(true);
-            results.put("restore_all", map("batched_median_s", median(batched), "batched_runs_s", batched,
-                    "per_schema_s", perSchema, "ratio", median(batched) / perSchema, "goal_s", 60));
-            table.add(String.format("%-48s %10.2f %10s", "restore all, one pg_restore per archive", median(batched), "<= 60"));
-            table.add(String.format("%-48s %10.2f %10s", "  same run, one pg_restore per schema (ratio "
-                    + String.format("%.2f", median(batched) / perSchema) + ")", perSchema, ""));
+            restoreAll(f, last);
         }
         f.store.list().stream().filter(m -> Manifest.TASKNODE.equals(m.format())).forEach(m -> {
             try {
@@ -271,6 +258,68 @@ class BackupBenchmark {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /**
+     * Everything from the fleet backup: the default (replaced copies kept as the way back) {@code restoreAllRepeats}
+     * times, each run's copies left in place (so later runs see a catalog that grew by a fleet: pessimistic); the
+     * same-run floor, PostgreSQL's own {@code pg_restore --jobs} of every archive into an empty scratch database
+     * (archives side by side, as many as the restore's workers); with {@code bench.restoreAllDrop} once with
+     * {@code safety_backup=false} (the copies dropped in the restore); with {@code bench.restoreAllBaseline} once
+     * one pg_restore per schema (restore-batches=false, main before 2026-12-02; ~20 min).
+     */
+    private void restoreAll(BackupFixture f, Manifest last) throws Exception {
+        List<Double> batched = new ArrayList<>();
+        for (int r = 0; r < Math.max(1, repeatsAll); r++) {
+            batched.add(timeRestore(f, last.id(), true));
+        }
+        double bare = bareRestoreAll(f, last);
+        double drop = Boolean.getBoolean("bench.restoreAllDrop") ? timeRestore(f, last.id(), false) : Double.NaN;
+        double perSchema = Double.NaN;
+        if (Boolean.getBoolean("bench.restoreAllBaseline")) {
+            f.props.setRestoreBatches(false);
+            perSchema = timeRestore(f, last.id(), false);
+            f.props.setRestoreBatches(true);
+        }
+        results.put("restore_all", map("default_kept_copies_median_s", median(batched), "default_runs_s", batched,
+                "bare_pg_restore_all_archives_s", bare, "ratio_vs_bare", median(batched) / bare,
+                "safety_backup_false_s", drop, "per_schema_s", perSchema, "goal_s", 60));
+        table.add(String.format("%-48s %10.2f %10s", "restore all, default (copies kept) " + batched, median(batched), "<= 60"));
+        table.add(String.format("%-48s %10.2f %10s", "  same run, bare pg_restore -j of every archive (ratio "
+                + String.format("%.2f", median(batched) / bare) + ")", bare, ""));
+        if (!Double.isNaN(drop)) {
+            table.add(String.format("%-48s %10.2f %10s", "  restore all, safety_backup=false (copies dropped)", drop, ""));
+        }
+        if (!Double.isNaN(perSchema)) {
+            table.add(String.format("%-48s %10.2f %10s", "  restore all, one pg_restore per schema (main before 12-02)", perSchema, ""));
+        }
+    }
+
+    /** PostgreSQL's own tool alone: every archive into a fresh empty database, {@code workers} archives at once, each -j workers. */
+    private double bareRestoreAll(BackupFixture f, Manifest m) throws Exception {
+        String scratch = f.database + "_bare";
+        int w = f.props.effectiveWorkers();
+        f.exec("CREATE DATABASE " + scratch + " TEMPLATE template0");
+        try {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(w);
+            long t = System.nanoTime();
+            try {
+                List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
+                for (Manifest.FileEntry file : m.files()) {
+                    runs.add(pool.submit(() -> f.pg.run(new RecordingContext(TaskNames.BACKUP_DATABASE, Map.of()),
+                            f.pg.command("pg_restore", scratch, List.of("--exit-on-error", "--jobs=" + w,
+                                    f.store.file(m, file.name()).toString())), "bench", null, null).exit()));
+                }
+                for (var r : runs) {
+                    assertEquals(0, r.get());
+                }
+            } finally {
+                pool.shutdown();
+            }
+            return secs(System.nanoTime() - t);
+        } finally {
+            f.exec("DROP DATABASE " + scratch + " WITH (FORCE)");
+        }
     }
 
     private static boolean staleCatalogs(BackupFixture f) throws Exception {
@@ -299,6 +348,8 @@ class BackupBenchmark {
         long t = System.nanoTime();
         TaskOutcome o = f.restore.restore(ctx, RestoreSpec.parse(spec), safety, dump);
         double s = secs(System.nanoTime() - t);
+        ctx.lines.stream().filter(l -> l.contains(" phases ") || l.contains(".dump: ")).forEach(System.out::println);
+        System.out.println("restore " + spec + " safety_backup=" + safety + (dump ? " safety_dump" : "") + ": " + s + " s");
         assertEquals(TaskStatus.SUCCEEDED, o.status(), o.summary());
         return s;
     }
