@@ -40,6 +40,8 @@ final class CatalogRows {
         final TreeMap<String, Catalog.Sequence> identities = new TreeMap<>();
         /** relation -> attnum -> quote_ident(attname), for index keys */
         final Map<String, Map<String, String>> attnames = new HashMap<>();
+        /** relation -> attnum -> attname, for the columns of constraints */
+        final Map<String, Map<String, String>> columnNames = new HashMap<>();
     }
 
     CatalogRows(Map<String, CatalogInspector.Ns> ns, String sharedQuoted, String shared, TreeSet<String> extensions) {
@@ -122,6 +124,7 @@ final class CatalogRows {
         String s = rs.getString(1);
         Parts p = parts.get(s);
         p.attnames.computeIfAbsent(rs.getString(2), k -> new HashMap<>()).put(rs.getString(11), rs.getString(12));
+        p.columnNames.computeIfAbsent(rs.getString(2), k -> new HashMap<>()).put(rs.getString(11), rs.getString(3));
         if ("m".equals(rs.getString(13))) {
             return; // a materialized view's columns only name its indexes' columns
         }
@@ -136,8 +139,16 @@ final class CatalogRows {
 
     void constraint(ResultSet rs) throws SQLException {
         String s = rs.getString(1);
-        Array cols = rs.getArray(6);
-        List<String> colList = cols == null ? List.of() : Arrays.asList((String[]) cols.getArray());
+        String keys = rs.getString(6); // {1,3}, or null (a check on no column, a domain's)
+        List<String> colList = new ArrayList<>();
+        if (keys != null && keys.length() > 2) {
+            Map<String, String> names = parts.get(s).columnNames.getOrDefault(rs.getString(2), Map.of());
+            for (String num : keys.substring(1, keys.length() - 1).split(",")) {
+                if (names.containsKey(num)) { // as the join did: a column this read has no name for is left out
+                    colList.add(names.get(num));
+                }
+            }
+        }
         parts.get(s).constraints.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
                 new Catalog.Constraint(rs.getString(3), rs.getString(4).charAt(0), norm(s, rs.getString(5)),
                         colList, rs.getString(7)));
