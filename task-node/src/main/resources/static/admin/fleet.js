@@ -33,7 +33,8 @@ export async function refreshFleet() {
     const note = [];
     if (backups.status === 'fulfilled') {
       const good = backupsOf(backups.value.result).map(backupRow).filter(b => b.status !== 'failed' && b.date);
-      note.push(good.length ? el('span', {}, 'Last backup: ', timeEl(good[0].date), ` (${good[0].id}). `) : 'Last backup: no backup yet. ');
+      note.push(good.length ? el('span', {}, 'Last backup: ', timeEl(good[0].date),
+        ` (${good[0].id}${good[0].clusters ? ', clusters ' + good[0].clusters : ''}). `) : 'Last backup: no backup yet. ');
     } else note.push(`Last backup: unknown (${backups.reason.message}). `);
     note.push('Checked ', timeEl(new Date().toISOString()), '; again every 5 min.');
     $('fleet-note').replaceChildren(...note);

@@ -198,16 +198,30 @@ export function backupRow(b) {
     size: fmtBytes(pick(b, 'size_bytes', 'size', 'bytes', 'total_bytes')),
     status: pick(b, 'status'),
     valid: valid === undefined ? '' : valid ? 'valid' : 'invalid',
+    clusters: clusterCounts(pick(b, 'clusters')),
   };
+}
+
+/** list_backups' schemas per cluster ({"default": 2, "tn2": 3}) as "default 2 · tn2 3"; '' for one default cluster. */
+function clusterCounts(byCluster) {
+  if (!byCluster || typeof byCluster !== 'object') return '';
+  const names = Object.keys(byCluster);
+  if (names.length === 0 || (names.length === 1 && names[0] === 'default')) return '';
+  names.sort((a, b) => (a !== 'default') - (b !== 'default') || a.localeCompare(b)); // default first, then by name
+  return names.map(n => `${n} ${byCluster[n]}`).join(' · ');
 }
 
 export function backupTable(result, onChoose) {
   const rows = backupsOf(result).map(backupRow);
   if (!rows.length) return el('p', { class: 'muted', text: 'No backups.' });
+  // a fleet over several clusters: which clusters each backup holds, and how many schemas of each
+  const several = rows.some(r => r.clusters);
+  const heads = ['Backup', 'Date', 'Schemas', ...(several ? ['Clusters'] : []), 'Size', 'Status', 'Valid', ''];
   return el('div', { class: 'table-wrap' }, el('table', { id: 'backups-table' },
-    el('thead', {}, el('tr', {}, ['Backup', 'Date', 'Schemas', 'Size', 'Status', 'Valid', ''].map(h => el('th', { scope: 'col', text: h })))),
+    el('thead', {}, el('tr', {}, heads.map(h => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, rows.map(r => el('tr', { 'data-backup': r.id },
       el('td', {}, el('code', { text: r.id })), el('td', { text: r.shownDate }), el('td', { class: 'num', text: r.schemas }),
+      several ? el('td', { class: 'clusters', text: r.clusters || 'default' }) : null,
       el('td', { class: 'num', text: r.size }), el('td', {}, r.status ? badge(r.status) : ''),
       el('td', {}, r.valid ? badge(r.valid) : ''),
       el('td', {}, onChoose ? el('button', { type: 'button', class: 'small choose-backup', onclick: () => onChoose(r) }, 'Choose') : ''))))));

@@ -177,8 +177,11 @@ class ClusterBackupTest {
         assertThat(m.files()).allSatisfy(f -> assertThat(f.name().startsWith("tn2.")).isEqualTo(f.clusterName().equals("tn2")));
         assertThat(Files.readString(dir.resolve(fullBackup).resolve("manifest.json"))).contains("\"cluster\" : \"tn2\"");
 
-        ListBackupsTask.Result list = (ListBackupsTask.Result) new ListBackupsTask(store, replaced)
-                .run(ctx("list_backups", Map.of())).result();
+        RecordingContext listing = ctx("list_backups", Map.of());
+        ListBackupsTask.Result list = (ListBackupsTask.Result) new ListBackupsTask(store, replaced).run(listing).result();
+        // the log (what the CLI and the Admin log pane show) names the clusters of the backup
+        assertThat(listing.lines).filteredOn(l -> l.contains(fullBackup)).singleElement().asString()
+                .contains("7 schema(s) (default 3, tn2 4)");
         ListBackupsTask.Entry e = list.backups().stream().filter(b -> b.id().equals(fullBackup)).findFirst().orElseThrow();
         assertThat(e.clusters()).containsExactly(Map.entry("default", 3), Map.entry("tn2", 4));
         assertThat(e.valid()).isTrue();

@@ -89,6 +89,8 @@ class AdminClustersBrowserTest {
             AdminPageBrowserTest.runShortcut(browser, "btn-backup");
             browser.find(By.id("btn-restore")).click();
             browser.waitFor(Duration.ofSeconds(90), d -> !d.findElements(By.cssSelector("#backups-table .choose-backup")).isEmpty());
+            // the list names the clusters a backup holds: default's shared and h1, tn2's shared, t1 and t2
+            assertThat(browser.text(By.cssSelector("#backups-table tbody tr td.clusters"))).isEqualTo("default 2 · tn2 3");
             browser.find(By.cssSelector("#backups-table .choose-backup")).click();
             browser.waitFor(Duration.ofSeconds(90), d -> !d.findElements(By.cssSelector("#restore-compare-table tr[data-cluster=tn2]")).isEmpty());
             assertThat(browser.all(By.cssSelector("#restore-compare-table tr[data-schema=shared]"))).hasSize(2);

@@ -51,14 +51,15 @@ public class ListBackupsTask implements Task {
             ctx.progress(i++, all.size(), "checking " + m.id());
             BackupStore.Check check = store.check(m, m.files(), true);
             List<String> problems = check.problems();
+            java.util.Map<String, Integer> clusters = perCluster(m);
             out.add(new Entry(m.id(), m.startedAt(), m.format(), m.status(), problems.isEmpty(), check.cached(), problems,
                     m.scope(),
                     m.reason(), m.schemas().size(),
                     m.schemas().stream().filter(s -> !s.ok()).map(ListBackupsTask::name).toList(), m.size(),
-                    m.pgDumpVersion(), m.serverVersion(), perCluster(m)));
-            ctx.log().info("%s  %-9s %-8s %s%s  %d schema(s)  %d bytes%s", m.id(), m.format(), m.status(),
+                    m.pgDumpVersion(), m.serverVersion(), clusters));
+            ctx.log().info("%s  %-9s %-8s %s%s  %d schema(s)%s  %d bytes%s", m.id(), m.format(), m.status(),
                     problems.isEmpty() ? "valid  " : "INVALID", check.cached() ? " (cached checksums)" : "",
-                    m.schemas().size(), m.size(),
+                    m.schemas().size(), clustersText(clusters), m.size(),
                     problems.isEmpty() ? "" : "  " + problems);
         }
         List<String> unreadable = new ArrayList<>();
@@ -87,8 +88,20 @@ public class ListBackupsTask implements Task {
     }
 
     /** Schemas per cluster, in the manifest's order. */
+    /** " (default 2, tn2 3)" when the backup holds more than the default cluster; "" otherwise. */
+    static String clustersText(java.util.Map<String, Integer> clusters) {
+        if (clusters.isEmpty() || clusters.keySet().equals(java.util.Set.of(Manifest.DEFAULT_CLUSTER))) {
+            return "";
+        }
+        java.util.StringJoiner j = new java.util.StringJoiner(", ", " (", ")");
+        clusters.forEach((name, n) -> j.add(name + " " + n));
+        return j.toString();
+    }
+
+    /** Schemas per cluster, the default cluster first, then by name. */
     private static java.util.Map<String, Integer> perCluster(Manifest m) {
-        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>(java.util.Comparator
+                .comparing((String c) -> !Manifest.DEFAULT_CLUSTER.equals(c)).thenComparing(c -> c));
         m.schemas().forEach(s -> out.merge(s.clusterName(), 1, Integer::sum));
         return out;
     }
