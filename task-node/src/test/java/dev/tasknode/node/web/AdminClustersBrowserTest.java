@@ -86,7 +86,7 @@ class AdminClustersBrowserTest {
         int port = ((WebServerApplicationContext) node).getWebServer().getPort();
         try (AdminBrowser browser = new AdminBrowser(port)) {
             browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
-            AdminPageBrowserTest.runShortcut(browser, "btn-backup");
+            browser.runShortcut("btn-backup");
             browser.find(By.id("btn-restore")).click();
             browser.waitFor(Duration.ofSeconds(90), d -> !d.findElements(By.cssSelector("#backups-table .choose-backup")).isEmpty());
             // the list names the clusters a backup holds: default's shared and h1, tn2's shared, t1 and t2

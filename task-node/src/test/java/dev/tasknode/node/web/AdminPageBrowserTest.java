@@ -227,19 +227,7 @@ class AdminPageBrowserTest {
     }
 
     private void runShortcut(String button) {
-        runShortcut(browser, button);
-    }
-
-    /** Clicks a shortcut (confirming the scope when it asks) and waits for the run's result. */
-    static void runShortcut(AdminBrowser browser, String button) {
-        String before = browser.driver.getCurrentUrl();
-        browser.find(By.id(button)).click();
-        if (browser.find(By.id("scope-dialog")).isDisplayed()) {
-            browser.find(By.id("scope-start")).click();
-        }
-        browser.waitFor(d -> !d.getCurrentUrl().equals(before)); // the page selected the new run
-        browser.waitFor(TASK_TIME, d -> !d.findElements(By.cssSelector("#detail-result .result")).isEmpty());
-        assertThat(browser.text(By.id("detail-status"))).as(browser.text(By.id("detail-result"))).isEqualTo("succeeded");
+        browser.runShortcut(button);
     }
 
     private static Connection db() throws SQLException {

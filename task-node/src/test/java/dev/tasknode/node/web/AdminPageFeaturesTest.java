@@ -263,11 +263,11 @@ class AdminPageFeaturesTest {
     @Test
     void restoreAsksForTheFullTargetAndComparesTheBackupWithWhatIsLive() throws Exception {
         browser.signInToPage(AdminTestNode.ADMIN, AdminTestNode.ADMIN_PASSWORD);
-        AdminPageBrowserTest.runShortcut(browser, "btn-create-tables");
+        browser.runShortcut("btn-create-tables");
         sql("INSERT INTO shared.users (email, name) VALUES ('ops@example.com', 'Ops') ON CONFLICT DO NOTHING",
                 "INSERT INTO shared.projects (id, name, owner_id) SELECT 3, 'three', min(id) FROM shared.users ON CONFLICT DO NOTHING");
-        AdminPageBrowserTest.runShortcut(browser, "btn-create-tables");
-        AdminPageBrowserTest.runShortcut(browser, "btn-backup");
+        browser.runShortcut("btn-create-tables");
+        browser.runShortcut("btn-backup");
         sql("CREATE TABLE IF NOT EXISTS p_3.added_after_backup (x int)");
 
         browser.find(By.id("btn-restore")).click();
