@@ -37,9 +37,10 @@ public final class Batches {
     public static void inspect(Connection c, DataSource ds, List<String> schemas, String shared, Set<String> extensions,
                                CatalogInspector.Detail detail, int parallel, Sink sink) throws SQLException {
         int batches = (schemas.size() + SIZE - 1) / SIZE;
+        Rendered rendered = new Rendered(); // a definition's text, rendered by one batch, serves the others
         if (batches <= 1 || parallel <= 1 || ds == null) {
             for (int i = 0; i < schemas.size(); i += SIZE) {
-                sink.accept(CatalogInspector.inspect(c, slice(schemas, i), shared, extensions, detail));
+                sink.accept(CatalogInspector.inspect(c, slice(schemas, i), shared, extensions, detail, rendered));
             }
             return;
         }
@@ -53,7 +54,7 @@ public final class Batches {
                     List<String> batch = slice(schemas, next);
                     inFlight.add(pool.submit(() -> {
                         try (Connection own = ds.getConnection()) {
-                            return CatalogInspector.inspect(own, batch, shared, extensions, detail);
+                            return CatalogInspector.inspect(own, batch, shared, extensions, detail, rendered);
                         }
                     }));
                     next += SIZE;

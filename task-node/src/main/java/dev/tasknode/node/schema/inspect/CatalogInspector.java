@@ -49,7 +49,7 @@ public final class CatalogInspector {
                    format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
                    d.deptype, (SELECT ot.relname FROM pg_class ot WHERE ot.oid = d.refobjid),
                    (SELECT oa.attname FROM pg_attribute oa WHERE oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid),
-                   c.relpersistence, array_to_string(c.reloptions, ',')
+                   c.relpersistence, array_to_string(c.reloptions, ','), c.oid
             FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
             LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -63,16 +63,17 @@ public final class CatalogInspector {
      */
     private static final String RELATION_NAMES = """
             SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL,
-                   'p', NULL
+                   'p', NULL, c.oid
             FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 
+    /** A default (or generation expression) comes as its raw form, rendered by {@link Rendered}. */
     private static final String COLUMNS = """
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                   pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+                   ad.oid, a.attidentity, a.attgenerated,
                    CASE WHEN a.attcollation <> t.typcollation THEN
                         %s END,
-                   %s, a.attnum, quote_ident(a.attname), c.relkind
+                   %s, a.attnum, quote_ident(a.attname), c.relkind, md5(ad.adbin::text)
             FROM pg_attribute a JOIN {pg_class} c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -87,8 +88,17 @@ public final class CatalogInspector {
      * constraints are told apart by {@link PartitionRows}).
      */
     private static final String CONSTRAINTS = """
-            SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid), co.conkey::text,
-                   %s
+            SELECT n.nspname, c.relname, co.conname, co.contype, co.oid, co.conkey::text,
+                   %s,
+                   concat_ws('|', co.condeferrable, co.condeferred, co.convalidated, co.connoinherit, CASE co.contype
+                       WHEN 'c' THEN md5(co.conbin::text)
+                       WHEN 'f' THEN concat_ws('|', co.confkey::text, co.confupdtype, co.confdeltype, co.confmatchtype,
+                                               coalesce(co.confdelsetcols::text, '-'))
+                       WHEN 'x' THEN NULL
+                       ELSE (SELECT concat_ws('|', x.indkey::text, x.indnkeyatts, x.indnullsnotdistinct,
+                                              coalesce(i.reloptions::text, '-'), i.reltablespace)
+                             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indexrelid = co.conindid) END),
+                   co.confrelid
             FROM pg_constraint co JOIN {pg_class} c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
               AND (co.conparentid = 0 OR c.relispartition)""".formatted(description("co.oid", "pg_constraint", "0"));
@@ -110,6 +120,11 @@ public final class CatalogInspector {
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN {pg_class} t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
             WHERE n.nspname = ANY (?)""".formatted(description("i.oid", "pg_class", "0"));
+
+    static final String RENDER_DEFAULTS = """
+            SELECT ad.oid, pg_get_expr(ad.adbin, ad.adrelid)
+            FROM unnest(?::oid[]) u(oid), LATERAL (SELECT * FROM pg_attrdef WHERE oid = u.oid OFFSET 0) ad""";
+    static final String RENDER_CONSTRAINTS = "SELECT u.oid, pg_get_constraintdef(u.oid) FROM unnest(?::oid[]) u(oid)";
 
     /** Names of operator classes and collations by OID, for index keys (a few hundred rows). */
     private static final String OPCLASSES = "SELECT oid::text, quote_ident(opcname) FROM pg_opclass";
@@ -154,6 +169,12 @@ public final class CatalogInspector {
 
     public static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
                                                       Set<String> extensions, Detail detail) throws SQLException {
+        return inspect(c, schemas, shared, extensions, detail, new Rendered());
+    }
+
+    /** @param rendered texts rendered by earlier batches of the same inspection, reused by raw form */
+    static Map<String, Catalog.Schema> inspect(Connection c, Collection<String> schemas, String shared,
+                                               Set<String> extensions, Detail detail, Rendered rendered) throws SQLException {
         boolean full = detail != Detail.NAMES;
         Map<String, Ns> ns = new HashMap<>();
         String previousPath;
@@ -197,7 +218,8 @@ public final class CatalogInspector {
                     }
                 }
             }
-            CatalogRows b = new CatalogRows(ns, sharedQuoted == null ? quoteIdent(shared) : sharedQuoted, shared, installed);
+            CatalogRows b = new CatalogRows(ns, sharedQuoted == null ? quoteIdent(shared) : sharedQuoted, shared, installed,
+                    rendered);
             b.extensionVersions.putAll(versions);
             for (String s : schemas) {
                 if (ns.containsKey(s)) {
@@ -209,7 +231,9 @@ public final class CatalogInspector {
             PartitionRows.read(c, names, b.extras); // create_tables must know partitions from tables too
             if (full) {
                 query(c, COLUMNS, names, b::column);
+                b.resolveDefaults(c);
                 query(c, CONSTRAINTS, names, b::constraint);
+                b.resolveConstraints(c);
                 try (Statement st = c.createStatement()) {
                     names(st, OPCLASSES, b.opclasses);
                     names(st, COLLATIONS, b.collations);
@@ -222,7 +246,7 @@ public final class CatalogInspector {
             }
             // by name only for NAMES (create_tables creates what is absent by name): no rendered definitions
             query(c, FunctionRows.SQL.replace("{full}", String.valueOf(full)), names, rs -> FunctionRows.row(b, rs));
-            query(c, TriggerRows.SQL.replace("{full}", String.valueOf(full)), names, rs -> TriggerRows.row(b, rs));
+            TriggerRows.read(c, names, b, rendered, full);
             query(c, TypeRows.DOMAINS, names, rs -> TypeRows.domain(b, rs));
             query(c, TypeRows.COMPOSITES, names, rs -> TypeRows.composite(b, rs));
             query(c, CollationRows.SQL, names, rs -> CollationRows.row(b, rs));

@@ -25,6 +25,18 @@ final class CatalogRows {
     /** installed versions of the extensions the model needs (database-wide: the same in every schema) */
     final Map<String, String> extensionVersions = new HashMap<>();
     final ExtraRows extras = new ExtraRows(this);
+    private final Rendered rendered;
+    /** the batch's relations by OID: {schema, name} (foreign keys name the table they reference by OID) */
+    private final Map<Long, String[]> relations = new HashMap<>();
+    /** defaults and constraints read in raw form, waiting for their texts ({@link Rendered}) */
+    private final List<RawDefault> rawDefaults = new ArrayList<>();
+    private final List<RawConstraint> rawConstraints = new ArrayList<>();
+
+    private record RawDefault(String schema, String table, String md5, long oid, List<Catalog.Column> list, int at,
+                              boolean generated) {}
+
+    private record RawConstraint(String schema, String table, String name, char type, long oid, String keys,
+                                 List<String> columns, String comment, String raw, long references) {}
 
     private static final class Parts {
         final Map<String, List<Catalog.Column>> columns = new HashMap<>();
@@ -42,13 +54,17 @@ final class CatalogRows {
         final Map<String, Map<String, String>> attnames = new HashMap<>();
         /** relation -> attnum -> attname, for the columns of constraints */
         final Map<String, Map<String, String>> columnNames = new HashMap<>();
+        /** relation -> its columns as "attnum:name,…" (part of the raw forms of its defaults and constraints) */
+        final Map<String, String> columnKeys = new HashMap<>();
     }
 
-    CatalogRows(Map<String, CatalogInspector.Ns> ns, String sharedQuoted, String shared, TreeSet<String> extensions) {
+    CatalogRows(Map<String, CatalogInspector.Ns> ns, String sharedQuoted, String shared, TreeSet<String> extensions,
+                Rendered rendered) {
         this.ns = ns;
         this.sharedQuoted = sharedQuoted;
         this.shared = shared;
         this.extensions = extensions;
+        this.rendered = rendered;
     }
 
     void schema(String s) {
@@ -82,6 +98,7 @@ final class CatalogRows {
         String kind = rs.getString(3);
         boolean unlogged = "u".equals(rs.getString(17));
         boolean identity = "S".equals(kind) && "i".equals(rs.getString(14)); // belongs to its column
+        relations.put(rs.getLong(19), new String[] {s, name});
         if ((unlogged || rs.getString(18) != null) && !identity) {
             String with = rs.getString(18) == null ? "" : String.join(",", new TreeSet<>(Arrays.asList(rs.getString(18).split(","))));
             p.relOptions.put(name, new Catalog.RelOptions(unlogged, with));
@@ -129,12 +146,44 @@ final class CatalogRows {
             return; // a materialized view's columns only name its indexes' columns
         }
         String gen = rs.getString(8);
-        String expr = norm(s, rs.getString(6));
         boolean generated = gen != null && !gen.isEmpty();
-        p.columns.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(new Catalog.Column(
-                rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), generated ? null : expr,
-                rs.getString(7) == null ? "" : rs.getString(7), generated ? expr : null, norm(s, rs.getString(9)),
-                rs.getString(10)));
+        List<Catalog.Column> list = p.columns.computeIfAbsent(rs.getString(2), k -> new ArrayList<>());
+        long def = rs.getLong(6);
+        if (!rs.wasNull()) { // its text comes with resolveDefaults
+            rawDefaults.add(new RawDefault(s, rs.getString(2), rs.getString(14), def, list, list.size(), generated));
+        }
+        list.add(new Catalog.Column(rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), null,
+                rs.getString(7) == null ? "" : rs.getString(7), null, norm(s, rs.getString(9)), rs.getString(10)));
+    }
+
+    /**
+     * The columns' defaults and generation expressions, each distinct raw form rendered once: the expression's node
+     * tree, and the table's name and columns (a generation expression names columns by number).
+     */
+    void resolveDefaults(java.sql.Connection c) throws SQLException {
+        Rendered.Pending pending = rendered.pending(CatalogInspector.RENDER_DEFAULTS);
+        for (RawDefault d : rawDefaults) {
+            String key = "d|" + d.table + "|" + columnKey(d.schema, d.table) + "|" + d.md5;
+            pending.add(d.schema, key, d.oid, text -> {
+                Catalog.Column col = d.list.get(d.at);
+                d.list.set(d.at, new Catalog.Column(col.name(), col.type(), col.notNull(), d.generated ? null : text,
+                        col.identity(), d.generated ? text : null, col.collation(), col.comment()));
+            });
+        }
+        rawDefaults.clear();
+        pending.resolve(c, this);
+    }
+
+    /** A relation's columns as "attnum:quoted name,…" in attribute order, once per relation. */
+    String columnKey(String schema, String table) {
+        Parts p = parts.get(schema);
+        return p.columnKeys.computeIfAbsent(table, t -> {
+            StringBuilder sb = new StringBuilder();
+            new TreeMap<Integer, String>(p.attnames.getOrDefault(t, Map.of()).entrySet().stream().collect(
+                    java.util.stream.Collectors.toMap(e -> Integer.valueOf(e.getKey()), Map.Entry::getValue)))
+                    .forEach((n, name) -> sb.append(n).append(':').append(name).append(','));
+            return sb.toString();
+        });
     }
 
     void constraint(ResultSet rs) throws SQLException {
@@ -149,9 +198,36 @@ final class CatalogRows {
                 }
             }
         }
-        parts.get(s).constraints.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
-                new Catalog.Constraint(rs.getString(3), rs.getString(4).charAt(0), norm(s, rs.getString(5)),
-                        colList, rs.getString(7)));
+        rawConstraints.add(new RawConstraint(s, rs.getString(2), rs.getString(3), rs.getString(4).charAt(0), rs.getLong(5),
+                keys, colList, rs.getString(7), rs.getString(8), rs.getLong(9)));
+    }
+
+    /**
+     * The constraints' definitions, each distinct raw form rendered once. The raw form: type, table and its columns,
+     * the constrained columns (by number), the flags and what pg_get_constraintdef shows of each type (a check's node tree, a key's index options, a
+     * foreign key's actions and referenced columns, and the table it references: "self" and its name and columns
+     * when that is in the same schema, else by OID — the same table for every schema). Exclusion constraints (their
+     * operators and expressions live in the index) are rendered one by one.
+     */
+    void resolveConstraints(java.sql.Connection c) throws SQLException {
+        Rendered.Pending pending = rendered.pending(CatalogInspector.RENDER_CONSTRAINTS);
+        for (RawConstraint k : rawConstraints) {
+            String key = null;
+            if (k.type != 'x' && k.raw != null) {
+                String target = "";
+                if (k.type == 'f') {
+                    String[] ref = relations.get(k.references);
+                    target = ref != null && ref[0].equals(k.schema)
+                            ? "self:" + ref[1] + "|" + columnKey(k.schema, ref[1]) : "oid:" + k.references;
+                }
+                key = k.type + "|" + k.table + "|" + columnKey(k.schema, k.table) + "|" + k.keys + "|" + k.raw + "|" + target;
+            }
+            pending.add(k.schema, key, k.oid, text -> parts.get(k.schema).constraints
+                    .computeIfAbsent(k.table, t -> new TreeMap<>())
+                    .put(k.name, new Catalog.Constraint(k.name, k.type, text, k.columns, k.comment)));
+        }
+        rawConstraints.clear();
+        pending.resolve(c, this);
     }
 
     void index(ResultSet rs) throws SQLException {

@@ -1,0 +1,133 @@
+package dev.tasknode.node.schema.inspect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tasknode.node.schema.SchemaTestDb;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Definitions rendered once per raw form ({@link Rendered}) give every schema the catalog it gets when each of its
+ * definitions is rendered for it alone — also where a weaker key would mix up two forms: the same check on a column
+ * of another name, a foreign key to another table or column, other key options, a literal naming the schema.
+ */
+class RenderedTest {
+    static SchemaTestDb db;
+    /** the template's schemas: identical but for their names (of several lengths) */
+    static final List<String> SAME = List.of("t_1", "t_2", "t_10", "t_11", "t_100");
+    /** each differs from the template in one thing the rendered text shows */
+    static final List<String> VARIANTS = List.of("v_col", "v_ref", "v_opt", "v_act", "v_lit", "v_step_1", "v_trg", "lit_a", "lit_b");
+
+    static String template(String s, String variant) {
+        String qty = variant.equals("v_col") ? "amount" : "qty"; // same attribute number, another name
+        String target = variant.equals("v_ref") ? "other" : "boards"; // same shape, another table
+        String with = variant.equals("v_opt") ? " DEFERRABLE" : "";
+        String action = variant.equals("v_act") ? "SET NULL" : "CASCADE";
+        String literal = variant.startsWith("lit_") ? "lit_a" : "none"; // lit_a's literal names lit_a itself
+        return "CREATE SCHEMA " + s + ";\n"
+                + "CREATE TYPE " + s + ".state AS ENUM ('open', 'done');\n"
+                + "CREATE TABLE " + s + ".boards (id bigint PRIMARY KEY, name text NOT NULL DEFAULT 'x', UNIQUE (name) INCLUDE (id)" + with + ");\n"
+                + "CREATE TABLE " + s + ".other (id bigint PRIMARY KEY, name text NOT NULL DEFAULT 'x', UNIQUE (name) INCLUDE (id));\n"
+                + "CREATE TABLE " + s + ".items (id serial PRIMARY KEY, board_id bigint REFERENCES " + s + "." + target
+                + " (id) ON DELETE " + action + ", " + qty + " int NOT NULL DEFAULT 1 CHECK (" + qty + " > 0),"
+                + " state " + s + ".state NOT NULL DEFAULT 'open', label text CHECK (label <> '" + literal + "'),"
+                + " owner_id bigint REFERENCES shared.users (id) DEFERRABLE INITIALLY DEFERRED,"
+                + " made_at timestamptz DEFAULT now(), doubled int GENERATED ALWAYS AS (" + qty + " * 2) STORED,"
+                + " kind text, moved_from bigint REFERENCES " + s + "." + target + " (id) ON DELETE " + action + ");\n"
+                + "ALTER TABLE " + s + ".items ADD CONSTRAINT items_kind_check CHECK (kind IN ('a', 'b')) NOT VALID;\n"
+                + "CREATE FUNCTION " + s + ".touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\n"
+                + "CREATE TRIGGER items_touch " + (variant.equals("v_trg") ? "AFTER" : "BEFORE") + " UPDATE OF " + qty
+                + " ON " + s + ".items FOR EACH ROW WHEN (OLD." + qty + " IS DISTINCT FROM NEW." + qty + ") EXECUTE FUNCTION "
+                + s + ".touch();\n"
+                + (variant.equals("v_step_1") ? "ALTER TABLE " + s + ".items ADD COLUMN step_1 int CHECK (step_1 > 0);\n" : "");
+    }
+
+    @BeforeAll
+    static void schemas() throws SQLException {
+        db = new SchemaTestDb("tn_rendered");
+        StringBuilder sql = new StringBuilder("CREATE SCHEMA shared; CREATE TABLE shared.users (id bigint PRIMARY KEY);\n");
+        SAME.forEach(s -> sql.append(template(s, "")));
+        VARIANTS.forEach(s -> sql.append(template(s, s)));
+        try (Connection c = db.ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql.toString());
+        }
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    @Test
+    void sharedRenderingsGiveEachSchemaItsOwnCatalog() throws SQLException {
+        List<String> all = new ArrayList<>(SAME);
+        all.addAll(VARIANTS);
+        all.add("shared");
+        Rendered rendered = new Rendered();
+        try (Connection c = db.ds.getConnection()) {
+            // two batches over one Rendered (the second reuses what the first rendered), against each schema alone
+            Map<String, Catalog.Schema> first = CatalogInspector.inspect(c, all.subList(0, 7), "shared", Set.of(),
+                    CatalogInspector.Detail.FULL, rendered);
+            long rendersFirst = rendered.renders();
+            Map<String, Catalog.Schema> second = CatalogInspector.inspect(c, all.subList(7, all.size()), "shared", Set.of(),
+                    CatalogInspector.Detail.FULL, rendered);
+            for (String s : all) {
+                Catalog.Schema alone = CatalogInspector.inspect(c, List.of(s), "shared", Set.of(),
+                        CatalogInspector.Detail.FULL, new Rendered(false)).get(s); // each definition rendered for itself
+                Catalog.Schema batched = first.containsKey(s) ? first.get(s) : second.get(s);
+                assertEquals(alone, batched, s);
+                assertEquals(alone.fingerprint(), batched.fingerprint(), s);
+            }
+            assertTrue(rendered.reused() > 0, "identical definitions are rendered once");
+            assertTrue(rendered.renders() - rendersFirst < rendersFirst, "the second batch renders less than the first");
+
+            Catalog.Table items = first.get("t_1").tables().get("items");
+            assertEquals(items, first.get("t_100").tables().get("items"), "names of other lengths, the same texts");
+            assertTrue(def(items, "items_board_id_fkey").contains("{schema}.boards"), def(items, "items_board_id_fkey"));
+            // a second key to the same table, alike but for its column
+            assertTrue(def(items, "items_moved_from_fkey").startsWith("FOREIGN KEY (moved_from)"), def(items, "items_moved_from_fkey"));
+            assertTrue(def(items, "items_owner_id_fkey").contains("{shared}.users"), def(items, "items_owner_id_fkey"));
+            Catalog.Table col = first.get("v_col").tables().get("items");
+            assertTrue(def(col, "items_amount_check").contains("amount > 0"), def(col, "items_amount_check"));
+            Map<String, Catalog.Schema> all2 = new java.util.HashMap<>(first);
+            all2.putAll(second);
+            assertTrue(def(all2.get("v_ref").tables().get("items"), "items_board_id_fkey").contains("{schema}.other"));
+            assertTrue(def(all2.get("v_act").tables().get("items"), "items_board_id_fkey").contains("SET NULL"));
+            assertNotEquals(def(items, "items_board_id_fkey"), def(all2.get("v_act").tables().get("items"), "items_board_id_fkey"));
+            assertTrue(def(all2.get("v_opt").tables().get("boards"), "boards_name_id_key").contains("DEFERRABLE"));
+            String trigger = first.get("t_1").objects().triggers().get("items.items_touch").def();
+            assertTrue(trigger.contains("BEFORE UPDATE OF qty ON {schema}.items") && trigger.contains("EXECUTE FUNCTION {schema}.touch()"), trigger);
+            assertTrue(all2.get("v_trg").objects().triggers().get("items.items_touch").def().contains("AFTER UPDATE"));
+            assertTrue(first.get("v_col").objects().triggers().get("items.items_touch").def().contains("OF amount"));
+            assertFalse(def(items, "items_label_check").contains("lit_a"));
+            assertTrue(def(items, "items_kind_check").endsWith("NOT VALID"), def(items, "items_kind_check"));
+            assertTrue(def(all2.get("lit_b").tables().get("items"), "items_label_check").contains("'lit_a'"));
+        }
+    }
+
+    @Test
+    void aNameCountsOnlyAsAWordOfItsOwn() {
+        assertTrue(Rendered.mentions("CHECK (label <> 'p_1'::text)", "p_1"));
+        assertTrue(Rendered.mentions("p_1", "p_1"));
+        assertFalse(Rendered.mentions("CHECK (step_1 > 0)", "p_1"));
+        assertFalse(Rendered.mentions("CHECK (p_10 > 0)", "p_1"));
+        assertFalse(Rendered.mentions("REFERENCES {schema}.boards(id)", "p_1"));
+    }
+
+    private static String def(Catalog.Table t, String constraint) {
+        Catalog.Constraint c = t.constraints().get(constraint);
+        assertTrue(c != null, () -> constraint + " not in " + t.constraints().keySet());
+        return c.def();
+    }
+}
