@@ -40,6 +40,8 @@ class SchemaFleetBenchmark {
     static final int PROJECTS = Integer.getInteger("bench.projects", 1000);
     static final int NEW_PROJECTS = 100;
     static final int REPEATS = 3;
+    /** Apply rounds (each with its propose): at 10,000 projects one round is minutes, so a run may take fewer. */
+    static final int APPLY_ROUNDS = Integer.getInteger("bench.applyRounds", REPEATS);
     static final int JOOQ_SAMPLE = 5;
     /** Name prefix of the databases (and the template) this benchmark creates. */
     static final String PREFIX = System.getProperty("bench.prefix", "schema_bench");
@@ -212,7 +214,7 @@ class SchemaFleetBenchmark {
             List<Double> apply = new ArrayList<>();
             List<Double> proposeChange = new ArrayList<>();
             List<Double> startup = new ArrayList<>();
-            for (int k = 1; k <= REPEATS; k++) {
+            for (int k = 1; k <= APPLY_ROUNDS; k++) {
                 SchemaTestDb.Wiring wk = db.wire(withBenchColumns(withProjectFile(sample, "project/80-guards.sql", guards(k)), k));
                 // a node with the new model: its start-up normalises the model, before any task (timed apart)
                 long ts = System.nanoTime();
