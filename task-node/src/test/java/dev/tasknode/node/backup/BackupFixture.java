@@ -83,6 +83,18 @@ public final class BackupFixture implements AutoCloseable {
         return new BackupFixture(p, name, 0);
     }
 
+    /**
+     * An existing database (a benchmark's kept fleet, say), left in place when closed: {@link #close()} drops only
+     * the databases the fixture created.
+     */
+    public static BackupFixture existing(TestEndpoints.Postgres p, String database) throws Exception {
+        BackupFixture f = new BackupFixture(p, database, 0);
+        f.keep = true;
+        return f;
+    }
+
+    private boolean keep;
+
     private BackupFixture(TestEndpoints.Postgres p, String database, int port) throws Exception {
         this.server = p;
         this.database = database;
@@ -204,6 +216,10 @@ public final class BackupFixture implements AutoCloseable {
     @Override
     public void close() {
         ds.close();
+        if (keep) {
+            BackupTestAccess.deleteTree(dir);
+            return;
+        }
         if (server.equals(TestEndpoints.postgres())) {
             TestEndpoints.dropDatabaseLater(database);
         } else {

@@ -302,7 +302,11 @@ class SchemaFleetBenchmark {
         return Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
     }
 
+    /** NaN when nothing was measured (no apply rounds, say): a run measures what it was asked and still finishes. */
     static double median(List<Double> xs) {
+        if (xs.isEmpty()) {
+            return Double.NaN;
+        }
         List<Double> s = new ArrayList<>(xs);
         s.sort(Double::compare);
         return s.get(s.size() / 2);

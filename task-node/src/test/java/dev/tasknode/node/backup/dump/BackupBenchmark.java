@@ -69,6 +69,12 @@ class BackupBenchmark {
      * the fleet in the run's own database.
      */
     final String template = System.getProperty("bench.template", "");
+    /**
+     * An existing fleet database to back up in place (e.g. the schema benchmark's 10,000-project template,
+     * {@code schema_bench_fleet10k_tpl_…}): {@code bench.repeats} backups of everything and one restore of
+     * {@code p_1} with the default way back, whose kept copy is dropped after. Nothing else is built or run.
+     */
+    final String existing = System.getProperty("bench.existing", "");
     final Map<String, Object> results = new LinkedHashMap<>();
     final List<String> table = new ArrayList<>();
 
@@ -76,6 +82,14 @@ class BackupBenchmark {
     void fleetAndBigSchema() throws Exception {
         TestEndpoints.Postgres server = BackupFixture.server(pgUrl);
         long t0 = System.nanoTime();
+        if (!existing.isEmpty()) {
+            try (BackupFixture f = BackupFixture.existing(server, existing)) {
+                f.props.setWorkers(workers);
+                existingFleet(f);
+            }
+            write();
+            return;
+        }
         if (!template.isEmpty()) {
             buildTemplate(server);
         }
@@ -91,7 +105,11 @@ class BackupBenchmark {
             fleet(f);
             big(f);
         }
-        Path out = Path.of("target/benchmarks/backup.json");
+        write();
+    }
+
+    private void write() throws Exception {
+        Path out = Path.of(existing.isEmpty() ? "target/benchmarks/backup.json" : "target/benchmarks/backup-existing.json");
         Files.createDirectories(out.getParent());
         results.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(), "workers", workers == 0 ? "auto" : workers,
                 "note", "shared 2-core VM, other builds running"));
@@ -99,6 +117,30 @@ class BackupBenchmark {
         System.out.println("\n=== Backup benchmark (medians of " + repeats + ") ===");
         table.forEach(System.out::println);
         System.out.println("JSON: " + out.toAbsolutePath());
+    }
+
+    /** {@code bench.existing}: backups of the whole fleet, then one project restored with its way back kept. */
+    private void existingFleet(BackupFixture f) throws Exception {
+        long schemas = f.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'p\\_%'");
+        table.add("existing fleet " + existing + ": " + schemas + " project schemas, "
+                + f.count("SELECT pg_database_size(current_database()) / 1048576") + " MB; server " + f.serverNote());
+        List<Double> times = new ArrayList<>();
+        Manifest last = null;
+        for (int r = 0; r < repeats; r++) {
+            if (last != null) {
+                f.store.delete(last);
+            }
+            last = timeBackup(f, times);
+        }
+        double restore = timeRestore(f, "p_1", true);
+        for (var copy : f.replaced.list()) { // the way back the restore kept, dropped: the fleet stays as it was
+            f.replaced.drop(copy);
+        }
+        f.store.delete(last);
+        results.put("existing", map("database", existing, "project_schemas", schemas, "backup_s", times,
+                "backup_median_s", median(times), "archive_bytes", last.size(), "restore_one_s", restore, "server", f.serverNote()));
+        table.add(String.format("backup_database all: %s s (median %.2f s), %d bytes; restore_database p_1 (default way back): %.2f s",
+                times, median(times), last.size(), restore));
     }
 
     /** Builds the fleet once into the kept database {@code bench.template} unless it is there; runs clone it. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tasknode.node.schema.SchemaTestDb;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +58,7 @@ class RenderedTest {
         StringBuilder sql = new StringBuilder("CREATE SCHEMA shared; CREATE TABLE shared.users (id bigint PRIMARY KEY);\n");
         SAME.forEach(s -> sql.append(template(s, "")));
         VARIANTS.forEach(s -> sql.append(template(s, s)));
-        try (Connection c = db.ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql.toString());
-        }
+        db.exec(sql.toString());
     }
 
     @AfterAll
