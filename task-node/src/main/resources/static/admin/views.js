@@ -207,7 +207,8 @@ function clusterCounts(byCluster) {
   if (!byCluster || typeof byCluster !== 'object') return '';
   const names = Object.keys(byCluster);
   if (names.length === 0 || (names.length === 1 && names[0] === 'default')) return '';
-  names.sort((a, b) => (a !== 'default') - (b !== 'default') || a.localeCompare(b)); // default first, then by name
+  // default first, then by name, as the node lists them: a stored result (jsonb) comes back with its keys reordered
+  names.sort((a, b) => (a !== 'default') - (b !== 'default') || a.localeCompare(b));
   return names.map(n => `${n} ${byCluster[n]}`).join(' · ');
 }
 

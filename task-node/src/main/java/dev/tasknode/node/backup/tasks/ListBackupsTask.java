@@ -87,7 +87,6 @@ public class ListBackupsTask implements Task {
         return Manifest.DEFAULT_CLUSTER.equals(s.clusterName()) ? s.schema() : s.clusterName() + ":" + s.schema();
     }
 
-    /** Schemas per cluster, in the manifest's order. */
     /** " (default 2, tn2 3)" when the backup holds more than the default cluster; "" otherwise. */
     static String clustersText(java.util.Map<String, Integer> clusters) {
         if (clusters.isEmpty() || clusters.keySet().equals(java.util.Set.of(Manifest.DEFAULT_CLUSTER))) {

@@ -178,10 +178,10 @@ final class CatalogRows {
     String columnKey(String schema, String table) {
         Parts p = parts.get(schema);
         return p.columnKeys.computeIfAbsent(table, t -> {
+            TreeMap<Integer, String> byNumber = new TreeMap<>();
+            p.attnames.getOrDefault(t, Map.of()).forEach((n, name) -> byNumber.put(Integer.valueOf(n), name));
             StringBuilder sb = new StringBuilder();
-            new TreeMap<Integer, String>(p.attnames.getOrDefault(t, Map.of()).entrySet().stream().collect(
-                    java.util.stream.Collectors.toMap(e -> Integer.valueOf(e.getKey()), Map.Entry::getValue)))
-                    .forEach((n, name) -> sb.append(n).append(':').append(name).append(','));
+            byNumber.forEach((n, name) -> sb.append(n).append(':').append(name).append(','));
             return sb.toString();
         });
     }

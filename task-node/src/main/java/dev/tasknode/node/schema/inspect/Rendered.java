@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Definitions PostgreSQL renders (pg_get_constraintdef, pg_get_expr), rendered once per distinct raw form instead
+ * Definitions PostgreSQL renders (pg_get_constraintdef, pg_get_expr, pg_get_triggerdef), rendered once per distinct raw form instead
  * of once per object, for all the batches of one fleet inspection (thread-safe: batches run in parallel).
  *
  * <p>Why: in a batch every object is new to the backend, so each rendering call misses its catalog caches and
@@ -31,7 +31,7 @@ final class Rendered {
     private final boolean share;
     private final Map<String, String> texts = new ConcurrentHashMap<>();
     private final Set<String> unshared = ConcurrentHashMap.newKeySet();
-    /** renders done and texts reused, for the inspection's debug log */
+    /** renders done and texts reused (RenderedTest checks that sharing happens) */
     private long renders;
     private long reused;
 
