@@ -45,6 +45,12 @@ public class BackupProperties {
     private Duration keepReplaced = Duration.ofDays(7);
     /** How long a backup or restore waits for a schema's advisory lock (held by apply / another restore). */
     private Duration schemaLockWait = Duration.ofSeconds(60);
+    /**
+     * A backup or restore of more schemas than this takes the fleet lock (one lock-table entry, excluding every
+     * apply and restore on the database) instead of one advisory lock per schema: those are entries of the server's
+     * lock table, which a pg_dump run then cannot use. Apply locks rounds of tasknode.schema.advisory-lock-round.
+     */
+    private int fleetLockAbove = 1000;
     /** Hard time limit for one pg_dump / pg_restore / psql run; it is killed after that. */
     private Duration subprocessTimeout = Duration.ofHours(6);
     private final Schedule schedule = new Schedule();
@@ -189,6 +195,17 @@ public class BackupProperties {
 
     public void setLockWaitTimeout(Duration lockWaitTimeout) {
         this.lockWaitTimeout = lockWaitTimeout;
+    }
+
+    public int getFleetLockAbove() {
+        return fleetLockAbove;
+    }
+
+    public void setFleetLockAbove(int fleetLockAbove) {
+        if (fleetLockAbove < 0) {
+            throw new IllegalArgumentException("tasknode.backup.fleet-lock-above must be 0 or more, got " + fleetLockAbove);
+        }
+        this.fleetLockAbove = fleetLockAbove;
     }
 
     public Duration getSchemaLockWait() {

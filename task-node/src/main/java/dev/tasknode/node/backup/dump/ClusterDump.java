@@ -1,5 +1,6 @@
 package dev.tasknode.node.backup.dump;
 
+import dev.tasknode.contracts.Text;
 import dev.tasknode.node.backup.BackupClusters.Site;
 import dev.tasknode.node.backup.BackupMetrics;
 import dev.tasknode.node.backup.pg.CatalogStatistics;
@@ -68,10 +69,14 @@ final class ClusterDump {
             List<String> todo = new ArrayList<>(schemas);
             try {
                 if (takeLocks) {
-                    for (String s : SchemaCatalog.lockAll(c, schemas, pg.props().getSchemaLockWait())) {
-                        ctx.log().error("%sschema %s is busy (apply or restore running): not backed up", on, s);
-                        entries.put(s, new Manifest.SchemaEntry(s, "failed", null, null, null,
-                                "busy: its advisory lock stayed taken for " + pg.props().getSchemaLockWait()));
+                    SchemaCatalog.Busy busy = SchemaCatalog.lockAll(c, schemas, pg.props().getSchemaLockWait(),
+                            pg.props().getFleetLockAbove());
+                    if (!busy.none()) {
+                        ctx.log().error("%s%d schema(s) busy, not backed up (%s): %s", on, busy.schemas().size(), busy.why(),
+                                Text.clip(String.join(", ", busy.schemas())));
+                    }
+                    for (String s : busy.schemas()) {
+                        entries.put(s, new Manifest.SchemaEntry(s, "failed", null, null, null, "busy: " + busy.why()));
                         todo.remove(s);
                     }
                 }

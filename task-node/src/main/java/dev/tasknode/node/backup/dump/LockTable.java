@@ -9,7 +9,8 @@ import java.sql.SQLException;
  * it ends, and the shared lock table holds {@code max_locks_per_transaction x (max_connections +
  * max_prepared_transactions)} entries for the whole server; every pg_dump run also re-reads the whole catalog, so a
  * table too small for the fleet means more runs, each paying that catalog read again. Three quarters of the table,
- * less what is held when the backup starts (other sessions, this backup's own advisory locks: one per schema), is the
+ * less what is held when the backup starts (other sessions, this backup's own advisory locks: one per schema, or the
+ * one fleet lock above tasknode.backup.fleet-lock-above schemas), is the
  * backup's, shared by its workers; the last quarter stays free for the rest of the platform.
  *
  * @param slots  size of the lock table

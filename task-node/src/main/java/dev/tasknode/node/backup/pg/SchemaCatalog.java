@@ -121,11 +121,32 @@ public final class SchemaCatalog {
         return out;
     }
 
+    /** What {@link #lockAll} could not lock: the busy schemas (none = all locked) and why, for their reports. */
+    public record Busy(List<String> schemas, String why) {
+        public boolean none() {
+            return schemas.isEmpty();
+        }
+    }
+
     /**
-     * Takes the schema-engine's advisory lock of every schema on {@code c} (session level): all free ones in one
-     * round trip, then waits for the busy ones up to {@code wait} in total. Returns the schemas still busy.
+     * Locks {@code schemas} on {@code c} (session level) against apply, backup and restore: the advisory lock of each
+     * schema (all free ones in one round trip, then the busy ones until {@code wait} has passed), or, for more than
+     * {@code fleetAbove} schemas, the fleet lock alone (SchemaLocks: ten thousand schema locks would overflow the
+     * server's lock table and leave pg_dump no room). The fleet lock is all or nothing: when it stays taken every
+     * schema is busy, and the reason names the sessions that held it. Released by {@link #unlockAll}.
      */
-    public static List<String> lockAll(Connection c, List<String> schemas, Duration wait) throws SQLException {
+    public static Busy lockAll(Connection c, List<String> schemas, Duration wait, int fleetAbove) throws SQLException {
+        if (schemas.size() > fleetAbove) {
+            if (SchemaLocks.lockFleet(c, wait)) {
+                return new Busy(List.of(), null);
+            }
+            return new Busy(List.copyOf(schemas), "the fleet lock stayed taken for " + wait + " by "
+                    + String.join(", ", SchemaLocks.fleetHolders(c)) + " (apply or restore running)");
+        }
+        if (!SchemaLocks.shareFleet(c, wait)) {
+            return new Busy(List.copyOf(schemas), "a backup or restore of the whole fleet held the fleet lock for " + wait
+                    + " (" + String.join(", ", SchemaLocks.fleetHolders(c)) + ")");
+        }
         List<String> busy = new ArrayList<>();
         Integer[] keys = schemas.stream().map(SchemaLocks::key).toArray(Integer[]::new);
         try (PreparedStatement ps = c.prepareStatement("SELECT s FROM unnest(?::text[], ?::int[]) AS x(s, k)"
@@ -147,12 +168,12 @@ public final class SchemaCatalog {
                 still.add(s);
             }
         }
-        return still;
+        return new Busy(still, "its advisory lock stayed taken for " + wait + " (apply, backup or restore running)");
     }
 
     public static void unlockAll(Connection c) {
         try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_unlock_all()");
+            st.execute("SELECT pg_advisory_unlock_all()"); // the schema locks and the fleet lock, shared or not
         } catch (SQLException ignored) {
             // the connection is closed next; its session locks go with it
         }

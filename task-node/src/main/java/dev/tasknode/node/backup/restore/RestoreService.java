@@ -163,9 +163,11 @@ public class RestoreService {
             if (moveTo != null && from != null) {
                 // the source copy stays as it is until the new one is restored: no apply or backup may change it meanwhile
                 sourceLock = from.ds().getConnection();
-                if (!SchemaCatalog.lockAll(sourceLock, List.of(moveTo.schema()), from.pg().props().getSchemaLockWait()).isEmpty()) {
+                SchemaCatalog.Busy busy = SchemaCatalog.lockAll(sourceLock, List.of(moveTo.schema()),
+                        from.pg().props().getSchemaLockWait(), from.pg().props().getFleetLockAbove());
+                if (!busy.none()) {
                     throw new TaskFailedException(ErrorCode.CONFLICT, "schema " + moveTo.schema() + " is busy on cluster "
-                            + from.name() + " (apply, backup or restore running); nothing was touched");
+                            + from.name() + ": " + busy.why() + "; nothing was touched");
                 }
             }
             ctx.checkCancelled(); // nothing touched yet
@@ -235,10 +237,12 @@ public class RestoreService {
             ctx.log().error("%s; its %d schema(s) are not restored, the other clusters go on", g.down, g.targets.size());
             return;
         }
-        List<String> busy = SchemaCatalog.lockAll(g.lock, g.targets, pg.props().getSchemaLockWait());
-        if (!busy.isEmpty()) {
-            throw new TaskFailedException(ErrorCode.CONFLICT, "schema(s) " + busy + on + " are busy (apply, backup or"
-                    + " restore running); nothing was touched");
+        SchemaCatalog.Busy busy = SchemaCatalog.lockAll(g.lock, g.targets, pg.props().getSchemaLockWait(),
+                pg.props().getFleetLockAbove());
+        if (!busy.none()) {
+            throw new TaskFailedException(ErrorCode.CONFLICT, busy.schemas().size() + " schema(s)" + on + " are busy ("
+                    + busy.why() + "): " + dev.tasknode.contracts.Text.clip(String.join(", ", busy.schemas()))
+                    + "; nothing was touched");
         }
         java.time.Instant until = java.time.Instant.now().plus(pg.props().getKeepReplaced()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         boolean keepCopies = safetyBackup && !pg.props().getKeepReplaced().isZero();

@@ -198,7 +198,8 @@ public class FleetApplier {
             try {
                 for (String s : toChange) {
                     if (!locked.contains(s)) {
-                        outcomes.put(s, failed(s, "busy", "another node holds the schema's lock (still busy after "
+                        outcomes.put(s, failed(s, "busy", "another run (apply, backup or restore, on any node) holds the schema's lock, or the fleet lock"
+                                + " for a whole-fleet backup or restore (still busy after "
                                 + engine.props().getAdvisoryLockWait() + ")"));
                     }
                 }
