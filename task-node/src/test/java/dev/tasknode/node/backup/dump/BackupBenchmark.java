@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * {@code bench.projects} (1000), {@code bench.tables} (20), {@code bench.bigMb} (1024), {@code bench.repeats} (3),
  * {@code bench.sample} (10 schemas for the per-schema pg_dump), {@code bench.workers} (0 = the default: one per
  * core), {@code bench.restoreAll} (false), {@code bench.fleet} (plain | fk), {@code bench.template}, {@code bench.pgUrl},
- * {@code bench.dbPrefix} (see the fields). {@code -Dbench.bigMb=0} skips the big schema (the fleet part alone takes a few minutes). Prints a table; writes
+ * {@code bench.dbPrefix}, {@code bench.existing}, {@code bench.fleetLockAbove} (see the fields). {@code -Dbench.bigMb=0} skips the big schema (the fleet part alone takes a few minutes). Prints a table; writes
  * {@code target/benchmarks/backup.json}.
  */
 @Tag("benchmark")
@@ -75,6 +75,8 @@ class BackupBenchmark {
      * {@code p_1} with the default way back, whose kept copy is dropped after. Nothing else is built or run.
      */
     final String existing = System.getProperty("bench.existing", "");
+    /** {@code bench.fleetLockAbove}: tasknode.backup.fleet-lock-above for the runs (a huge value = a lock per schema). */
+    final int fleetLockAbove = Integer.getInteger("bench.fleetLockAbove", 1000);
     final Map<String, Object> results = new LinkedHashMap<>();
     final List<String> table = new ArrayList<>();
 
@@ -85,6 +87,7 @@ class BackupBenchmark {
         if (!existing.isEmpty()) {
             try (BackupFixture f = BackupFixture.existing(server, existing)) {
                 f.props.setWorkers(workers);
+                f.props.setFleetLockAbove(fleetLockAbove);
                 existingFleet(f);
             }
             write();
