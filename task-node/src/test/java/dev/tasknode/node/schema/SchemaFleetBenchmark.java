@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tasknode.contracts.Json;
 import dev.tasknode.contracts.tasks.Scope;
+import dev.tasknode.node.db.SchemaProperties;
 import dev.tasknode.node.schema.apply.FleetApplier;
 import dev.tasknode.node.schema.model.ModelFile;
 import dev.tasknode.node.schema.model.ModelLoader;
@@ -43,6 +44,8 @@ class SchemaFleetBenchmark {
     /** Apply rounds (each with its propose): at 10,000 projects one round is minutes, so a run may take fewer. */
     static final int APPLY_ROUNDS = Integer.getInteger("bench.applyRounds", REPEATS);
     static final int JOOQ_SAMPLE = 5;
+    /** Catalog batches read at once (tasknode.schema.inspect-parallelism; the pool has 4 connections). */
+    static final int INSPECT_PARALLELISM = Integer.getInteger("bench.inspectParallelism", new SchemaProperties().getInspectParallelism());
     /** Name prefix of the databases (and the template) this benchmark creates. */
     static final String PREFIX = System.getProperty("bench.prefix", "schema_bench");
     /** Keep the built fleet as a template database and clone it on later runs ({@link FleetTemplate}). */
@@ -154,6 +157,7 @@ class SchemaFleetBenchmark {
 
     static void configure(SchemaTestDb db) {
         db.props.setParallelism(3); // + the coordinating connection = the pool's 4
+        db.props.setInspectParallelism(INSPECT_PARALLELISM);
         db.props.setProjectIdsQuery("SELECT id::text FROM {shared}.projects");
     }
 
@@ -171,6 +175,7 @@ class SchemaFleetBenchmark {
             out.put("triggers_in_projects", db.count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname LIKE 'p\\_%'"));
             out.put("database_size_mb", db.count("SELECT pg_database_size(current_database()) / 1048576"));
             out.put("max_locks_per_transaction", db.exec1("SHOW max_locks_per_transaction"));
+            out.put("inspect_parallelism", INSPECT_PARALLELISM);
             // propose over the fleet
             List<Double> propose = new ArrayList<>();
             for (int i = 0; i < REPEATS; i++) {

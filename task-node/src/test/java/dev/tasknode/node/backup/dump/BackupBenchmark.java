@@ -135,7 +135,7 @@ class BackupBenchmark {
             }
             last = timeBackup(f, times);
         }
-        double restore = timeRestore(f, "p_1", true);
+        double restore = timeRestore(f, last.id() + ":p_1", true);
         for (var copy : f.replaced.list()) { // the way back the restore kept, dropped: the fleet stays as it was
             f.replaced.drop(copy);
         }
