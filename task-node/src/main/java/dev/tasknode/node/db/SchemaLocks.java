@@ -61,12 +61,18 @@ public final class SchemaLocks {
 
     /** Retries {@link #tryLock} until {@code wait} has passed; false when the schema stayed busy. */
     public static boolean lock(Connection c, String schema, Duration wait) throws SQLException {
+        return retry(() -> tryLock(c, schema), wait);
+    }
+
+    private interface Attempt {
+        boolean run() throws SQLException;
+    }
+
+    /** {@code attempt} again, with growing pauses, until it succeeds or {@code wait} has passed. */
+    private static boolean retry(Attempt attempt, Duration wait) throws SQLException {
         long deadline = System.nanoTime() + wait.toNanos();
         long pause = 20;
-        while (true) {
-            if (tryLock(c, schema)) {
-                return true;
-            }
+        while (!attempt.run()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -78,6 +84,7 @@ public final class SchemaLocks {
             }
             pause = Math.min(pause * 2, 500);
         }
+        return true;
     }
 
     public static void unlock(Connection c, String schema) throws SQLException {
@@ -157,21 +164,7 @@ public final class SchemaLocks {
 
     /** Retries {@link #tryShareFleet} until {@code wait} has passed. */
     public static boolean shareFleet(Connection c, Duration wait) throws SQLException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        long pause = 20;
-        while (!tryShareFleet(c)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            pause = Math.min(pause * 2, 500);
-        }
-        return true;
+        return retry(() -> tryShareFleet(c), wait);
     }
 
     public static void unshareFleet(Connection c) throws SQLException {
