@@ -41,15 +41,22 @@ public final class CatalogInspector {
                 + catalog + "'::regclass AND ds.objsubid = " + subid + ")";
     }
 
-    /** A sequence's owning table and column are looked up by index (scalar subqueries): joined, the planner hashed
-     * all of pg_class and pg_attribute for them (0.4 of 1.1 s per 500-schema batch at 1,000 projects). */
+    /**
+     * A sequence's owning table and column are looked up by index (scalar subqueries): joined, the planner hashed
+     * all of pg_class and pg_attribute for them (0.4 of 1.1 s per 500-schema batch at 1,000 projects). A view comes
+     * as its rule's node tree and its columns, rendered by {@link CatalogRows#resolveViews} once per raw form.
+     */
     private static final String RELATIONS = """
             SELECT n.nspname, c.relname, c.relkind, %s, c.reltuples::bigint,
-                   CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
+                   CASE WHEN c.relkind IN ('v', 'm') THEN (SELECT rw.ev_action::text FROM pg_rewrite rw
+                                                             WHERE rw.ev_class = c.oid AND rw.rulename = '_RETURN') END,
                    format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
                    d.deptype, (SELECT ot.relname FROM pg_class ot WHERE ot.oid = d.refobjid),
                    (SELECT oa.attname FROM pg_attribute oa WHERE oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid),
-                   c.relpersistence, array_to_string(c.reloptions, ','), c.oid
+                   c.relpersistence, array_to_string(c.reloptions, ','), c.oid,
+                   CASE WHEN c.relkind IN ('v', 'm') THEN (SELECT string_agg(a.attnum || ':' || quote_ident(a.attname), ','
+                                                                   ORDER BY a.attnum) FROM pg_attribute a
+                                                        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) END
             FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
             LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -63,7 +70,7 @@ public final class CatalogInspector {
      */
     private static final String RELATION_NAMES = """
             SELECT n.nspname, c.relname, c.relkind, NULL, c.reltuples::bigint, NULL, '', 0, 0, 0, 0, 0, false, NULL, NULL, NULL,
-                   'p', NULL, c.oid
+                   'p', NULL, c.oid, NULL
             FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 
@@ -125,13 +132,15 @@ public final class CatalogInspector {
             SELECT ad.oid, pg_get_expr(ad.adbin, ad.adrelid)
             FROM unnest(?::oid[]) u(oid), LATERAL (SELECT * FROM pg_attrdef WHERE oid = u.oid OFFSET 0) ad""";
     static final String RENDER_CONSTRAINTS = "SELECT u.oid, pg_get_constraintdef(u.oid) FROM unnest(?::oid[]) u(oid)";
+    static final String RENDER_VIEWS = "SELECT u.oid, pg_get_viewdef(u.oid) FROM unnest(?::oid[]) u(oid)";
 
     /** Names of operator classes and collations by OID, for index keys (a few hundred rows). */
     private static final String OPCLASSES = "SELECT oid::text, quote_ident(opcname) FROM pg_opclass";
     private static final String COLLATIONS = "SELECT oid::text, quote_ident(collname) FROM pg_collation";
 
     private static final String ENUMS = """
-            SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder), obj_description(t.oid, 'pg_type')
+            SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder), obj_description(t.oid, 'pg_type'),
+                   t.oid, array_agg(e.oid::int8 ORDER BY e.enumsortorder)
             FROM {pg_type} t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
             WHERE n.nspname = ANY (?) GROUP BY n.nspname, t.typname, t.oid""";
 
@@ -232,6 +241,7 @@ public final class CatalogInspector {
             if (full) {
                 query(c, COLUMNS, names, b::column);
                 b.resolveDefaults(c);
+                b.resolveViews(c); // after the relations, enum types and columns its raw forms name
                 query(c, CONSTRAINTS, names, b::constraint);
                 b.resolveConstraints(c);
                 try (Statement st = c.createStatement()) {

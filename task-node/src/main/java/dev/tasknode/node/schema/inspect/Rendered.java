@@ -1,5 +1,8 @@
 package dev.tasknode.node.schema.inspect;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,10 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.HexFormat;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Definitions PostgreSQL renders (pg_get_constraintdef, pg_get_expr, pg_get_triggerdef), rendered once per distinct raw form instead
+ * Definitions PostgreSQL renders (pg_get_constraintdef, pg_get_expr, pg_get_triggerdef, pg_get_viewdef), rendered once per distinct raw form instead
  * of once per object, for all the batches of one fleet inspection (thread-safe: batches run in parallel).
  *
  * <p>Why: in a batch every object is new to the backend, so each rendering call misses its catalog caches and
@@ -34,6 +41,7 @@ final class Rendered {
     /** renders done and texts reused (RenderedTest checks that sharing happens) */
     private long renders;
     private long reused;
+    private final Map<String, Long> rendersBySql = new HashMap<>();
 
     Rendered() {
         this(true);
@@ -61,9 +69,15 @@ final class Rendered {
         return reused;
     }
 
-    private synchronized void count(long r, long u) {
+    /** renders done per rendering query */
+    synchronized long renders(String renderSql) {
+        return rendersBySql.getOrDefault(renderSql, 0L);
+    }
+
+    private synchronized void count(String renderSql, long r, long u) {
         renders += r;
         reused += u;
+        rendersBySql.merge(renderSql, r, Long::sum);
     }
 
     /** {@code name} in {@code text} as a word of its own (not inside a longer identifier such as {@code step_1}). */
@@ -75,6 +89,65 @@ final class Rendered {
             }
         }
         return false;
+    }
+
+    /** A node tree's field and its number, or a constant's bytes ({@code :constvalue 4 [ 104 46 38 0 0 0 0 0 ]}). */
+    private static final Pattern FIELD = Pattern.compile("(?<=[\\s{(])(:[A-Za-z_]+) (-?\\d+)(?: \\[((?: -?\\d+)*) \\])?");
+    /** PostgreSQL's first OID for objects made after initdb: below it, an OID is the same in every database */
+    private static final long FIRST_NORMAL_OID = 16384;
+
+    /**
+     * A stored node tree's raw form (pg_node_tree text): every number at least {@link #FIRST_NORMAL_OID} that
+     * {@code local} names — an OID of an object in the tree's own schema — replaced by that name, and a constant of such
+     * an enum type by {@code label}'s name for its value (an enum value is the OID of its pg_enum row). Other numbers
+     * stay: OIDs of built-in and other schemas' objects are the same for every schema, and an OID left unnamed keeps
+     * the raw form of one schema apart from the others (rendered on its own: slower, never wrong). Positions in the
+     * query text are left out (the rendering does not read them), type modifiers are not OIDs and never replaced. Returned as a digest (trees are kilobytes).
+     */
+    static String treeKey(String tree, LongFunction<String> local, LongFunction<String> label) {
+        StringBuilder out = new StringBuilder(tree.length());
+        Matcher m = FIELD.matcher(tree);
+        int from = 0;
+        boolean localConst = false;
+        while (m.find()) {
+            String field = m.group(1);
+            String number = m.group(2);
+            String replaced = null;
+            if (m.group(3) != null) {
+                if (field.equals(":constvalue") && localConst) {
+                    replaced = enumValue(m.group(3), label);
+                }
+            } else if (field.endsWith("location")) {
+                replaced = ""; // where in the statement's text: that moves with the length of the schema's name
+            } else if (!field.equals(":stmt_len") && !field.endsWith("typmod")) {
+                long n = Long.parseLong(number);
+                replaced = n >= FIRST_NORMAL_OID ? local.apply(n) : null;
+                if (field.equals(":consttype")) {
+                    localConst = replaced != null;
+                }
+            }
+            if (replaced != null) {
+                out.append(tree, from, m.start(2)).append(replaced.isEmpty() ? "" : "<" + replaced + ">");
+                from = m.end();
+            }
+        }
+        out.append(tree, from, tree.length());
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(out.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An enum constant's bytes (a Datum, little-endian here) as its label, or null (not a label of the schema). */
+    private static String enumValue(String bytes, LongFunction<String> label) {
+        String[] b = bytes.strip().split(" ");
+        long v = 0;
+        for (int i = b.length - 1; i >= 0; i--) {
+            v = (v << 8) | (Integer.parseInt(b[i]) & 0xff);
+        }
+        return v >= FIRST_NORMAL_OID ? label.apply(v) : null;
     }
 
     private static boolean identifierPart(char ch) {
@@ -127,7 +200,7 @@ final class Rendered {
                 }
                 i.into.accept(shared != null ? shared : b.norm(i.schema, raw.get(i.oid)));
             }
-            count(raw.size(), reusedHere);
+            count(renderSql, raw.size(), reusedHere);
             items.clear();
         }
 

@@ -26,7 +26,8 @@ class RenderedTest {
     /** the template's schemas: identical but for their names (of several lengths) */
     static final List<String> SAME = List.of("t_1", "t_2", "t_10", "t_11", "t_100");
     /** each differs from the template in one thing the rendered text shows */
-    static final List<String> VARIANTS = List.of("v_col", "v_ref", "v_opt", "v_act", "v_lit", "v_step_1", "v_trg", "lit_a", "lit_b");
+    static final List<String> VARIANTS = List.of("v_col", "v_ref", "v_opt", "v_act", "v_lit", "v_step_1", "v_trg", "lit_a", "lit_b",
+            "v_enum", "v_vcol", "v_relname");
 
     static String template(String s, String variant) {
         String qty = variant.equals("v_col") ? "amount" : "qty"; // same attribute number, another name
@@ -49,7 +50,19 @@ class RenderedTest {
                 + "CREATE TRIGGER items_touch " + (variant.equals("v_trg") ? "AFTER" : "BEFORE") + " UPDATE OF " + qty
                 + " ON " + s + ".items FOR EACH ROW WHEN (OLD." + qty + " IS DISTINCT FROM NEW." + qty + ") EXECUTE FUNCTION "
                 + s + ".touch();\n"
-                + (variant.equals("v_step_1") ? "ALTER TABLE " + s + ".items ADD COLUMN step_1 int CHECK (step_1 > 0);\n" : "");
+                + (variant.equals("v_step_1") ? "ALTER TABLE " + s + ".items ADD COLUMN step_1 int CHECK (step_1 > 0);\n" : "")
+                // views: an enum constant, a view on a view, a table of the same shape, the shared schema, a local
+                // function (its OID stays in the raw form), a renamed view column, a renamed table
+                + "CREATE FUNCTION " + s + ".one() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+                + "CREATE VIEW " + s + ".open_items AS SELECT i.id, i." + qty + ", i.state, i.label FROM " + s + ".items i WHERE i.state <> '"
+                + (variant.equals("v_enum") ? "open" : "done") + "' AND i.label <> '" + literal + "';\n"
+                + "CREATE VIEW " + s + ".board_counts AS SELECT b.id, count(o.id) AS n FROM " + s + "." + target + " b"
+                + " LEFT JOIN " + s + ".open_items o ON o.id = b.id GROUP BY b.id;\n"
+                + "CREATE VIEW " + s + ".owners AS SELECT u.id, " + s + ".one() AS one FROM shared.users u WHERE u.id > 0;\n"
+                + "CREATE MATERIALIZED VIEW " + s + ".item_states AS SELECT state, count(*) AS n FROM " + s + ".items GROUP BY state;\n"
+                + (variant.equals("v_vcol") ? "ALTER VIEW " + s + ".open_items RENAME COLUMN label TO tag;\n" : "")
+                + (variant.equals("v_relname") ? "ALTER TABLE " + s + ".other RENAME TO boards2;\n"
+                        + "ALTER TABLE " + s + ".boards RENAME TO other;\n" + "ALTER TABLE " + s + ".boards2 RENAME TO boards;\n" : "");
     }
 
     @BeforeAll
@@ -110,6 +123,38 @@ class RenderedTest {
             assertFalse(def(items, "items_label_check").contains("lit_a"));
             assertTrue(def(items, "items_kind_check").endsWith("NOT VALID"), def(items, "items_kind_check"));
             assertTrue(def(all2.get("lit_b").tables().get("items"), "items_label_check").contains("'lit_a'"));
+
+            String openItems = first.get("t_1").views().get("open_items").def();
+            assertEquals(openItems, first.get("t_100").views().get("open_items").def());
+            assertTrue(openItems.contains("FROM {schema}.items i") && openItems.contains("'done'::{schema}.state"), openItems);
+            assertTrue(all2.get("v_enum").views().get("open_items").def().contains("'open'::{schema}.state"));
+            assertTrue(first.get("v_col").views().get("open_items").def().contains("i.amount"));
+            assertTrue(all2.get("v_vcol").views().get("open_items").def().contains("i.label AS tag"),
+                    all2.get("v_vcol").views().get("open_items").def());
+            assertTrue(first.get("t_1").views().get("board_counts").def().contains("FROM ({schema}.boards b"));
+            assertTrue(first.get("v_ref").views().get("board_counts").def().contains("FROM ({schema}.other b"));
+            assertTrue(all2.get("v_relname").views().get("board_counts").def().contains("FROM ({schema}.other b"),
+                    all2.get("v_relname").views().get("board_counts").def());
+            assertTrue(first.get("t_1").views().get("owners").def().contains("{shared}.users u"));
+            assertTrue(all2.get("lit_a").views().get("open_items").def().contains("'lit_a'"));
+        }
+    }
+
+    /**
+     * Identical schemas render each view once: what one more schema costs is what stays its own (here
+     * the view that calls the schema's own function, whose OID stays in the raw form).
+     */
+    @Test
+    void identicalSchemasRenderOnlyWhatIsTheirOwn() throws SQLException {
+        try (Connection c = db.ds.getConnection()) {
+            Rendered one = new Rendered();
+            CatalogInspector.inspect(c, SAME.subList(0, 1), "shared", Set.of(), CatalogInspector.Detail.FULL, one);
+            Rendered five = new Rendered();
+            CatalogInspector.inspect(c, SAME, "shared", Set.of(), CatalogInspector.Detail.FULL, five);
+            String views = CatalogInspector.RENDER_VIEWS;
+            assertEquals(4, one.renders(views), "the schema's views");
+            // names of three lengths: the positions in the views' texts differ, the raw forms do not
+            assertEquals(4 + 4, five.renders(views), "one view per further schema: the one calling its own function");
         }
     }
 
