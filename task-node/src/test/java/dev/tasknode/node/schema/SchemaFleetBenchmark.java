@@ -112,7 +112,7 @@ class SchemaFleetBenchmark {
                 tpl.seal();
             }
             long t = System.nanoTime();
-            db = IN_PLACE ? tpl.inPlace(PREFIX) : tpl.copy(PREFIX);
+            db = IN_PLACE ? tpl.inPlace(PREFIX, APPLY_ROUNDS > 0) : tpl.copy(PREFIX);
             out.put(IN_PLACE ? "fleet_in_place" : "fleet_clone_s", IN_PLACE ? true : secs(t));
             try (db) {
                 measure(db, sample, base, out);

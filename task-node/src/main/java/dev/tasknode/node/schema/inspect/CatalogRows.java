@@ -35,6 +35,8 @@ final class CatalogRows {
     /** the batch's enum types and their labels by OID: {schema, identity in a view's raw form} */
     private final Map<Long, String[]> enumTypes = new HashMap<>();
     private final Map<Long, String[]> enumLabels = new HashMap<>();
+    /** comments on the batch's relations (sub-id 0) and their columns, by relation OID and sub-id */
+    private final Map<Long, Map<Integer, String>> notes = new HashMap<>();
     /** views' own columns as "attnum:quoted name,…", by OID */
     private final Map<Long, String> viewColumns = new HashMap<>();
 
@@ -99,6 +101,15 @@ final class CatalogRows {
         return schema.equals(shared) ? out : CatalogInspector.replaceQualifier(out, sharedQuoted, "{shared}");
     }
 
+    void note(ResultSet rs) throws SQLException {
+        notes.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getInt(2), rs.getString(3));
+    }
+
+    private String note(long relation, int subId) {
+        Map<Integer, String> n = notes.get(relation);
+        return n == null ? null : n.get(subId);
+    }
+
     void relation(ResultSet rs) throws SQLException {
         String s = rs.getString(1);
         String name = rs.getString(2);
@@ -111,13 +122,14 @@ final class CatalogRows {
             String with = rs.getString(18) == null ? "" : String.join(",", new TreeSet<>(Arrays.asList(rs.getString(18).split(","))));
             p.relOptions.put(name, new Catalog.RelOptions(unlogged, with));
         }
+        String comment = note(rs.getLong(19), 0);
         switch (kind) {
             case "r", "p" -> {
-                p.tables.put(name, new String[] {rs.getString(4)});
+                p.tables.put(name, new String[] {comment});
                 p.rows.put(name, Math.max(0, rs.getLong(5)));
             }
             case "v", "m" -> {
-                p.views.put(name, new String[] {kind, null, rs.getString(4)});
+                p.views.put(name, new String[] {kind, null, comment});
                 if (rs.getString(6) != null) { // its text comes with resolveViews
                     rawViews.add(new RawView(s, name, rs.getLong(19), rs.getString(6)));
                     viewColumns.put(rs.getLong(19), rs.getString(20));
@@ -167,7 +179,8 @@ final class CatalogRows {
             rawDefaults.add(new RawDefault(s, rs.getString(2), rs.getString(14), def, list, list.size(), generated));
         }
         list.add(new Catalog.Column(rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), null,
-                rs.getString(7) == null ? "" : rs.getString(7), null, norm(s, rs.getString(9)), rs.getString(10)));
+                rs.getString(7) == null ? "" : rs.getString(7), null, norm(s, rs.getString(9)),
+                note(rs.getLong(10), rs.getInt(11))));
     }
 
     /**
