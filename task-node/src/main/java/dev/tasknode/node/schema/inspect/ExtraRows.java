@@ -27,8 +27,13 @@ final class ExtraRows {
         parts.put(s, Extras.empty());
     }
 
+    /**
+     * A schema created after the inspection looked its schemas up (create_tables running meanwhile) reads as absent
+     * in all of it: the queries that find schemas by name may see it, and its rows go to a scratch record.
+     */
     Extras of(String schema) {
-        return parts.get(schema);
+        Extras e = parts.get(schema);
+        return e != null ? e : Extras.empty();
     }
 
     String norm(String schema, String text) {
