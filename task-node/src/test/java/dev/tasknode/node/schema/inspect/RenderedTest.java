@@ -158,6 +158,78 @@ class RenderedTest {
         }
     }
 
+    /**
+     * The hand-written scanner of node trees ({@link Rendered#treeKey}) reads what the regular expression it replaced
+     * read: the same key for every stored tree of this database (views' rules, defaults, checks) and for made-up
+     * edge cases, naming every object, some objects or none.
+     */
+    @Test
+    void treeKeysAreThoseOfTheFormerRegularExpression() throws SQLException {
+        List<String> trees = new ArrayList<>(List.of(
+                "{CONST :consttype 16390 :consttypmod -1 :constlen 4 :constbyval true :constisnull false :location 7"
+                        + " :constvalue 4 [ 7 64 0 0 0 0 0 0 ]}",
+                "{CONST :consttype 16390 :constvalue 4 [ ]} :constvalue 4 [ 1 2 x ] :constvalue 4 [ -3 0 0 0 ]",
+                ":a 20000\n:b -20000 (:c 30000){:d 99999999999999999999 :e - :f 12abc :g 40000.5 x:h 50000 :stmt_len 60000",
+                ":resulttypmod 70000 :typmod 70000 :location 70000 :stmt_location 3 :_ 80000 :x\t:y 90000", ""));
+        try (Connection c = db.ds.getConnection(); var st = c.createStatement(); var rs = st.executeQuery(
+                "SELECT ev_action::text FROM pg_rewrite WHERE ev_class >= 16384 UNION ALL SELECT adbin::text FROM pg_attrdef"
+                        + " UNION ALL SELECT conbin::text FROM pg_constraint WHERE conbin IS NOT NULL")) {
+            while (rs.next()) {
+                trees.add(rs.getString(1));
+            }
+        }
+        assertTrue(trees.size() > 100, "trees read: " + trees.size());
+        List<java.util.function.LongFunction<String>> namings = List.of(oid -> "o" + oid, oid -> oid % 3 == 0 ? "x" + oid : null,
+                oid -> null);
+        for (String tree : trees) {
+            for (var naming : namings) {
+                assertEquals(regexKey(tree, naming, naming), Rendered.treeKey(tree, naming, naming), tree);
+            }
+        }
+    }
+
+    /** The regular expression treeKey used before: the oracle for the scanner. */
+    private static String regexKey(String tree, java.util.function.LongFunction<String> local,
+                                   java.util.function.LongFunction<String> label) {
+        var m = java.util.regex.Pattern.compile("(?<=[\\s{(])(:[A-Za-z_]+) (-?\\d+)(?: \\[((?: -?\\d+)*) \\])?").matcher(tree);
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        boolean localConst = false;
+        while (m.find()) {
+            String field = m.group(1);
+            String replaced = null;
+            if (m.group(3) != null) {
+                if (field.equals(":constvalue") && localConst && !m.group(3).isBlank()) {
+                    String[] b = m.group(3).strip().split(" ");
+                    long v = 0;
+                    for (int i = b.length - 1; i >= 0; i--) {
+                        v = (v << 8) | (Integer.parseInt(b[i]) & 0xff);
+                    }
+                    replaced = v >= 16384 ? label.apply(v) : null;
+                }
+            } else if (field.endsWith("location")) {
+                replaced = "";
+            } else if (!field.equals(":stmt_len") && !field.endsWith("typmod") && m.group(2).length() <= 18) {
+                long n = Long.parseLong(m.group(2));
+                replaced = n >= 16384 ? local.apply(n) : null;
+                if (field.equals(":consttype")) {
+                    localConst = replaced != null;
+                }
+            }
+            if (replaced != null) {
+                out.append(tree, from, m.start(2)).append(replaced.isEmpty() ? "" : "<" + replaced + ">");
+                from = m.end();
+            }
+        }
+        out.append(tree, from, tree.length());
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aNameCountsOnlyAsAWordOfItsOwn() {
         assertTrue(Rendered.mentions("CHECK (label <> 'p_1'::text)", "p_1"));
