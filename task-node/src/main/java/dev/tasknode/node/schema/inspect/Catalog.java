@@ -24,18 +24,34 @@ public final class Catalog {
                          SortedMap<String, Sequence> sequences, SortedMap<String, EnumType> enums,
                          SortedSet<String> extensions, Map<String, Long> rowEstimates,
                          Storage storage, SchemaObjects objects, Extras extras) {
-        /** SHA-256 (16 hex) over everything but the name and the row estimates. */
+        /**
+         * SHA-256 (16 hex) over everything but the name and the row estimates: the digest of {@link #canonical()},
+         * fed to the digest table by table rather than built as one string (at 10,000 schemas the one string,
+         * copied twice, was a sixth of the node's CPU in a propose). The value must not change: histories and
+         * {@code expect} parameters hold fingerprints.
+         */
         public String fingerprint() {
-            String canon = exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions
-                    + (storage.isEmpty() ? "" : "|" + storage) // plain schemas keep their fingerprints
+            Feed f = new Feed();
+            f.add(String.valueOf(exists)).add("|").map(tables).add("|").map(views).add("|").map(sequences).add("|")
+                    .map(enums).add("|").add(String.valueOf(extensions));
+            if (!storage.isEmpty()) { // plain schemas keep their fingerprints
+                f.add("|").add(String.valueOf(storage));
+            }
+            if (!objects.isEmpty()) {
+                f.add("|").add(String.valueOf(objects));
+            }
+            if (!extras.equals(Extras.empty())) {
+                f.add("|").add(String.valueOf(extras));
+            }
+            return HexFormat.of().formatHex(f.digest.digest()).substring(0, 16);
+        }
+
+        /** The text {@link #fingerprint()} digests, in one string (tests hold the streamed digest to it). */
+        String canonical() {
+            return exists + "|" + tables + "|" + views + "|" + sequences + "|" + enums + "|" + extensions
+                    + (storage.isEmpty() ? "" : "|" + storage)
                     + (objects.isEmpty() ? "" : "|" + objects)
                     + (extras.equals(Extras.empty()) ? "" : "|" + extras);
-            try {
-                byte[] d = MessageDigest.getInstance("SHA-256").digest(canon.getBytes(StandardCharsets.UTF_8));
-                return HexFormat.of().formatHex(d).substring(0, 16);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
         }
 
         public long rows(String table) {
@@ -123,6 +139,34 @@ public final class Catalog {
     }
 
     public record EnumType(String name, List<String> labels, String comment) {}
+
+    /** Feeds text to SHA-256 piece by piece; {@link #map} writes what {@code AbstractMap.toString} would. */
+    private static final class Feed {
+        final MessageDigest digest;
+
+        Feed() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        Feed add(String s) {
+            digest.update(s.getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
+        Feed map(Map<?, ?> m) {
+            add("{");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                add(first ? "" : ", ").add(String.valueOf(e.getKey())).add("=").add(String.valueOf(e.getValue()));
+                first = false;
+            }
+            return add("}");
+        }
+    }
 
     public static Schema absent(String name) {
         return new Schema(name, false, new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>(),

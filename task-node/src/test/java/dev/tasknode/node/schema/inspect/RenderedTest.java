@@ -141,6 +141,37 @@ class RenderedTest {
     }
 
     /**
+     * The fingerprint, fed to the digest piece by piece, is the digest of the one canonical text it was before
+     * (stored histories and {@code expect} parameters hold fingerprints), and still tells the variants apart.
+     */
+    @Test
+    void fingerprintsAreTheDigestsOfTheCanonicalText() throws Exception {
+        List<String> all = new ArrayList<>(SAME);
+        all.addAll(VARIANTS);
+        all.add("shared");
+        all.add("no_such_schema");
+        try (Connection c = db.ds.getConnection()) {
+            Map<String, Catalog.Schema> got = CatalogInspector.inspect(c, all, "shared", Set.of(),
+                    CatalogInspector.Detail.FULL, new Rendered());
+            Map<String, String> distinct = new java.util.TreeMap<>();
+            for (String s : all) {
+                Catalog.Schema schema = got.get(s);
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(schema.canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(java.util.HexFormat.of().formatHex(d).substring(0, 16), schema.fingerprint(), s);
+                distinct.merge(schema.fingerprint(), s, (a, b) -> a + "+" + b);
+            }
+            assertFalse(got.get("no_such_schema").exists());
+            // the identical schemas share one (v_lit is the template: only lit_* change the literal), so do lit_a and
+            // lit_b (the same literal 'lit_a', which is not a name); every other variant, the shared schema and the
+            // absent one have their own
+            assertEquals("t_1+t_2+t_10+t_11+t_100+v_lit", distinct.get(got.get("t_1").fingerprint()));
+            assertEquals("lit_a+lit_b", distinct.get(got.get("lit_a").fingerprint()));
+            assertEquals(VARIANTS.size() - 3 + 2 + 2, distinct.size(), distinct.values().toString());
+        }
+    }
+
+    /**
      * Identical schemas render each view once: what one more schema costs is what stays its own (here
      * the view that calls the schema's own function, whose OID stays in the raw form).
      */
