@@ -219,6 +219,7 @@ class SchemaFleetBenchmark {
             List<Double> apply = new ArrayList<>();
             List<Double> proposeChange = new ArrayList<>();
             List<Double> startup = new ArrayList<>();
+            List<Map<String, Double>> applySplits = new ArrayList<>();
             for (int k = 1; k <= APPLY_ROUNDS; k++) {
                 SchemaTestDb.Wiring wk = db.wire(withBenchColumns(withProjectFile(sample, "project/80-guards.sql", guards(k)), k));
                 // a node with the new model: its start-up normalises the model, before any task (timed apart)
@@ -231,9 +232,15 @@ class SchemaFleetBenchmark {
                 progress("propose (round " + k + ")", proposeChange);
                 assertEquals(PROJECTS, p.toChange(), "round " + k);
                 long t = System.nanoTime();
-                Results.ApplyReport r = run(wk, "apply_migrations", Scope.ALL, false);
+                SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of());
+                Results.ApplyReport r = run(wk, ctx, "apply_migrations", Scope.ALL, false);
                 apply.add(secs(t));
                 progress("apply (round " + k + ")", apply);
+                double[] split = applySplit(ctx); // where the apply's time went: its log says
+                applySplits.add(Map.of("planned_s", split[0], "locked_s", split[1], "validated_s", split[2],
+                        "run_s", split[3], "checked_s", split[4]));
+                System.out.printf("bench apply (round %d): planned %.1f s, locked %.1f s, validated %.1f s, schemas run"
+                        + " %.1f s, checked against the model %.1f s%n", k, split[0], split[1], split[2], split[3], split[4]);
                 assertEquals(PROJECTS, r.changed(), "round " + k);
                 assertTrue(r.allMatchModel());
                 w = wk;
@@ -243,6 +250,7 @@ class SchemaFleetBenchmark {
             out.put("propose_change_median_s", median(proposeChange));
             out.put("apply_s", apply);
             out.put("apply_median_s", median(apply));
+            out.put("apply_split", applySplits);
 
             // create_tables for 100 new projects, three rounds
             List<Double> create = new ArrayList<>();
@@ -274,8 +282,12 @@ class SchemaFleetBenchmark {
     }
 
     static Results.ApplyReport run(SchemaTestDb.Wiring w, String task, Scope scope, boolean creates) throws Exception {
-        Results.ApplyReport r = w.applier().run(new SchemaTestDb.Ctx(task, Map.of()), scope,
-                new FleetApplier.Options(task, false, false, false, null, creates));
+        return run(w, new SchemaTestDb.Ctx(task, Map.of()), task, scope, creates);
+    }
+
+    static Results.ApplyReport run(SchemaTestDb.Wiring w, SchemaTestDb.Ctx ctx, String task, Scope scope, boolean creates)
+            throws Exception {
+        Results.ApplyReport r = w.applier().run(ctx, scope, new FleetApplier.Options(task, false, false, false, null, creates));
         assertEquals(0, r.failed(), () -> r.outcomes().stream().filter(o -> o.error() != null).findFirst().toString());
         return r;
     }
@@ -298,6 +310,31 @@ class SchemaFleetBenchmark {
     }
 
     /** Each timing as it is taken, with the load average: a long run stopped half-way still tells what it measured. */
+    private static final java.util.regex.Pattern ROUND = java.util.regex.Pattern.compile("schema\\(s\\) locked in (\\d+) ms,"
+            + " validated in (\\d+) ms, run in (\\d+) ms, checked against the model in (\\d+) ms");
+    private static final java.util.regex.Pattern PLANNED = java.util.regex.Pattern.compile("\\(planned in (\\d+) ms\\)");
+
+    /**
+     * Where an apply's time went, from its log, in seconds: planning, then summed over its rounds of locks: locking,
+     * re-planning and validating, running the schemas, checking them against the model.
+     */
+    static double[] applySplit(SchemaTestDb.Ctx ctx) {
+        double[] split = new double[5];
+        for (String line : ctx.lines) {
+            java.util.regex.Matcher m = ROUND.matcher(line);
+            if (m.find()) {
+                for (int i = 1; i <= 4; i++) {
+                    split[i] += Long.parseLong(m.group(i)) / 1000.0;
+                }
+            }
+            m = PLANNED.matcher(line);
+            if (m.find()) {
+                split[0] += Long.parseLong(m.group(1)) / 1000.0;
+            }
+        }
+        return split;
+    }
+
     static void progress(String what, List<Double> so) {
         System.out.printf("bench %s: %s s (load average %.1f)%n", what, so,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

@@ -101,6 +101,7 @@ public class FleetApplier {
         SchemaEngine.FleetPlan fp;
         Map<String, Map<String, String>> invalid;
         long mark;
+        long planStart = System.nanoTime();
         try (Connection c = engine.dataSource().getConnection()) {
             mark = engine.history().mark(c);
             schemas = new ArrayList<>(engine.schemas(c, scope));
@@ -122,8 +123,9 @@ public class FleetApplier {
                 .toList();
         leftover.forEach((s, idx) -> ctx.log().warn("%s: invalid index(es) left by an interrupted build, to be dropped "
                 + "and built again: %s", s, String.join(", ", idx.keySet())));
-        ctx.log().info("%s: %d schemas, %d to change, %d distinct change sets, proposal %s", o.task(), schemas.size(),
-                toChange.size(), fp.groups().stream().filter(g -> !g.plan().isEmpty()).count(), fp.fingerprint());
+        ctx.log().info("%s: %d schemas, %d to change, %d distinct change sets, proposal %s (planned in %d ms)", o.task(),
+                schemas.size(), toChange.size(), fp.groups().stream().filter(g -> !g.plan().isEmpty()).count(),
+                fp.fingerprint(), (System.nanoTime() - planStart) / 1_000_000);
         for (SchemaEngine.Group g : fp.groups()) {
             if (!g.plan().isEmpty()) {
                 ctx.log().info("change set %s for %d %s schema(s) (%s%s):\n%s", g.fingerprint(), g.schemas().size(),
@@ -193,8 +195,10 @@ public class FleetApplier {
     private void migrateRound(TaskContext ctx, Options o, List<String> toChange, Map<String, SchemaEngine.Group> planned,
                               long mark, Map<String, Results.SchemaOutcome> outcomes,
                               Map<SchemaEngine.Group, String> verdicts) throws Exception {
+        long tl = System.nanoTime();
         try (Connection lockConn = engine.dataSource().getConnection()) {
             Set<String> locked = SchemaLocks.lockAll(lockConn, toChange, engine.props().getAdvisoryLockWait());
+            long tv = System.nanoTime(); // locked: what follows up to t0 re-plans what moved and validates change sets
             try {
                 for (String s : toChange) {
                     if (!locked.contains(s)) {
@@ -242,8 +246,10 @@ public class FleetApplier {
                 }
                 long t1 = System.nanoTime();
                 verify(lockConn, work, historyIds, outcomes, o);
-                ctx.log().info("%d schema(s) run in %d ms, checked against the model in %d ms", work.size(),
-                        (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                // where a round's time goes (a slow apply says which part: waiting for locks, validating, running)
+                ctx.log().info("%d schema(s) locked in %d ms, validated in %d ms, run in %d ms, checked against the model"
+                        + " in %d ms", work.size(), (tv - tl) / 1_000_000, (t0 - tv) / 1_000_000, (t1 - t0) / 1_000_000,
+                        (System.nanoTime() - t1) / 1_000_000);
             } finally {
                 SchemaLocks.unlockAll(lockConn, locked);
             }
