@@ -117,6 +117,17 @@ final class AdminBrowser implements AutoCloseable {
     }
 
     /**
+     * The texts of the matching elements, once there is at least one; read again from a new find when the page
+     * re-rendered one of them between the find and the read.
+     */
+    List<String> texts(By by) {
+        return waitFor(d -> {
+            List<String> t = d.findElements(by).stream().map(WebElement::getText).toList();
+            return t.isEmpty() ? null : t;
+        });
+    }
+
+    /**
      * Saves a screenshot to target/screenshots, and also to the directory named by {@code -Dadmin.screenshots}
      * (relative to the repository root), e.g. {@code -Dadmin.screenshots=docs/screenshots}.
      */

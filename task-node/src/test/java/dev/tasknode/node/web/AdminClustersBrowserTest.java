@@ -66,8 +66,8 @@ class AdminClustersBrowserTest {
             browser.waitFor(Duration.ofSeconds(90), d -> d.findElement(By.id("fleet-note")).getText().startsWith("Last backup"));
             assertThat(browser.text(By.id("fleet-clusters"))).contains("default 2 schemas").contains("tn2 3 schemas");
             assertThat(browser.text(By.cssSelector("#fleet-detail tbody"))).contains("p_t1").contains("p_h1");
-            List<String> clusters = browser.driver.findElements(By.cssSelector("#fleet-detail tbody td.cluster")).stream()
-                    .map(e -> e.getText()).toList();
+            // the card may render its table again meanwhile (the fleet view, then its backups): read the cells afresh
+            List<String> clusters = browser.texts(By.cssSelector("#fleet-detail tbody td.cluster"));
             assertThat(clusters).containsOnly("default", "tn2").contains("tn2");
             browser.find(By.id("fleet-filter")).sendKeys("tn2");
             browser.waitFor(d -> d.findElements(By.cssSelector("#fleet-detail tbody tr")).size() == 3);
