@@ -309,7 +309,6 @@ class SchemaFleetBenchmark {
         return withProjectFile(base, "project/90-bench.sql", sb.toString());
     }
 
-    /** Each timing as it is taken, with the load average: a long run stopped half-way still tells what it measured. */
     private static final java.util.regex.Pattern ROUND = java.util.regex.Pattern.compile("schema\\(s\\) locked in (\\d+) ms,"
             + " validated in (\\d+) ms, run in (\\d+) ms, checked against the model in (\\d+) ms");
     private static final java.util.regex.Pattern PLANNED = java.util.regex.Pattern.compile("\\(planned in (\\d+) ms\\)");
@@ -335,6 +334,7 @@ class SchemaFleetBenchmark {
         return split;
     }
 
+    /** Each timing as it is taken, with the load average: a long run stopped half-way still tells what it measured. */
     static void progress(String what, List<Double> so) {
         System.out.printf("bench %s: %s s (load average %.1f)%n", what, so,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
