@@ -69,6 +69,8 @@ class SchemaPlanValidationTest {
         String log = ctx.lines.stream().filter(l -> l.contains("plan validation:")).findFirst().orElse("");
         System.out.println("validation timing: " + log);
         assertTrue(log.contains("3 change set(s) run on a scratch copy") && log.contains("1 unplannable"), ctx.text());
+        // p_1's rule is not in its catalog: the copy comes from pg_dump, which carries it
+        assertTrue(ctx.text().contains("copied with pg_dump") && ctx.text().contains("rule watch on p_1.t"), ctx.text());
         Map<String, Results.SchemaOutcome> by = r.outcomes().stream()
                 .collect(Collectors.toMap(Results.SchemaOutcome::schema, o -> o));
         Results.SchemaOutcome p1 = by.get("p_1");
@@ -103,6 +105,8 @@ class SchemaPlanValidationTest {
         SchemaTestDb.Ctx ctx = new SchemaTestDb.Ctx("apply_migrations", Map.of());
         // the real plan reaches the model (p_2's extra column is destructive and left out, which is expected)
         assertEquals(Map.of(), v.unplannable(ctx, List.of("p_2"), Map.of("p_2", g), OPTIONS));
+        // p_2 and the shared schema hold only what their catalogs describe: the copy is built from them, no pg_dump
+        assertTrue(ctx.text().contains("scratch copy for validating 1 change set(s): built from the catalogs"), ctx.text());
         // a wrong plan: creates an index of another name and forgets nothing else
         SchemaEngine.Group wrong = new SchemaEngine.Group(g.kind(), g.fingerprint(), g.sample(), g.schemas(), new Plan(List.of(
                 Step.safe(0, "CREATE INDEX t_other ON {schema}.t (x)", "index t_other", "test", true))));
@@ -110,6 +114,7 @@ class SchemaPlanValidationTest {
         String why = out.get("p_2");
         assertTrue(why != null && why.contains("still differs from the model") && why.contains("t_x")
                 && why.contains("t_other"), String.valueOf(why));
+        assertFalse(ctx.text().contains("pg_dump"), ctx.text());
         assertNull(db.exec1("SELECT to_regclass('p_2.t_other')::text"), "validation never touches the live schema");
         // switched off deliberately: nothing validated, and the log says so
         db.props.setValidatePlans(false);

@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The online forms of a change set, as apply runs them: the statements of the schema's transaction, then the online
@@ -24,9 +23,6 @@ import java.util.regex.Pattern;
  */
 final class OnlineForms {
     private OnlineForms() {}
-
-    private static final Pattern CONCURRENTLY = Pattern.compile(
-            "(?i)^(\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX|DROP\\s+INDEX|REFRESH\\s+MATERIALIZED\\s+VIEW|REINDEX\\s+INDEX))\\s+CONCURRENTLY\\b");
 
     /** The forms apply would run for {@code g}, or null when they are the plain plan's statements in its order. */
     static OnlinePlan of(SchemaEngine engine, SchemaEngine.Group g, FleetApplier.Options o) throws SQLException {
@@ -53,7 +49,7 @@ final class OnlineForms {
             for (OnlinePlan.Item i : part) {
                 n++;
                 for (String sql : i.sqls()) {
-                    String bound = CONCURRENTLY.matcher(Plan.bind(sql, rep, shared)).replaceFirst("$1");
+                    String bound = ScratchCopy.inTransaction(Plan.bind(sql, rep, shared));
                     try {
                         st.execute(bound);
                     } catch (SQLException e) {

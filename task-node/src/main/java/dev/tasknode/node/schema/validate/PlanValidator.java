@@ -1,7 +1,5 @@
 package dev.tasknode.node.schema.validate;
 
-import dev.tasknode.node.backup.BackupProperties;
-import dev.tasknode.node.backup.pg.PgTools;
 import dev.tasknode.node.db.ScratchDatabases;
 import dev.tasknode.node.schema.SchemaEngine;
 import dev.tasknode.node.schema.apply.FleetApplier;
@@ -13,11 +11,7 @@ import dev.tasknode.node.schema.plan.Plan;
 import dev.tasknode.node.schema.plan.Sql;
 import dev.tasknode.node.schema.plan.Step;
 import dev.tasknode.node.task.TaskContext;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -25,22 +19,17 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Plan validation before live: each distinct change set runs first on a scratch copy of its state (the schema
- * structure only: {@code pg_dump --schema-only} of the shared schema and of one schema per group, restored into a
- * scratch database), and the copy is inspected again. When the statements fail there, or leave a difference from the
+ * structure only, of the shared schema and of one schema per group: see {@link ScratchCopy}), and the copy is
+ * inspected again. When the statements fail there, or leave a difference from the
  * model other than the destructive statements left out, the group is {@code unplannable}: none of its schemas is
- * touched, and the reason names what is left. One dump, one restore and one run per group, whatever the fleet's
+ * touched, and the reason names what is left. One copy and one run per group, whatever the fleet's
  * size. The shared group runs first (project change sets may need its new objects); when it is unplannable, the
  * projects are validated against the shared schema as it stays live.
  */
 public final class PlanValidator {
-    /** Scratch copies hold no data and no traffic: the concurrent forms would only refuse to run in a transaction. */
-    private static final Pattern CONCURRENTLY = Pattern.compile(
-            "(?i)^(\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX|DROP\\s+INDEX|REFRESH\\s+MATERIALIZED\\s+VIEW))\\s+CONCURRENTLY\\b");
-
     private final SchemaEngine engine;
 
     public PlanValidator(SchemaEngine engine) {
@@ -149,7 +138,8 @@ public final class PlanValidator {
             return;
         }
         try (ScratchDatabases.Scratch db = scratch.create()) {
-            copy(ctx, scratch, db, list, reps, shared);
+            String how = new ScratchCopy(engine).make(scratch, db, ctx, list, reps, shared);
+            ctx.log().info("scratch copy for validating %d change set(s): %s", list.size(), how);
             try (Connection c = db.connect()) {
                 List<String> forms = new ArrayList<>();
                 for (SchemaEngine.Group g : list) {
@@ -175,87 +165,6 @@ public final class PlanValidator {
                     inconclusive.add(g);
                 }
             });
-        }
-    }
-
-    /** The live extensions, then the structure of the shared schema and of each representative, into the scratch. */
-    private void copy(TaskContext ctx, ScratchDatabases scratch, ScratchDatabases.Scratch db, List<SchemaEngine.Group> order,
-                      Map<SchemaEngine.Group, String> reps, String shared) throws Exception {
-        List<String> dump = new ArrayList<>();
-        try (Connection live = engine.dataSource().getConnection(); Statement ls = live.createStatement();
-             Connection c = db.connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = ls.executeQuery("SELECT 1 FROM pg_namespace WHERE nspname = '" + shared.replace("'", "''") + "'")) {
-                if (rs.next()) {
-                    dump.add(shared);
-                }
-            }
-            for (SchemaEngine.Group g : order) {
-                if (g.sample().exists() && !dump.contains(reps.get(g))) {
-                    dump.add(reps.get(g));
-                }
-            }
-            try (ResultSet rs = ls.executeQuery("SELECT e.extname, n.nspname, e.extversion FROM pg_extension e "
-                    + "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'")) {
-                while (rs.next()) {
-                    // pg_dump -n carries no extension; one whose own schema is dumped is left out (the dump creates that
-                    // schema): objects using it then fail to restore, and every group is unplannable, saying so
-                    if (!dump.contains(rs.getString(2))) {
-                        st.execute("CREATE SCHEMA IF NOT EXISTS " + CatalogInspector.quoteIdent(rs.getString(2)));
-                        st.execute("CREATE EXTENSION IF NOT EXISTS " + CatalogInspector.quoteIdent(rs.getString(1))
-                                + " WITH SCHEMA " + CatalogInspector.quoteIdent(rs.getString(2))
-                                + " VERSION '" + rs.getString(3).replace("'", "''") + "'");
-                    }
-                }
-            }
-        }
-        if (dump.isEmpty()) {
-            return;
-        }
-        PgTools pg = tools(scratch);
-        Path file = Files.createTempFile("tn-validate-", ".sql");
-        try {
-            List<String> args = new ArrayList<>(List.of("--schema-only", "--no-owner", "--file=" + file));
-            dump.forEach(s -> args.add("--schema=\"" + s.replace("\"", "\"\"") + "\""));
-            PgTools.Result r = pg.run(ctx, pg.command(pg.props().getPgDump(), pg.target().database(), args), "tn-validate", null, null);
-            if (!r.ok()) {
-                throw new IllegalStateException("pg_dump failed: " + r.tail());
-            }
-            r = pg.run(ctx, pg.command(pg.props().getPsql(), db.name(), List.of("-X", "-q", "-v", "ON_ERROR_STOP=1",
-                    "--single-transaction", "-f", file.toString())), "tn-validate", null, null);
-            if (!r.ok()) {
-                throw new IllegalStateException("the schema dump does not restore: " + r.tail());
-            }
-        } finally {
-            Files.deleteIfExists(file);
-        }
-        restoreInvalidIndexes(db, dump);
-    }
-
-    /**
-     * pg_dump leaves out invalid indexes (a concurrent build that did not finish). The plan was made from the live
-     * catalog, where such an index counts as present (its definition matches, the online stage rebuilds it), so the
-     * copy gets them back, valid: its statements then meet the same objects as live.
-     */
-    private void restoreInvalidIndexes(ScratchDatabases.Scratch db, List<String> schemas) throws SQLException {
-        List<String> defs = new ArrayList<>();
-        try (Connection live = engine.dataSource().getConnection(); PreparedStatement ps = live.prepareStatement(
-                "SELECT pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-                        + "JOIN pg_namespace n ON n.oid = i.relnamespace "
-                        + "WHERE NOT x.indisvalid AND i.relkind = 'i' AND n.nspname = ANY (?)")) {
-            ps.setArray(1, live.createArrayOf("text", schemas.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    defs.add(rs.getString(1).replaceFirst("INDEX ", "INDEX IF NOT EXISTS "));
-                }
-            }
-        }
-        if (defs.isEmpty()) {
-            return;
-        }
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            for (String d : defs) {
-                st.execute(d);
-            }
         }
     }
 
@@ -328,8 +237,7 @@ public final class PlanValidator {
         int n = 0;
         for (Step s : steps) {
             n++;
-            // the statement's own keyword only: a comment's text may say CONCURRENTLY too
-            String sql = CONCURRENTLY.matcher(Plan.bind(s.sql(), rep, shared)).replaceFirst("$1");
+            String sql = ScratchCopy.inTransaction(Plan.bind(s.sql(), rep, shared));
             try {
                 st.execute(sql);
             } catch (SQLException e) {
@@ -354,13 +262,6 @@ public final class PlanValidator {
                         e.getValue());
             }
         }
-    }
-
-    /** The node's PgTools (configured tool paths), else one with the default tools for the pool's server. */
-    private PgTools tools(ScratchDatabases scratch) {
-        PgTools pg = engine.pgTools();
-        return pg != null ? pg : new PgTools(new BackupProperties(),
-                PgTools.Target.fromJdbc(scratch.url(), scratch.user(), scratch.password()));
     }
 
     private static List<String> concat(String first, List<String> rest) {
