@@ -241,6 +241,10 @@ class SchemaFleetBenchmark {
                         "run_s", split[3], "checked_s", split[4]));
                 System.out.printf("bench apply (round %d): planned %.1f s, locked %.1f s, validated %.1f s, schemas run"
                         + " %.1f s, checked against the model %.1f s%n", k, split[0], split[1], split[2], split[3], split[4]);
+                // how plan validation made its scratch copy (from the catalogs, or pg_dump and why)
+                String round = "bench apply (round " + k + "): ";
+                ctx.lines.stream().filter(l -> l.contains("scratch copy for") || l.contains("plan validation:"))
+                        .forEach(l -> System.out.println(round + l));
                 assertEquals(PROJECTS, r.changed(), "round " + k);
                 assertTrue(r.allMatchModel());
                 w = wk;
