@@ -25,6 +25,12 @@ public class BackupProperties {
      * three quarters of its lock table, minus the locks held when the backup starts, shared by the workers.
      */
     private int lockBudget = 0;
+    /**
+     * Tables one archive (one pg_dump run) holds at most, below the lock budget: a restore of one project reads its
+     * archive's whole table of contents, so its time grows with the archive (at 10,000 projects, 1.70 s of pg_restore
+     * for an archive of 105,000 tables, 0.63 s for 21,000). More, smaller runs cost a catalog read each. 0 = no limit.
+     */
+    private int maxTablesPerArchive = 60_000;
     /** pg_dump --lock-wait-timeout: a dump neither stalls behind nor blocks a migration for longer. */
     private Duration lockWaitTimeout = Duration.ofSeconds(30);
     /**
@@ -155,6 +161,14 @@ public class BackupProperties {
     /** {@link #getWorkers()}, or one per core of this node (at most 4) when 0. */
     public int effectiveWorkers() {
         return workers > 0 ? workers : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public int getMaxTablesPerArchive() {
+        return maxTablesPerArchive;
+    }
+
+    public void setMaxTablesPerArchive(int maxTablesPerArchive) {
+        this.maxTablesPerArchive = maxTablesPerArchive;
     }
 
     public int getLockBudget() {

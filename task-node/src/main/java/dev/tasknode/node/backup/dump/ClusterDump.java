@@ -96,12 +96,15 @@ final class ClusterDump {
                 int total = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).sum();
                 LockTable locks = LockTable.read(c, workers);
                 int budget = pg.props().getLockBudget() > 0 ? pg.props().getLockBudget() : locks.perRun();
-                int perBatch = Math.max(1, Math.min(budget, (total + workers - 1) / workers));
+                int cap = pg.props().getMaxTablesPerArchive() > 0 ? Math.min(budget, pg.props().getMaxTablesPerArchive()) : budget;
+                int perBatch = perRun(total, Math.max(1, cap), workers, todo.stream()
+                        .mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).max().orElse(1));
                 List<List<String>> batches = plan(todo, rels, perBatch);
                 ctx.log().info("%ssnapshot %s; %d pg_dump run(s) of up to %d table(s) (lock budget %d of a lock table of %d"
                         + " slots, %d in use), %d worker(s)", on, snapshot, batches.size(), perBatch, budget, locks.slots(),
                         locks.inUse(), workers);
-                String limit = pg.props().getLockBudget() > 0 ? null : locks.limits(total, workers, batches.size());
+                String limit = pg.props().getLockBudget() > 0 ? null : locks.limits(total, workers, batches.size(),
+                        pg.props().getMaxTablesPerArchive() > 0 ? pg.props().getMaxTablesPerArchive() : Integer.MAX_VALUE);
                 if (limit != null) {
                     ctx.log().warn(on + limit);
                 }
@@ -208,6 +211,25 @@ final class ClusterDump {
     }
 
     /** Greedy batches in order (shared first): add schemas while their relations fit in the budget. */
+    /**
+     * Tables per run: as many runs as the cap needs, rounded up to a multiple of the workers (every round of runs
+     * keeps every worker busy; each run pays the whole catalog read, whatever it dumps, so a last run of one schema
+     * cost as much as a full one: 10,000 projects split 4,999 + 5,000 + 1), and the tables spread evenly over them.
+     * Filling runs up to the even share plus the largest schema less one gives each full run at least the share, so
+     * no run is left over; never above {@code cap}.
+     */
+    static int perRun(int total, int cap, int workers, int largest) {
+        int runs = runs(total, cap, workers);
+        int share = (total + runs - 1) / runs;
+        return (int) Math.max(1, Math.min(cap, (long) share + largest - 1));
+    }
+
+    /** Runs for {@code total} tables under {@code cap} per run: a multiple of the workers (see {@link #perRun}). */
+    static int runs(int total, int cap, int workers) {
+        int runs = (int) ((total + (long) cap - 1) / cap);
+        return Math.max(1, (runs + workers - 1) / workers * workers);
+    }
+
     static List<List<String>> plan(List<String> schemas, Map<String, Integer> rels, int budget) {
         List<List<String>> out = new ArrayList<>();
         List<String> cur = new ArrayList<>();

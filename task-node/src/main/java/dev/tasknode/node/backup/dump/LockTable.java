@@ -37,11 +37,24 @@ record LockTable(long slots, long inUse, int maxLocks, int connections, int prep
      * by how much, and the {@code max_locks_per_transaction} that would let it run in one run per worker.
      */
     String limits(int tables, int workers, int runs) {
-        int perWorker = (tables + workers - 1) / workers;
+        return limits(tables, workers, runs, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #limits(int, int, int)} with archives of at most {@code cap} tables (tasknode.backup.max-tables-per-archive):
+     * the lock table limits the backup only when a run may lock fewer than that, and a bigger one would let it run
+     * in as many runs as the cap makes.
+     */
+    String limits(int tables, int workers, int runs, int cap) {
+        int perWorker = (int) Math.min(cap, ((long) tables + workers - 1) / workers);
         if (perRun >= perWorker) {
             return null;
         }
-        // the smallest setting whose budget covers one run per worker, with today's other locks
+        int ideal = Math.max(workers, ClusterDump.runs(tables, cap, workers));
+        if (runs <= ideal) {
+            return null; // the budget is below the cap, yet the even split needs no more runs than the cap makes
+        }
+        // the smallest setting whose budget covers the wanted run size, with today's other locks
         long needFree = ((long) perWorker + 50) * 40 / 39 * workers + workers;
         long needSlots = (needFree + inUse) * 4 / 3 + 4;
         long needMax = (needSlots + conns() - 1) / conns();
@@ -49,7 +62,7 @@ record LockTable(long slots, long inUse, int maxLocks, int connections, int prep
                 + " + max_prepared_transactions %d) = %d slots, %d in use at the start, so a pg_dump run may lock at most %d"
                 + " of the %d tables and %d runs are needed instead of %d (each re-reads the whole catalog);"
                 + " max_locks_per_transaction = %d (server restart) would need %d", maxLocks, connections, prepared, slots,
-                inUse, perRun, tables, runs, workers, needMax, workers);
+                inUse, perRun, tables, runs, ideal, needMax, ideal);
     }
 
     private int conns() {

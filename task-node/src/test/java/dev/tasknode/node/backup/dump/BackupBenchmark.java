@@ -77,6 +77,11 @@ class BackupBenchmark {
     final String existing = System.getProperty("bench.existing", "");
     /** {@code bench.fleetLockAbove}: tasknode.backup.fleet-lock-above for the runs (a huge value = a lock per schema). */
     final int fleetLockAbove = Integer.getInteger("bench.fleetLockAbove", 1000);
+    /**
+     * {@code bench.lockBudget}: tasknode.backup.lock-budget for the runs (0 = from the lock table). A smaller budget
+     * makes more, smaller archives: more pg_dump runs, a shorter table of contents for a restore of one project.
+     */
+    final int lockBudget = Integer.getInteger("bench.lockBudget", 0);
     final Map<String, Object> results = new LinkedHashMap<>();
     final List<String> table = new ArrayList<>();
 
@@ -88,6 +93,7 @@ class BackupBenchmark {
             try (BackupFixture f = BackupFixture.existing(server, existing)) {
                 f.props.setWorkers(workers);
                 f.props.setFleetLockAbove(fleetLockAbove);
+                f.props.setLockBudget(lockBudget);
                 existingFleet(f);
             }
             write();
@@ -141,7 +147,7 @@ class BackupBenchmark {
         }
         f.store.delete(last);
         results.put("existing", map("database", existing, "project_schemas", schemas, "backup_s", times,
-                "backup_median_s", median(times), "archive_bytes", last.size(), "restore_one_s", restore, "server", f.serverNote()));
+                "backup_median_s", median(times), "archive_bytes", last.size(), "restore_one_s", restore, "lock_budget", lockBudget, "server", f.serverNote()));
         table.add(String.format("backup_database all: %s s (median %.2f s), %d bytes; restore_database p_1 (default way back): %.2f s",
                 times, median(times), last.size(), restore));
     }

@@ -45,4 +45,21 @@ class LockTableTest {
         LockTable t = table(64, 300, 500, 2);
         assertNull(t.limits(2_000, 2, 2));
     }
+
+    /** With archives capped, the lock table limits only below the cap, and its advice counts the cap's runs. */
+    @Test
+    void theArchiveCapSetsTheRunsTheAdviceAimsAt() {
+        int tables = 210_005;
+        LockTable enough = table(2_874, 100, 10, 2); // a run may lock 105,025: more than the cap of 60,000
+        assertNull(enough.limits(tables, 2, 4, 60_000));
+        LockTable small = table(64, 100, 10, 2);
+        String advice = small.limits(tables, 2, 93, 60_000);
+        assertNotNull(advice);
+        assertTrue(advice.contains("93 runs are needed instead of 4") && advice.endsWith("would need 4"), advice);
+        Matcher m = Pattern.compile("max_locks_per_transaction = (\\d+)").matcher(advice);
+        assertTrue(m.find(), advice);
+        LockTable bigger = table(Integer.parseInt(m.group(1)), 100, 10, 2);
+        assertTrue(bigger.perRun() >= 52_502, advice);
+        assertNull(bigger.limits(tables, 2, 4, 60_000), advice);
+    }
 }
