@@ -93,18 +93,18 @@ final class ClusterDump {
                 // no batch above the lock budget, and enough batches to keep every worker busy; a further cluster's
                 // workers are bounded by its max-parallel, as the schema tasks are there
                 int workers = site.workers();
-                int total = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).sum();
+                java.util.IntSummaryStatistics sizes = todo.stream().mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1)))
+                        .summaryStatistics();
+                int total = (int) sizes.getSum();
                 LockTable locks = LockTable.read(c, workers);
                 int budget = pg.props().getLockBudget() > 0 ? pg.props().getLockBudget() : locks.perRun();
-                int cap = pg.props().getMaxTablesPerArchive() > 0 ? Math.min(budget, pg.props().getMaxTablesPerArchive()) : budget;
-                int perBatch = perRun(total, Math.max(1, cap), workers, todo.stream()
-                        .mapToInt(x -> Math.max(1, rels.getOrDefault(x, 1))).max().orElse(1));
+                int archive = pg.props().getMaxTablesPerArchive() > 0 ? pg.props().getMaxTablesPerArchive() : Integer.MAX_VALUE;
+                int perBatch = perRun(total, Math.max(1, Math.min(budget, archive)), workers, Math.max(1, sizes.getMax()));
                 List<List<String>> batches = plan(todo, rels, perBatch);
                 ctx.log().info("%ssnapshot %s; %d pg_dump run(s) of up to %d table(s) (lock budget %d of a lock table of %d"
                         + " slots, %d in use), %d worker(s)", on, snapshot, batches.size(), perBatch, budget, locks.slots(),
                         locks.inUse(), workers);
-                String limit = pg.props().getLockBudget() > 0 ? null : locks.limits(total, workers, batches.size(),
-                        pg.props().getMaxTablesPerArchive() > 0 ? pg.props().getMaxTablesPerArchive() : Integer.MAX_VALUE);
+                String limit = pg.props().getLockBudget() > 0 ? null : locks.limits(total, workers, batches.size(), archive);
                 if (limit != null) {
                     ctx.log().warn(on + limit);
                 }
@@ -210,7 +210,6 @@ final class ClusterDump {
         return null;
     }
 
-    /** Greedy batches in order (shared first): add schemas while their relations fit in the budget. */
     /**
      * Tables per run: as many runs as the cap needs, rounded up to a multiple of the workers (every round of runs
      * keeps every worker busy; each run pays the whole catalog read, whatever it dumps, so a last run of one schema
@@ -230,6 +229,7 @@ final class ClusterDump {
         return Math.max(1, (runs + workers - 1) / workers * workers);
     }
 
+    /** Greedy batches in order (shared first): add schemas while their relations fit in the budget. */
     static List<List<String>> plan(List<String> schemas, Map<String, Integer> rels, int budget) {
         List<List<String>> out = new ArrayList<>();
         List<String> cur = new ArrayList<>();

@@ -21,9 +21,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -62,18 +63,18 @@ final class ScratchCopy {
      */
     String make(ScratchDatabases scratch, ScratchDatabases.Scratch db, TaskContext ctx, List<SchemaEngine.Group> groups,
                 Map<SchemaEngine.Group, String> reps, String shared) throws Exception {
-        Map<String, Catalog.Schema> samples = new LinkedHashMap<>();
+        Set<String> names = new LinkedHashSet<>(); // the shared schema first: the others may use its objects
         String why;
         try (Connection live = engine.dataSource().getConnection(); Statement ls = live.createStatement();
              Connection c = db.connect(); Statement st = c.createStatement()) {
             try (ResultSet rs = ls.executeQuery("SELECT 1 FROM pg_namespace WHERE nspname = " + Sql.literal(shared))) {
                 if (rs.next()) {
-                    samples.put(shared, null);
+                    names.add(shared);
                 }
             }
             for (SchemaEngine.Group g : groups) {
                 if (g.sample().exists()) {
-                    samples.put(reps.get(g), null);
+                    names.add(reps.get(g));
                 }
             }
             try (ResultSet rs = ls.executeQuery("SELECT e.extname, n.nspname, e.extversion FROM pg_extension e "
@@ -81,7 +82,7 @@ final class ScratchCopy {
                 while (rs.next()) {
                     // pg_dump -n carries no extension; one whose own schema is copied is left out (the copy creates that
                     // schema): objects using it then fail to restore, and every group is unplannable, saying so
-                    if (!samples.containsKey(rs.getString(2))) {
+                    if (!names.contains(rs.getString(2))) {
                         st.execute("CREATE SCHEMA IF NOT EXISTS " + CatalogInspector.quoteIdent(rs.getString(2)));
                         st.execute("CREATE EXTENSION IF NOT EXISTS " + CatalogInspector.quoteIdent(rs.getString(1))
                                 + " WITH SCHEMA " + CatalogInspector.quoteIdent(rs.getString(2))
@@ -89,12 +90,12 @@ final class ScratchCopy {
                     }
                 }
             }
-            if (samples.isEmpty()) {
+            if (names.isEmpty()) {
                 return "nothing to copy";
             }
             long t0 = System.nanoTime();
             try {
-                why = fromCatalogs(live, c, samples, shared);
+                why = fromCatalogs(live, c, List.copyOf(names), shared);
             } catch (RuntimeException e) {
                 why = "building from the catalogs failed: " + e;
             }
@@ -103,7 +104,7 @@ final class ScratchCopy {
             }
         }
         long t0 = System.nanoTime();
-        dump(scratch, db, ctx, List.copyOf(samples.keySet()));
+        dump(scratch, db, ctx, List.copyOf(names));
         return "copied with pg_dump in " + (System.nanoTime() - t0) / 1_000_000 + " ms (" + why + ")";
     }
 
@@ -111,24 +112,24 @@ final class ScratchCopy {
      * Builds each schema from its catalog in one transaction and inspects the result; null when every copy has its
      * live fingerprint (committed), else why not (rolled back: the scratch database is as before).
      */
-    private String fromCatalogs(Connection live, Connection c, Map<String, Catalog.Schema> samples, String shared)
-            throws SQLException {
-        // read again with index definitions rendered as statements: the plan's catalogs hold them in the form diffs compare
-        samples.putAll(CatalogInspector.inspect(live, samples.keySet(), shared, engine.desired().extensions(),
-                CatalogInspector.Detail.RENDERED));
-        List<Unmanaged.Found> found = new ArrayList<>(Unmanaged.find(live, List.copyOf(samples.keySet()), false));
+    private String fromCatalogs(Connection live, Connection c, List<String> names, String shared) throws SQLException {
+        List<Unmanaged.Found> found = new ArrayList<>(Unmanaged.find(live, names, false));
         found.removeIf(f -> f.kind() == StatementKinds.Kind.OWNER); // the copy is owned by the node either way
         if (!found.isEmpty()) {
             Unmanaged.Found f = found.getFirst();
             return "the live schemas hold objects the catalog does not describe, such as " + f.kind().label() + " "
                     + f.object();
         }
+        // read again with index definitions rendered as statements: the plan's catalogs hold them in the form diffs
+        // compare (in the order given: the shared schema first)
+        Map<String, Catalog.Schema> samples = CatalogInspector.inspect(live, names, shared, engine.desired().extensions(),
+                CatalogInspector.Detail.RENDERED);
         c.setAutoCommit(false);
         boolean done = false;
         try (Statement st = c.createStatement()) {
             String why = build(st, samples, shared);
             if (why == null) {
-                Map<String, Catalog.Schema> copies = CatalogInspector.inspect(c, samples.keySet(), shared,
+                Map<String, Catalog.Schema> copies = CatalogInspector.inspect(c, names, shared,
                         engine.desired().extensions(), CatalogInspector.Detail.RENDERED);
                 for (var e : samples.entrySet()) {
                     if (!e.getValue().fingerprint().equals(copies.get(e.getKey()).fingerprint())) {
