@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The second cluster stopped in the middle of apply_migrations: its schemas are failed with the cluster named, the
  * home cluster's are migrated, the task is partial — and it ends, it does not hang. While tn2 is still stopped, a
  * backup_database of everything: tn2's schemas failed with the reason, the home cluster's backed up, partial. The
- * ONLY test that stops tn2 (pg_ctlcluster stop -m fast, for a few seconds); it starts it again in a finally and waits
+ * ONLY test that stops tn2 (pg_ctlcluster stop -m immediate, as a crash, for a few seconds); it starts it again in a finally and waits
  * until it answers.
  */
 class ClusterStopTest {

@@ -41,7 +41,7 @@ public class ApplyMigrationsTask implements Task {
         return outcome(ctx, r, r.dryRun() ? "would migrate" : "migrated");
     }
 
-    /** Any failed schema makes the run partial (some done) or failed (none done); never success. */
+    /** Any failed schema or lost cluster makes the run partial (some done) or failed (none done); never success. */
     static TaskOutcome outcome(TaskContext ctx, Results.ApplyReport r, String verb) {
         String summary = verb + " " + r.changed() + " of " + r.schemas() + " schema(s)" + (r.unchanged() > 0
                 ? ", " + r.unchanged() + " unchanged" : "") + (r.failed() > 0 ? ", " + r.failed() + " failed" : "")
@@ -60,7 +60,8 @@ public class ApplyMigrationsTask implements Task {
         } else {
             ctx.log().info(summary);
         }
-        if (r.failed() > 0) {
+        // a lost cluster is never success, even when every schema it had committed before it went (none verified)
+        if (r.failed() > 0 || !lost.isEmpty()) {
             return r.changed() > 0 || r.unchanged() > 0 ? TaskOutcome.partial(summary, r) : TaskOutcome.failed(summary, r);
         }
         return invariantBroken ? TaskOutcome.partial(summary, r) : TaskOutcome.ok(summary, r);
