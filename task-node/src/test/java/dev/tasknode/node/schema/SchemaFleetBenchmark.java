@@ -178,11 +178,18 @@ class SchemaFleetBenchmark {
             out.put("inspect_parallelism", INSPECT_PARALLELISM);
             // propose over the fleet
             List<Double> propose = new ArrayList<>();
+            List<Double> nodeCpu = new ArrayList<>();
+            List<Double> serverCpu = new ArrayList<>();
             for (int i = 0; i < REPEATS; i++) {
                 long t = System.nanoTime();
+                CpuMeter cpu = new CpuMeter();
                 Results.Proposal p = w.reports().propose(Scope.ALL).proposal();
                 propose.add(secs(t));
+                double[] used = cpu.since();
+                nodeCpu.add(used[0]);
+                serverCpu.add(used[1]);
                 progress("propose (nothing to change)", propose);
+                System.out.printf("bench propose CPU: node %s s, server %s s%n", nodeCpu, serverCpu);
                 assertEquals(0, p.toChange());
                 assertEquals(PROJECTS + 1, p.schemas());
             }
@@ -208,6 +215,10 @@ class SchemaFleetBenchmark {
             double proposeMedian = median(propose);
             out.put("propose_s", propose);
             out.put("propose_median_s", proposeMedian);
+            out.put("propose_node_cpu_s", nodeCpu); // CPU seconds: steadier than wall time on a shared machine
+            out.put("propose_server_cpu_s", serverCpu);
+            out.put("propose_cpu_median_s", median(java.util.stream.IntStream.range(0, nodeCpu.size())
+                    .mapToObj(i -> nodeCpu.get(i) + serverCpu.get(i)).toList()));
             if (JOOQ) {
                 double jooqFleet = median(jooqPerSchema) * (PROJECTS + 1);
                 out.put("jooq_meta_per_schema_s", median(jooqPerSchema));
