@@ -24,21 +24,32 @@ import java.util.Set;
  */
 final class Batch {
     private static final String OBJECTS = """
-            SELECT d.classid::regclass::text, d.objid FROM pg_depend d
+            SELECT d.classid::regclass::text, d.objid,
+                   CASE WHEN d.classid = 'pg_class'::regclass THEN (SELECT relkind FROM pg_class WHERE oid = d.objid) END
+            FROM pg_depend d
             WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = ANY (?::oid[]) AND d.refobjsubid = 0
               AND d.classid IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass)
             UNION ALL
-            SELECT 'pg_type', r.rngmultitypid FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid
+            SELECT 'pg_type', r.rngmultitypid, NULL FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid
             WHERE t.typnamespace = ANY (?::oid[])""";
+
+    /**
+     * Relation kinds that have columns, constraints, indexes or policies: the queries about those read
+     * {@code {pg_class_tables}}, not the batch's sequences and views (about 40 % of its relations in the sample
+     * fleet, each an index lookup in pg_class and in the catalog the query reads, per query and batch).
+     */
+    private static final String TABLE_KINDS = "rpfm";
 
     final Array names;
     private final String rels;
+    private final String tables;
     private final String types;
     private final String procs;
 
-    private Batch(Array names, String rels, String types, String procs) {
+    private Batch(Array names, String rels, String tables, String types, String procs) {
         this.names = names;
         this.rels = rels;
+        this.tables = tables;
         this.types = types;
         this.procs = procs;
     }
@@ -46,6 +57,7 @@ final class Batch {
     /** {@code namespaceOids}: the batch's schemas that exist (a multirange type records no dependency of its own). */
     static Batch of(Connection c, Array names, Collection<Long> namespaceOids) throws SQLException {
         Set<Long> rels = new LinkedHashSet<>();
+        Set<Long> tables = new LinkedHashSet<>();
         Set<Long> types = new LinkedHashSet<>();
         Set<Long> procs = new LinkedHashSet<>();
         Array oids = c.createArrayOf("bigint", namespaceOids.toArray());
@@ -55,15 +67,22 @@ final class Batch {
             ps.setFetchSize(5000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    (switch (rs.getString(1)) {
-                        case "pg_class" -> rels;
-                        case "pg_type" -> types;
-                        default -> procs;
-                    }).add(rs.getLong(2));
+                    long oid = rs.getLong(2);
+                    switch (rs.getString(1)) {
+                        case "pg_class" -> {
+                            rels.add(oid);
+                            String kind = rs.getString(3);
+                            if (kind != null && TABLE_KINDS.contains(kind)) {
+                                tables.add(oid);
+                            }
+                        }
+                        case "pg_type" -> types.add(oid);
+                        default -> procs.add(oid);
+                    }
                 }
             }
         }
-        return new Batch(names, rows("pg_class", rels), rows("pg_type", types), rows("pg_proc", procs));
+        return new Batch(names, rows("pg_class", rels), rows("pg_class", tables), rows("pg_type", types), rows("pg_proc", procs));
     }
 
     /**
@@ -85,6 +104,7 @@ final class Batch {
     }
 
     String sql(String template) {
-        return template.replace("{pg_class}", rels).replace("{pg_type}", types).replace("{pg_proc}", procs);
+        return template.replace("{pg_class}", rels).replace("{pg_class_tables}", tables).replace("{pg_type}", types)
+                .replace("{pg_proc}", procs);
     }
 }

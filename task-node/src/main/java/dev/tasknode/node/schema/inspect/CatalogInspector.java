@@ -94,7 +94,7 @@ public final class CatalogInspector {
                    CASE WHEN a.attcollation <> t.typcollation THEN
                         %s END,
                    c.oid, a.attnum, quote_ident(a.attname), c.relkind, md5(ad.adbin::text)
-            FROM pg_attribute a JOIN {pg_class} c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            FROM pg_attribute a JOIN {pg_class_tables} c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
@@ -117,8 +117,8 @@ public final class CatalogInspector {
                        ELSE (SELECT concat_ws('|', x.indkey::text, x.indnkeyatts, x.indnullsnotdistinct,
                                               coalesce(i.reloptions::text, '-'), i.reltablespace)
                              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indexrelid = co.conindid) END),
-                   co.confrelid
-            FROM pg_constraint co JOIN {pg_class} c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                   co.confrelid, co.conindid
+            FROM pg_constraint co JOIN {pg_class_tables} c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND co.contype IN ('p', 'u', 'f', 'c', 'x')
               AND (co.conparentid = 0 OR c.relispartition)""".formatted(description("co.oid", "pg_constraint", "0"));
 
@@ -128,15 +128,16 @@ public final class CatalogInspector {
      * the shadow and the live database — options, expressions, predicate); the full definition
      * is rendered only when asked ({render}: the shadow schemas, whose definitions become CREATE INDEX statements).
      * Column, operator class and collation names are looked up in Java ({@link CatalogRows#indexKey}): correlated
-     * subqueries per index row cost more than the rest of the query.
+     * subqueries per index row cost more than the rest of the query. Whether an index belongs to a key or exclusion
+     * constraint comes from CONSTRAINTS' {@code conindid} (read just before), not from a scan of the table's
+     * constraints per index (a fifth of this query at 10,000 projects).
      */
     private static final String INDEXES = """
             SELECT n.nspname, t.relname, i.relname, CASE WHEN {render} THEN pg_get_indexdef(x.indexrelid) END, x.indisunique,
-                   EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conrelid = t.oid AND co.conindid = x.indexrelid
-                           AND co.contype IN ('p', 'u', 'x')),
+                   x.indexrelid,
                    %s, am.amname, x.indnullsnotdistinct, x.indnkeyatts, x.indkey::text, x.indclass::text,
                    x.indoption::text, x.indcollation::text, pg_get_expr(x.indexprs, x.indrelid), pg_get_expr(x.indpred, x.indrelid)
-            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN {pg_class} t ON t.oid = x.indrelid
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN {pg_class_tables} t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
             WHERE n.nspname = ANY (?)""".formatted(description("i.oid", "pg_class", "0"));
 

@@ -37,6 +37,8 @@ final class CatalogRows {
     private final Map<Long, String[]> enumLabels = new HashMap<>();
     /** comments on the batch's relations (sub-id 0) and their columns, by relation OID and sub-id */
     private final Map<Long, Map<Integer, String>> notes = new HashMap<>();
+    /** the indexes of the batch's primary key, unique and exclusion constraints (read with the constraints) */
+    private final java.util.Set<Long> constraintIndexes = new java.util.HashSet<>();
     /** views' own columns as "attnum:quoted name,…", by OID */
     private final Map<Long, String> viewColumns = new HashMap<>();
 
@@ -115,14 +117,17 @@ final class CatalogRows {
         String name = rs.getString(2);
         Parts p = parts.get(s);
         String kind = rs.getString(3);
+        long oid = rs.getLong(19);
+        String options = rs.getString(18);
+        String deptype = rs.getString(14);
         boolean unlogged = "u".equals(rs.getString(17));
-        boolean identity = "S".equals(kind) && "i".equals(rs.getString(14)); // belongs to its column
-        relations.put(rs.getLong(19), new String[] {s, name});
-        if ((unlogged || rs.getString(18) != null) && !identity) {
-            String with = rs.getString(18) == null ? "" : String.join(",", new TreeSet<>(Arrays.asList(rs.getString(18).split(","))));
+        boolean identity = "S".equals(kind) && "i".equals(deptype); // belongs to its column
+        relations.put(oid, new String[] {s, name});
+        if ((unlogged || options != null) && !identity) {
+            String with = options == null ? "" : String.join(",", new TreeSet<>(Arrays.asList(options.split(","))));
             p.relOptions.put(name, new Catalog.RelOptions(unlogged, with));
         }
-        String comment = note(rs.getLong(19), 0);
+        String comment = note(oid, 0);
         switch (kind) {
             case "r", "p" -> {
                 p.tables.put(name, new String[] {comment});
@@ -130,22 +135,24 @@ final class CatalogRows {
             }
             case "v", "m" -> {
                 p.views.put(name, new String[] {kind, null, comment});
-                if (rs.getString(6) != null) { // its text comes with resolveViews
-                    rawViews.add(new RawView(s, name, rs.getLong(19), rs.getString(6)));
-                    viewColumns.put(rs.getLong(19), rs.getString(20));
+                String tree = rs.getString(6);
+                if (tree != null) { // its text comes with resolveViews
+                    rawViews.add(new RawView(s, name, oid, tree));
+                    viewColumns.put(oid, rs.getString(20));
                 }
             }
             case "S" -> {
-                if ("i".equals(rs.getString(14))) { // an identity column's sequence belongs to the column
+                String ownerTable = rs.getString(15);
+                String owned = ownerTable == null ? null : ownerTable + "." + rs.getString(16);
+                if (identity) { // an identity column's sequence belongs to the column
                     // unnamed: a fresh build names it <table>_<column>_seq, the diff compares options only
                     Catalog.Sequence q = new Catalog.Sequence("", rs.getString(7), rs.getLong(8), rs.getLong(9),
-                            rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), rs.getString(15) + "." + rs.getString(16));
-                    if (rs.getString(15) != null && !defaultIdentity(q)) {
+                            rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), ownerTable + "." + rs.getString(16));
+                    if (ownerTable != null && !defaultIdentity(q)) {
                         p.identities.put(q.ownedBy(), q);
                     }
                     return;
                 }
-                String owned = rs.getString(15) == null ? null : rs.getString(15) + "." + rs.getString(16);
                 p.sequences.put(name, new Catalog.Sequence(name, rs.getString(7), rs.getLong(8), rs.getLong(9),
                         rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), owned));
             }
@@ -163,24 +170,29 @@ final class CatalogRows {
         return q.start() == 1 && q.increment() == 1 && q.min() == 1 && q.max() == max && q.cache() == 1 && !q.cycle();
     }
 
+    /** Each field is read once: the driver decodes a text field anew on every call, and this runs for every column. */
     void column(ResultSet rs) throws SQLException {
         String s = rs.getString(1);
+        String table = rs.getString(2);
+        String name = rs.getString(3);
+        String attnum = rs.getString(11);
         Parts p = parts.get(s);
-        p.attnames.computeIfAbsent(rs.getString(2), k -> new HashMap<>()).put(rs.getString(11), rs.getString(12));
-        p.columnNames.computeIfAbsent(rs.getString(2), k -> new HashMap<>()).put(rs.getString(11), rs.getString(3));
+        p.attnames.computeIfAbsent(table, k -> new HashMap<>()).put(attnum, rs.getString(12));
+        p.columnNames.computeIfAbsent(table, k -> new HashMap<>()).put(attnum, name);
         if ("m".equals(rs.getString(13))) {
             return; // a materialized view's columns only name its indexes' columns
         }
         String gen = rs.getString(8);
         boolean generated = gen != null && !gen.isEmpty();
-        List<Catalog.Column> list = p.columns.computeIfAbsent(rs.getString(2), k -> new ArrayList<>());
+        List<Catalog.Column> list = p.columns.computeIfAbsent(table, k -> new ArrayList<>());
         long def = rs.getLong(6);
         if (!rs.wasNull()) { // its text comes with resolveDefaults
-            rawDefaults.add(new RawDefault(s, rs.getString(2), rs.getString(14), def, list, list.size(), generated));
+            rawDefaults.add(new RawDefault(s, table, rs.getString(14), def, list, list.size(), generated));
         }
-        list.add(new Catalog.Column(rs.getString(3), norm(s, rs.getString(4)), rs.getBoolean(5), null,
-                rs.getString(7) == null ? "" : rs.getString(7), null, norm(s, rs.getString(9)),
-                note(rs.getLong(10), rs.getInt(11))));
+        String identity = rs.getString(7);
+        list.add(new Catalog.Column(name, norm(s, rs.getString(4)), rs.getBoolean(5), null,
+                identity == null ? "" : identity, null, norm(s, rs.getString(9)),
+                note(rs.getLong(10), Integer.parseInt(attnum))));
     }
 
     /**
@@ -225,7 +237,11 @@ final class CatalogRows {
                 }
             }
         }
-        rawConstraints.add(new RawConstraint(s, rs.getString(2), rs.getString(3), rs.getString(4).charAt(0), rs.getLong(5),
+        char type = rs.getString(4).charAt(0);
+        if (type == 'p' || type == 'u' || type == 'x') {
+            constraintIndexes.add(rs.getLong(10));
+        }
+        rawConstraints.add(new RawConstraint(s, rs.getString(2), rs.getString(3), type, rs.getLong(5),
                 keys, colList, rs.getString(7), rs.getString(8), rs.getLong(9)));
     }
 
@@ -264,7 +280,7 @@ final class CatalogRows {
         String key = indexKey(rs, cols);
         p.indexes.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getString(3),
                 new Catalog.Index(rs.getString(3), norm(s, key), norm(s, rs.getString(4)), rs.getBoolean(5),
-                        rs.getBoolean(6), rs.getString(7)));
+                        constraintIndexes.contains(rs.getLong(6)), rs.getString(7)));
     }
 
     /**

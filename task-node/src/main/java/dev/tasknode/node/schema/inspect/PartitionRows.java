@@ -28,7 +28,7 @@ final class PartitionRows {
                    CASE WHEN c.relispartition THEN ARRAY(SELECT co.conname FROM pg_constraint co WHERE co.conrelid = c.oid
                          AND (co.conparentid <> 0 OR NOT co.conislocal)) END,
                    c.relispartition, c.relrowsecurity, c.relforcerowsecurity
-            FROM {pg_class} c
+            FROM {pg_class_tables} c
             CROSS JOIN LATERAL (SELECT nspname FROM pg_namespace WHERE oid = c.relnamespace OFFSET 0) n
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')
               AND (c.relkind = 'p' OR c.relispartition OR c.relrowsecurity OR c.relforcerowsecurity)""";

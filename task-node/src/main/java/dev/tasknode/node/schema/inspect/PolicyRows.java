@@ -20,7 +20,7 @@ final class PolicyRows {
                    pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
                    (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid
                     AND ds.classoid = 'pg_policy'::regclass AND ds.objsubid = 0)
-            FROM {pg_class} c JOIN s ON s.oid = c.relnamespace
+            FROM {pg_class_tables} c JOIN s ON s.oid = c.relnamespace
             CROSS JOIN LATERAL (SELECT * FROM pg_policy WHERE polrelid = c.oid OFFSET 0) p""";
 
     static void read(Connection c, Batch names, ExtraRows into) throws SQLException {
