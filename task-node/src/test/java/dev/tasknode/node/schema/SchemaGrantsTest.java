@@ -81,6 +81,22 @@ class SchemaGrantsTest {
                 "safe,destructive", "loses UPDATE (\"a\")");
     }
 
+    /**
+     * Column privileges on views and materialized views, whose columns the inspector reads apart from tables': a
+     * grant is planned, and after it the schema converges (the inspection sees it; otherwise it would plan it again).
+     */
+    @Test
+    void columnPrivilegesOnViewsAndMaterializedViews() throws Exception {
+        String views = T + "CREATE VIEW {schema}.v AS SELECT a, b FROM {schema}.t;"
+                + "CREATE MATERIALIZED VIEW {schema}.mv AS SELECT a, b FROM {schema}.t;";
+        var o = h.converge(views, views + "GRANT SELECT (b) ON {schema}.v TO " + APP + ";"
+                + "GRANT SELECT (a) ON {schema}.mv TO " + APP + ";", "safe", "");
+        assertTrue(o.script().contains("GRANT SELECT (\"b\") ON TABLE {schema}.\"v\""), o.script());
+        assertTrue(o.script().contains("GRANT SELECT (\"a\") ON TABLE {schema}.\"mv\""), o.script());
+        h.converge(views + "GRANT SELECT (b) ON {schema}.v TO " + APP + ";", views + "GRANT SELECT (a) ON {schema}.v TO "
+                + APP + ";", "safe,destructive", "loses SELECT (\"b\")");
+    }
+
     @Test
     void noEndlessDiffFromOwnerOrDefaults() throws Exception {
         // granted and revoked again: the ACL is no longer NULL but says what the default says

@@ -45,19 +45,23 @@ final class Batch {
     private final String tables;
     private final String types;
     private final String procs;
+    /** the batch's views and foreign tables: their columns are not read by COLUMNS ({@link #withViews}) */
+    private final Set<Long> views;
 
-    private Batch(Array names, String rels, String tables, String types, String procs) {
+    private Batch(Array names, String rels, String tables, String types, String procs, Set<Long> views) {
         this.names = names;
         this.rels = rels;
         this.tables = tables;
         this.types = types;
         this.procs = procs;
+        this.views = views;
     }
 
     /** {@code namespaceOids}: the batch's schemas that exist (a multirange type records no dependency of its own). */
     static Batch of(Connection c, Array names, Collection<Long> namespaceOids) throws SQLException {
         Set<Long> rels = new LinkedHashSet<>();
         Set<Long> tables = new LinkedHashSet<>();
+        Set<Long> views = new LinkedHashSet<>();
         Set<Long> types = new LinkedHashSet<>();
         Set<Long> procs = new LinkedHashSet<>();
         Array oids = c.createArrayOf("bigint", namespaceOids.toArray());
@@ -75,6 +79,9 @@ final class Batch {
                             if (kind != null && TABLE_KINDS.contains(kind)) {
                                 tables.add(oid);
                             }
+                            if ("v".equals(kind) || "f".equals(kind)) {
+                                views.add(oid);
+                            }
                         }
                         case "pg_type" -> types.add(oid);
                         default -> procs.add(oid);
@@ -82,7 +89,8 @@ final class Batch {
                 }
             }
         }
-        return new Batch(names, rows("pg_class", rels), rows("pg_class", tables), rows("pg_type", types), rows("pg_proc", procs));
+        return new Batch(names, rows("pg_class", rels), rows("pg_class", tables), rows("pg_type", types), rows("pg_proc", procs),
+                views);
     }
 
     /**
@@ -101,6 +109,13 @@ final class Batch {
         }
         return sb.append("}'::oid[]) b(oid), LATERAL (SELECT * FROM ").append(catalog)
                 .append(" WHERE oid = b.oid OFFSET 0) x)").toString();
+    }
+
+    /** {@code {pg_class}}'s shape for {@code relations} and the batch's views and foreign tables. */
+    String withViews(Collection<Long> relations) {
+        Set<Long> all = new LinkedHashSet<>(relations);
+        all.addAll(views);
+        return rows("pg_class", all);
     }
 
     String sql(String template) {

@@ -87,13 +87,16 @@ public final class CatalogInspector {
             FROM {pg_class} c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""";
 
-    /** A default (or generation expression) comes as its raw form, rendered by {@link Rendered}; a comment from RELATION_NOTES. */
+    /**
+     * A default (or generation expression) comes as its raw form, rendered by {@link Rendered}; a comment from
+     * RELATION_NOTES. Whether the column has privileges of its own tells {@link GrantRows} which tables to read them from.
+     */
     private static final String COLUMNS = """
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    ad.oid, a.attidentity, a.attgenerated,
                    CASE WHEN a.attcollation <> t.typcollation THEN
                         %s END,
-                   c.oid, a.attnum, quote_ident(a.attname), c.relkind, md5(ad.adbin::text)
+                   c.oid, a.attnum, quote_ident(a.attname), c.relkind, md5(ad.adbin::text), a.attacl IS NOT NULL
             FROM pg_attribute a JOIN {pg_class_tables} c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -267,7 +270,7 @@ public final class CatalogInspector {
                 query(c, INDEXES.replace("{render}", String.valueOf(detail == Detail.RENDERED)), names, b::index);
                 query(c, VIEW_DEPS, names, b::viewDep);
                 PolicyRows.read(c, names, b.extras);
-                GrantRows.read(c, names, b.extras);
+                GrantRows.read(c, names, b.extras, b.columnAclTables());
                 NoteRows.read(c, names, b.extras);
             }
             // by name only for NAMES (create_tables creates what is absent by name): no rendered definitions

@@ -37,6 +37,8 @@ final class CatalogRows {
     private final Map<Long, String[]> enumLabels = new HashMap<>();
     /** comments on the batch's relations (sub-id 0) and their columns, by relation OID and sub-id */
     private final Map<Long, Map<Integer, String>> notes = new HashMap<>();
+    /** the batch's tables (and materialized views) with privileges on some column, seen by {@link #column} */
+    private final java.util.Set<Long> columnAclTables = new java.util.HashSet<>();
     /** the indexes of the batch's primary key, unique and exclusion constraints (read with the constraints) */
     private final java.util.Set<Long> constraintIndexes = new java.util.HashSet<>();
     /** views' own columns as "attnum:quoted name,…", by OID */
@@ -85,6 +87,10 @@ final class CatalogRows {
         o.extensionVersions().putAll(extensionVersions);
         objects.put(s, o);
         extras.schema(s);
+    }
+
+    java.util.Set<Long> columnAclTables() {
+        return columnAclTables;
     }
 
     SchemaObjects objects(String s) {
@@ -179,6 +185,9 @@ final class CatalogRows {
         Parts p = parts.get(s);
         p.attnames.computeIfAbsent(table, k -> new HashMap<>()).put(attnum, rs.getString(12));
         p.columnNames.computeIfAbsent(table, k -> new HashMap<>()).put(attnum, name);
+        if (rs.getBoolean(15)) {
+            columnAclTables.add(rs.getLong(10));
+        }
         if ("m".equals(rs.getString(13))) {
             return; // a materialized view's columns only name its indexes' columns
         }

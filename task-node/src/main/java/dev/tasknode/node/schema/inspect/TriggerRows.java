@@ -26,7 +26,7 @@ final class TriggerRows {
                              t.tginitdeferred, coalesce(t.tgoldtable, '-'), coalesce(t.tgnewtable, '-'),
                              coalesce(md5(t.tgqual::text), '-'), t.tgnargs, md5(t.tgargs))
             FROM pg_trigger t JOIN {pg_class} c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ANY (?) AND NOT t.tgisinternal AND t.tgparentid = 0""".formatted(
+            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'f') AND NOT t.tgisinternal AND t.tgparentid = 0""".formatted(
             CatalogInspector.description("t.oid", "pg_trigger", "0"));
 
     static final String RENDER = "SELECT u.oid, pg_get_triggerdef(u.oid) FROM unnest(?::oid[]) u(oid)";
