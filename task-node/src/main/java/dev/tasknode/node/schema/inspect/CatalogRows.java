@@ -6,8 +6,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -38,9 +40,9 @@ final class CatalogRows {
     /** comments on the batch's relations (sub-id 0) and their columns, by relation OID and sub-id */
     private final Map<Long, Map<Integer, String>> notes = new HashMap<>();
     /** the batch's tables (and materialized views) with privileges on some column, seen by {@link #column} */
-    private final java.util.Set<Long> columnAclTables = new java.util.HashSet<>();
+    private final Set<Long> columnAclTables = new HashSet<>();
     /** the indexes of the batch's primary key, unique and exclusion constraints (read with the constraints) */
-    private final java.util.Set<Long> constraintIndexes = new java.util.HashSet<>();
+    private final Set<Long> constraintIndexes = new HashSet<>();
     /** views' own columns as "attnum:quoted name,…", by OID */
     private final Map<Long, String> viewColumns = new HashMap<>();
 
@@ -89,7 +91,7 @@ final class CatalogRows {
         extras.schema(s);
     }
 
-    java.util.Set<Long> columnAclTables() {
+    Set<Long> columnAclTables() {
         return columnAclTables;
     }
 
@@ -153,8 +155,8 @@ final class CatalogRows {
                 if (identity) { // an identity column's sequence belongs to the column
                     // unnamed: a fresh build names it <table>_<column>_seq, the diff compares options only
                     Catalog.Sequence q = new Catalog.Sequence("", rs.getString(7), rs.getLong(8), rs.getLong(9),
-                            rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), ownerTable + "." + rs.getString(16));
-                    if (ownerTable != null && !defaultIdentity(q)) {
+                            rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getBoolean(13), owned);
+                    if (owned != null && !defaultIdentity(q)) {
                         p.identities.put(q.ownedBy(), q);
                     }
                     return;

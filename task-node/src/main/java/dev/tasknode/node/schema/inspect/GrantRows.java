@@ -2,6 +2,7 @@ package dev.tasknode.node.schema.inspect;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 
 /**
  * Privileges on the schema, its relations (tables, partitions, views, materialized views, sequences), their
@@ -65,7 +66,7 @@ final class GrantRows {
      *                        are read from those and from the views and foreign tables (whose columns COLUMNS does not
      *                        read), not from every column of the batch again (more than half of this query's time)
      */
-    static void read(Connection c, Batch names, ExtraRows into, java.util.Set<Long> columnAclTables) throws SQLException {
+    static void read(Connection c, Batch names, ExtraRows into, Set<Long> columnAclTables) throws SQLException {
         String sql = GRANTS.replace("{column_acl_relations}", names.withViews(columnAclTables));
         CatalogInspector.query(c, sql, names, rs -> {
             String s = rs.getString(1);
